@@ -1,0 +1,17 @@
+"""Who acts: a user, an API key, or the system (commands, tasks). Services take it as ``actor``."""
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from connectors.models import ApiKey
+
+SYSTEM = None
+
+
+def actor_label(actor) -> str:
+    if actor is None:
+        return "system"
+    if isinstance(actor, ApiKey):
+        return f"key:{actor.prefix}"
+    if isinstance(actor, AbstractBaseUser):
+        return f"user:{actor.get_username()}"
+    return str(actor)

@@ -1,0 +1,58 @@
+"""Encryption of connector secrets at rest: Fernet tokens through MultiFernet.
+
+Keys come from ``CONNECTOR_HUB_ENCRYPTION_KEYS`` (newest first): the newest encrypts, all decrypt,
+and ``rotate`` re-encrypts a token with the newest key.
+"""
+
+import json
+from functools import lru_cache
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+
+@lru_cache(maxsize=4)
+def _multi_fernet(keys: tuple[str, ...]) -> MultiFernet:
+    if not keys:
+        raise ImproperlyConfigured("CONNECTOR_HUB_ENCRYPTION_KEYS holds no key.")
+    fernets = []
+    for position, key in enumerate(keys, start=1):
+        try:
+            fernets.append(Fernet(key.strip().encode()))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"Encryption key #{position} of CONNECTOR_HUB_ENCRYPTION_KEYS is not a valid "
+                "Fernet key (32 url-safe base64-encoded bytes)."
+            ) from None
+    return MultiFernet(fernets)
+
+
+def _fernet() -> MultiFernet:
+    return _multi_fernet(tuple(settings.CONNECTOR_HUB_ENCRYPTION_KEYS))
+
+
+class DecryptionFailed(Exception):
+    """A token no configured key can open (a key was removed too early)."""
+
+
+def encrypt_json(data: dict) -> str:
+    return _fernet().encrypt(json.dumps(data, separators=(",", ":")).encode()).decode()
+
+
+def decrypt_json(token: str) -> dict:
+    try:
+        return json.loads(_fernet().decrypt(token.encode()))
+    except InvalidToken:
+        raise DecryptionFailed(
+            "A stored credential cannot be decrypted with the configured encryption keys."
+        ) from None
+
+
+def rotate(token: str) -> str:
+    try:
+        return _fernet().rotate(token.encode()).decode()
+    except InvalidToken:
+        raise DecryptionFailed(
+            "A stored credential cannot be decrypted with the configured encryption keys."
+        ) from None

@@ -1,0 +1,66 @@
+"""Domain errors raised by the services; each entry point turns them into its own response."""
+
+
+class DomainError(Exception):
+    """Base of every error a caller can act on. ``status`` is the HTTP status it maps to."""
+
+    status = 400
+    code = "invalid"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class PermissionDenied(DomainError):
+    status = 403
+    code = "permission_denied"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+class InvalidInput(DomainError):
+    """Bad input; ``errors`` maps a field path (dotted) to a list of plain messages."""
+
+    status = 400
+    code = "invalid"
+
+    def __init__(self, errors: dict[str, list[str]] | str, message: str | None = None):
+        if isinstance(errors, str):
+            errors = {"non_field_errors": [errors]}
+        self.errors = errors
+        if message is None:
+            message = "; ".join(
+                f"{path}: {msg}" if path != "non_field_errors" else msg
+                for path, msgs in errors.items()
+                for msg in msgs
+            )
+        super().__init__(message)
+
+
+class TransitionRefused(Conflict):
+    code = "invalid_state"
+
+    def __init__(self, *, state: str, action: str, allowed: list[str]):
+        self.state = state
+        self.action = action
+        self.allowed = allowed
+        super().__init__(
+            f"Cannot {action} a connector that is {state}; allowed actions: {', '.join(allowed)}."
+        )
+
+
+class SyncAlreadyActive(Conflict):
+    code = "sync_already_active"
+
+    def __init__(self, sync):
+        self.sync = sync
+        super().__init__(f"A sync of this connector is already {sync.status} ({sync.pk}).")

@@ -1,0 +1,39 @@
+"""Domain events, sent after the transaction that caused them commits.
+
+Subscribers (audit trail, webhooks) connect to ``domain_event``; services call ``emit``.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.dispatch import Signal
+from django.utils import timezone
+
+from connectors.actors import actor_label
+
+domain_event = Signal()
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    actor: str
+    workspace_id: str | None
+    object_type: str
+    object_id: str
+    data: dict = field(default_factory=dict)
+    at: datetime = field(default_factory=timezone.now)
+
+
+def emit(name: str, *, actor, obj, workspace_id=None, **data) -> Event:
+    event = Event(
+        name=name,
+        actor=actor_label(actor),
+        workspace_id=str(workspace_id) if workspace_id else None,
+        object_type=type(obj)._meta.model_name,
+        object_id=str(obj.pk),
+        data=data,
+    )
+    transaction.on_commit(lambda: domain_event.send(sender=Event, event=event), robust=True)
+    return event

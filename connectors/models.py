@@ -1,0 +1,324 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from rest_framework_api_key.models import AbstractAPIKey
+
+from connectors.lifecycle import State
+
+slug_validator = RegexValidator(
+    r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$",
+    "Use 1-63 lower-case letters, digits and dashes, starting and ending with a letter or digit.",
+)
+
+
+class Workspace(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=200)
+    slug = models.CharField(max_length=63, unique=True, validators=[slug_validator])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    EDITOR = "editor", "Editor"
+    VIEWER = "viewer", "Viewer"
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "workspace"], name="membership_unique_pair"),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} in {self.workspace} ({self.role})"
+
+
+class Space(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="spaces")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "name"], name="space_name_unique"),
+        ]
+        indexes = [models.Index(fields=["workspace", "created_at", "id"])]
+
+    def __str__(self):
+        return self.name
+
+
+class Collection(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    space = models.ForeignKey(Space, on_delete=models.PROTECT, related_name="collections")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["space", "name"], name="collection_name_unique"),
+        ]
+        indexes = [models.Index(fields=["space", "created_at", "id"])]
+
+    def __str__(self):
+        return self.name
+
+
+class ApiKeyRole(models.TextChoices):
+    ADMIN = "admin", "Admin"
+    VIEWER = "viewer", "Viewer"
+
+
+class ApiKey(AbstractAPIKey):
+    """A workspace's API key; only the hash and a short prefix are stored."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="api_keys")
+    role = models.CharField(max_length=10, choices=ApiKeyRole.choices, default=ApiKeyRole.ADMIN)
+    registry = models.BooleanField(
+        default=False, help_text="May also write the global connector registry."
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.CharField(max_length=200, blank=True)
+
+    class Meta(AbstractAPIKey.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=ApiKeyRole.values), name="apikey_role_valid"
+            )
+        ]
+        indexes = [models.Index(fields=["workspace", "-created"])]
+
+    @property
+    def can_write(self) -> bool:
+        return self.role == ApiKeyRole.ADMIN
+
+
+class DefinitionStatus(models.TextChoices):
+    DRAFT = "Draft", "Draft"
+    IN_VALIDATION = "InValidation", "In validation"
+    LIVE = "Live", "Live"
+    RETIRED = "Retired", "Retired"
+
+
+class ConnectorDefinition(models.Model):
+    """A versioned connector type of the global registry; ``ui_spec`` describes its config."""
+
+    connector_id = models.CharField(max_length=100)
+    version = models.CharField(max_length=50)
+    registry_id = models.CharField(max_length=151, unique=True, editable=False)
+    name = models.CharField(max_length=200)
+    type = models.CharField(max_length=50, default="source")
+    category = models.CharField(max_length=100, blank=True)
+    description = models.TextField(blank=True)
+    technology = models.CharField(max_length=100, blank=True)
+    runtime = models.CharField(max_length=100, blank=True)
+    licence = models.CharField(max_length=100, blank=True)
+    owner = models.CharField(max_length=200, blank=True)
+    icon = models.TextField(blank=True, help_text="Icon URL, or an inline SVG data URL.")
+    tenant = models.CharField(max_length=10, default="single")
+    implementation = models.CharField(
+        max_length=100, help_text="The installed source implementation this type runs on."
+    )
+    status = models.CharField(
+        max_length=20, choices=DefinitionStatus.choices, default=DefinitionStatus.DRAFT
+    )
+    ui_spec = models.JSONField(default=dict)
+    created_by = models.CharField(max_length=200, default="SYSTEM")
+    updated_by = models.CharField(max_length=200, default="SYSTEM")
+    created_date = models.DateTimeField(default=timezone.now)
+    updated_date = models.DateTimeField(default=timezone.now)
+    live_date = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["connector_id", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["connector_id", "version"], name="definition_unique"),
+            models.CheckConstraint(
+                condition=Q(status__in=DefinitionStatus.values), name="definition_status_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "category"]),
+            models.Index(fields=["connector_id", "status"]),
+        ]
+
+    def __str__(self):
+        return f"{self.name} {self.version}"
+
+    def save(self, *args, **kwargs):
+        self.registry_id = f"{self.connector_id}-{self.version}"
+        super().save(*args, **kwargs)
+
+
+class ScheduleType(models.TextChoices):
+    NONE = "none", "No schedule"
+    IMMEDIATE = "imed", "When associated, then on demand"
+    ONCE = "once", "Once, when started"
+    CRON = "cron", "Cron expression"
+    WHEN = "when", "Once, at a date"
+
+
+class ConnectorQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(deleted_at__isnull=True)
+
+
+class VisibleConnectorManager(models.Manager.from_queryset(ConnectorQuerySet)):
+    """Deleted connectors disappear at once, before their documents are purged."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class Connector(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="connectors")
+    definition = models.ForeignKey(
+        ConnectorDefinition, on_delete=models.PROTECT, related_name="connectors"
+    )
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    config = models.JSONField(default=dict, blank=True, help_text="Non-secret values only.")
+    collections = models.ManyToManyField(
+        Collection, through="ConnectorCollection", related_name="connectors", blank=True
+    )
+
+    state = models.CharField(max_length=10, choices=State.choices, default=State.STARTING)
+    state_reason = models.TextField(blank=True)
+    state_changed_at = models.DateTimeField(default=timezone.now)
+    check_token = models.UUIDField(null=True, blank=True, editable=False)
+
+    schedule_type = models.CharField(
+        max_length=10, choices=ScheduleType.choices, default=ScheduleType.NONE
+    )
+    schedule_cron = models.CharField(max_length=120, blank=True)
+    schedule_timezone = models.CharField(max_length=64, default="UTC")
+    schedule_at = models.DateTimeField(null=True, blank=True)
+    periodic_task = models.OneToOneField(
+        "django_celery_beat.PeriodicTask",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="connector",
+    )
+    last_skipped_tick_at = models.DateTimeField(null=True, blank=True)
+
+    # Where the source stands: the reader's cursor and the current full pass, saved with each
+    # batch so that any new sync resumes exactly where the last one stopped.
+    cursor = models.JSONField(null=True, blank=True, editable=False)
+
+    created_by = models.CharField(max_length=200, blank=True)
+    updated_by = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = VisibleConnectorManager()
+    all_objects = ConnectorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "name"],
+                condition=Q(deleted_at__isnull=True),
+                name="connector_name_unique_in_workspace",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=State.values), name="connector_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(schedule_type__in=ScheduleType.values),
+                name="connector_schedule_type_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["workspace", "state"]),
+            models.Index(fields=["workspace", "created_at", "id"]),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def type(self) -> str:
+        return self.definition.connector_id
+
+
+class Credential(models.Model):
+    """The encrypted secret part of one connector's config. Never serialised in clear."""
+
+    connector = models.OneToOneField(Connector, on_delete=models.CASCADE, related_name="credential")
+    token = models.TextField(help_text="Fernet token of the secret values (JSON).")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Credential of {self.connector_id}"
+
+    def __repr__(self):
+        return f"<Credential connector={self.connector_id}>"
+
+
+class ConnectorCollection(models.Model):
+    connector = models.ForeignKey(Connector, on_delete=models.CASCADE, related_name="associations")
+    collection = models.ForeignKey(
+        Collection, on_delete=models.CASCADE, related_name="associations"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["connector", "collection"], name="association_unique"),
+        ]
+        indexes = [models.Index(fields=["collection", "created_at", "id"])]
+
+    def __str__(self):
+        return f"{self.connector_id} in {self.collection_id}"
+
+
+class IdempotencyRecord(models.Model):
+    """One Idempotency-Key seen on a creating POST, scoped to the key or user that sent it."""
+
+    class Status(models.TextChoices):
+        IN_FLIGHT = "in_flight", "In flight"
+        DONE = "done", "Done"
+
+    scope = models.CharField(max_length=200)
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.IN_FLIGHT)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="idempotency_unique_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.scope} {self.key}"

@@ -1,0 +1,56 @@
+"""Who may do what in a workspace: the one policy every entry point asks.
+
+Users act through their membership role; API keys through their own role (an admin key edits and
+manages, a viewer key only reads). Staff users may write the registry, as may keys created with
+the registry permission.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
+
+from connectors.models import ApiKey, ApiKeyRole, Membership, Role, Workspace
+
+VIEW, EDIT, MANAGE = "view", "edit", "manage"
+
+_ROLE_GRANTS = {
+    Role.VIEWER: {VIEW},
+    Role.EDITOR: {VIEW, EDIT},
+    Role.OWNER: {VIEW, EDIT, MANAGE},
+    ApiKeyRole.VIEWER: {VIEW},
+    ApiKeyRole.ADMIN: {VIEW, EDIT, MANAGE},
+}
+
+
+def role_in(actor, workspace: Workspace) -> str | None:
+    if isinstance(actor, ApiKey):
+        return actor.role if actor.workspace_id == workspace.pk else None
+    if isinstance(actor, AbstractBaseUser) and actor.is_authenticated:
+        if actor.is_superuser:
+            return Role.OWNER
+        return (
+            Membership.objects.filter(user=actor, workspace=workspace)
+            .values_list("role", flat=True)
+            .first()
+        )
+    return None
+
+
+def can(actor, permission: str, workspace: Workspace) -> bool:
+    role = role_in(actor, workspace)
+    return role is not None and permission in _ROLE_GRANTS[role]
+
+
+def can_write_registry(actor) -> bool:
+    if isinstance(actor, ApiKey):
+        return actor.registry and actor.role == ApiKeyRole.ADMIN
+    return isinstance(actor, AbstractBaseUser) and actor.is_active and actor.is_staff
+
+
+def workspaces_for(actor) -> QuerySet[Workspace]:
+    if isinstance(actor, ApiKey):
+        return Workspace.objects.filter(pk=actor.workspace_id)
+    if isinstance(actor, AbstractBaseUser) and actor.is_authenticated:
+        if actor.is_superuser:
+            return Workspace.objects.all()
+        return Workspace.objects.filter(memberships__user=actor)
+    return Workspace.objects.none()

@@ -1,0 +1,32 @@
+"""Every write of the connectors app. Entry points call these and never write the ORM themselves."""
+
+from connectors.services.connectors import (  # noqa: F401
+    connector_associate,
+    connector_check_finished,
+    connector_create,
+    connector_delete,
+    connector_dissociate,
+    connector_fail,
+    connector_remove_from_collection,
+    connector_restart,
+    connector_start,
+    connector_stop,
+    connector_update,
+    credentials_rotate,
+)
+from connectors.services.workspaces import (  # noqa: F401
+    api_key_create,
+    api_key_revoke,
+    api_key_touch,
+    collection_create,
+    collection_delete,
+    collection_update,
+    membership_remove,
+    membership_set,
+    space_create,
+    space_delete,
+    space_update,
+    workspace_create,
+    workspace_delete,
+    workspace_update,
+)

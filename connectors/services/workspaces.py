@@ -1,0 +1,261 @@
+"""Workspaces, spaces, collections, memberships and API keys."""
+
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from connectors.actors import actor_label
+from connectors.errors import Conflict, InvalidInput
+from connectors.events import emit
+from connectors.models import (
+    ApiKey,
+    ApiKeyRole,
+    Collection,
+    Connector,
+    ConnectorCollection,
+    Membership,
+    Role,
+    Space,
+    Workspace,
+)
+from connectors.services.common import validated
+
+_UNSET = object()
+
+
+def _set_fields(instance, **values) -> list[str]:
+    changed = []
+    for field, value in values.items():
+        if value is not _UNSET and getattr(instance, field) != value:
+            setattr(instance, field, value)
+            changed.append(field)
+    return changed
+
+
+def _save_unique(instance, field: str, message: str):
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError:
+        raise InvalidInput({field: [message]}) from None
+
+
+@transaction.atomic
+def workspace_create(*, actor, name: str, slug: str) -> Workspace:
+    if Workspace.objects.filter(slug=slug).exists():
+        raise InvalidInput({"slug": ["A workspace with this slug already exists."]})
+    workspace = validated(Workspace(name=name, slug=slug))
+    _save_unique(workspace, "slug", "A workspace with this slug already exists.")
+    if getattr(actor, "is_authenticated", False) and not isinstance(actor, ApiKey):
+        Membership.objects.create(user=actor, workspace=workspace, role=Role.OWNER)
+    emit("workspace.created", actor=actor, obj=workspace, workspace_id=workspace.pk)
+    return workspace
+
+
+@transaction.atomic
+def workspace_update(*, actor, workspace: Workspace, name=_UNSET) -> Workspace:
+    changed = _set_fields(workspace, name=name)
+    if changed:
+        validated(workspace)
+        workspace.save(update_fields=changed)
+        emit(
+            "workspace.updated",
+            actor=actor,
+            obj=workspace,
+            workspace_id=workspace.pk,
+            fields=changed,
+        )
+    return workspace
+
+
+@transaction.atomic
+def workspace_delete(*, actor, workspace: Workspace) -> None:
+    if Connector.objects.filter(workspace=workspace).exists():
+        raise Conflict("The workspace still has connectors; delete them first.")
+    emit("workspace.deleted", actor=actor, obj=workspace, workspace_id=workspace.pk)
+    Collection.objects.filter(space__workspace=workspace).delete()
+    workspace.delete()
+
+
+@transaction.atomic
+def space_create(*, actor, workspace: Workspace, name: str, description: str = "") -> Space:
+    if Space.objects.filter(workspace=workspace, name=name).exists():
+        raise InvalidInput({"name": ["A space with this name already exists in this workspace."]})
+    space = validated(Space(workspace=workspace, name=name, description=description))
+    _save_unique(space, "name", "A space with this name already exists in this workspace.")
+    emit("space.created", actor=actor, obj=space, workspace_id=workspace.pk)
+    return space
+
+
+@transaction.atomic
+def space_update(*, actor, space: Space, name=_UNSET, description=_UNSET) -> Space:
+    changed = _set_fields(space, name=name, description=description)
+    if changed:
+        if (
+            "name" in changed
+            and Space.objects.filter(workspace=space.workspace_id, name=space.name)
+            .exclude(pk=space.pk)
+            .exists()
+        ):
+            raise InvalidInput(
+                {"name": ["A space with this name already exists in this workspace."]}
+            )
+        validated(space)
+        space.save(update_fields=[*changed, "updated_at"])
+        emit(
+            "space.updated", actor=actor, obj=space, workspace_id=space.workspace_id, fields=changed
+        )
+    return space
+
+
+@transaction.atomic
+def space_delete(*, actor, space: Space) -> None:
+    if space.collections.exists():
+        raise Conflict("The space still has collections; delete them first.")
+    emit("space.deleted", actor=actor, obj=space, workspace_id=space.workspace_id)
+    space.delete()
+
+
+@transaction.atomic
+def collection_create(*, actor, space: Space, name: str, description: str = "") -> Collection:
+    if Collection.objects.filter(space=space, name=name).exists():
+        raise InvalidInput({"name": ["A collection with this name already exists in this space."]})
+    collection = validated(Collection(space=space, name=name, description=description))
+    _save_unique(collection, "name", "A collection with this name already exists in this space.")
+    emit("collection.created", actor=actor, obj=collection, workspace_id=space.workspace_id)
+    return collection
+
+
+@transaction.atomic
+def collection_update(
+    *, actor, collection: Collection, name=_UNSET, description=_UNSET
+) -> Collection:
+    changed = _set_fields(collection, name=name, description=description)
+    if changed:
+        if (
+            "name" in changed
+            and Collection.objects.filter(space=collection.space_id, name=collection.name)
+            .exclude(pk=collection.pk)
+            .exists()
+        ):
+            raise InvalidInput(
+                {"name": ["A collection with this name already exists in this space."]}
+            )
+        validated(collection)
+        collection.save(update_fields=[*changed, "updated_at"])
+        emit(
+            "collection.updated",
+            actor=actor,
+            obj=collection,
+            workspace_id=collection.space.workspace_id,
+            fields=changed,
+        )
+    return collection
+
+
+@transaction.atomic
+def collection_delete(*, actor, collection: Collection) -> None:
+    """Deleting a collection dissociates its connectors; they stay in the workspace."""
+    workspace_id = collection.space.workspace_id
+    ConnectorCollection.objects.filter(collection=collection).delete()
+    emit("collection.deleted", actor=actor, obj=collection, workspace_id=workspace_id)
+    collection.delete()
+
+
+def _owner_count(workspace: Workspace) -> int:
+    return Membership.objects.filter(workspace=workspace, role=Role.OWNER).count()
+
+
+@transaction.atomic
+def membership_set(*, actor, workspace: Workspace, user, role: str) -> Membership:
+    if role not in Role.values:
+        raise InvalidInput({"role": [f"Must be one of: {', '.join(Role.values)}."]})
+    membership, created = Membership.objects.select_for_update().get_or_create(
+        user=user, workspace=workspace, defaults={"role": role}
+    )
+    if not created and membership.role != role:
+        if membership.role == Role.OWNER and _owner_count(workspace) == 1:
+            raise Conflict("A workspace keeps at least one owner.")
+        membership.role = role
+        membership.save(update_fields=["role"])
+    emit(
+        "membership.set",
+        actor=actor,
+        obj=membership,
+        workspace_id=workspace.pk,
+        user=user.get_username(),
+        role=role,
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor, workspace: Workspace, user) -> None:
+    membership = (
+        Membership.objects.select_for_update().filter(user=user, workspace=workspace).first()
+    )
+    if membership is None:
+        return
+    if membership.role == Role.OWNER and _owner_count(workspace) == 1:
+        raise Conflict("A workspace keeps at least one owner.")
+    emit(
+        "membership.removed",
+        actor=actor,
+        obj=membership,
+        workspace_id=workspace.pk,
+        user=user.get_username(),
+    )
+    membership.delete()
+
+
+@transaction.atomic
+def api_key_create(
+    *, actor, workspace: Workspace, name: str, role: str = ApiKeyRole.ADMIN, registry: bool = False
+) -> tuple[ApiKey, str]:
+    """A new key and its clear value, which is shown once and never stored."""
+    if role not in ApiKeyRole.values:
+        raise InvalidInput({"role": [f"Must be one of: {', '.join(ApiKeyRole.values)}."]})
+    if not name or len(name) > 50:
+        raise InvalidInput({"name": ["Must be 1 to 50 characters long."]})
+    api_key, raw_key = ApiKey.objects.create_key(
+        workspace=workspace,
+        name=name,
+        role=role,
+        registry=registry,
+        created_by=actor_label(actor),
+    )
+    emit(
+        "api_key.created",
+        actor=actor,
+        obj=api_key,
+        workspace_id=workspace.pk,
+        prefix=api_key.prefix,
+    )
+    return api_key, raw_key
+
+
+@transaction.atomic
+def api_key_revoke(*, actor, api_key: ApiKey) -> ApiKey:
+    if not api_key.revoked:
+        api_key.revoked = True
+        api_key.save(update_fields=["revoked"])
+        emit(
+            "api_key.revoked",
+            actor=actor,
+            obj=api_key,
+            workspace_id=api_key.workspace_id,
+            prefix=api_key.prefix,
+        )
+    return api_key
+
+
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def api_key_touch(api_key: ApiKey) -> None:
+    """Record use, at most once a minute per key so reads stay reads."""
+    now = timezone.now()
+    if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_RESOLUTION:
+        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+        api_key.last_used_at = now

@@ -1,0 +1,105 @@
+"""What every source kind implements: ``check()`` and ``read(cursor)``.
+
+A kind's reader receives the connector's full config (secret values merged in) and a
+``SourceContext`` through which it ticks the heartbeat, honours cancellation and writes log lines.
+``read`` yields ``Batch`` objects; ``batch.cursor`` is what to pass to ``read`` to resume right after
+that batch, and it is saved with the batch's documents in one transaction.
+"""
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class SourceError(Exception):
+    """The one error type of readers. ``retryable`` errors are retried with back-off."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retryable: bool = False,
+        retry_after: float | None = None,
+        type: str | None = None,
+    ):
+        super().__init__(message)
+        self.message = message
+        self.retryable = retryable
+        self.retry_after = retry_after
+        self.type = type or self.__class__.__name__
+
+
+class NotImplementedSource(SourceError):
+    pass
+
+
+class SyncCancelled(Exception):
+    """Raised by ``SourceContext.heartbeat`` when the sync is being cancelled."""
+
+
+@dataclass
+class SourceDocument:
+    external_id: str
+    title: str = ""
+    url: str = ""
+    mime_type: str = "text/plain"
+    content: str = ""
+    metadata: dict = field(default_factory=dict)
+    source_created_at: datetime | None = None
+    source_updated_at: datetime | None = None
+    size: int | None = None
+
+
+@dataclass
+class Batch:
+    documents: list[SourceDocument]
+    cursor: dict | None = None
+    total: int | None = None
+    deleted_external_ids: list[str] = field(default_factory=list)
+
+
+class SourceContext:
+    """The engine's side of a read. This base is what ``check()`` and tests run with."""
+
+    batch_size: int = 100
+
+    def heartbeat(self) -> None:
+        """Call during long fetches and waits; raises SyncCancelled when cancelling."""
+
+    def log(self, message: str, level: str = "info") -> None:
+        """A line of the sync's log, shown to users: never put secrets in it."""
+
+    def sleep(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while (remaining := deadline - time.monotonic()) > 0:
+            self.heartbeat()
+            time.sleep(min(remaining, 1.0))
+
+
+class Source:
+    """Base of every reader. A kind without a reader yet fails honestly with ``not implemented``."""
+
+    #: True when ``read(cursor)`` returns only what changed after ``cursor``; False when every
+    #: read lists the whole source (then each completed pass prunes what it did not see).
+    incremental: bool = False
+
+    def __init__(self, config: dict, context: SourceContext | None = None):
+        self.config = config
+        self.context = context or SourceContext()
+
+    @classmethod
+    def prepare_config(cls, config: dict) -> dict:
+        """The kind's own rules on a config before schema validation (normalise, extra checks).
+        Raise ``connectors.errors.InvalidInput`` naming the field."""
+        return config
+
+    def check(self) -> None:
+        raise NotImplementedSource("This connector type's reader is not implemented yet.")
+
+    def read(self, cursor: dict | None) -> Iterator[Batch]:
+        raise NotImplementedSource("This connector type's reader is not implemented yet.")
+        yield  # pragma: no cover
+
+    def close(self) -> None:
+        """Release connections; called once the engine is done with the reader."""

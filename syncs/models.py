@@ -1,0 +1,164 @@
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from connectors.models import Collection, Connector
+
+
+class SyncStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    CANCELLING = "cancelling", "Cancelling"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+ACTIVE_STATUSES = (SyncStatus.QUEUED, SyncStatus.RUNNING, SyncStatus.CANCELLING)
+FINISHED_STATUSES = (SyncStatus.SUCCEEDED, SyncStatus.FAILED, SyncStatus.CANCELLED)
+
+
+class SyncTrigger(models.TextChoices):
+    MANUAL = "manual", "Manual"
+    API = "api", "API"
+    SCHEDULE = "schedule", "Schedule"
+    ASSOCIATION = "association", "Association"
+
+
+class ErrorOrigin(models.TextChoices):
+    SOURCE = "source", "Source"
+    CONFIG = "config", "Configuration"
+    WORKER = "worker", "Worker"
+    SYSTEM = "system", "System"
+
+
+class Sync(models.Model):
+    """One run of a connector: the record a user watches and the APIs report."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    connector = models.ForeignKey(Connector, on_delete=models.CASCADE, related_name="syncs")
+    collection = models.ForeignKey(
+        Collection, null=True, blank=True, on_delete=models.SET_NULL, related_name="syncs"
+    )
+    trigger = models.CharField(max_length=12, choices=SyncTrigger.choices)
+    status = models.CharField(max_length=12, choices=SyncStatus.choices, default=SyncStatus.QUEUED)
+    full = models.BooleanField(default=False, help_text="List the whole source and prune.")
+
+    documents_seen = models.PositiveIntegerField(default=0)
+    documents_created = models.PositiveIntegerField(default=0)
+    documents_updated = models.PositiveIntegerField(default=0)
+    documents_unchanged = models.PositiveIntegerField(default=0)
+    documents_deleted = models.PositiveIntegerField(default=0)
+    documents_failed = models.PositiveIntegerField(default=0)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(null=True, blank=True)
+    checkpoint = models.JSONField(null=True, blank=True)
+
+    error_origin = models.CharField(max_length=10, choices=ErrorOrigin.choices, blank=True)
+    error_type = models.CharField(max_length=100, blank=True)
+    error_message = models.TextField(blank=True)
+    error_retryable = models.BooleanField(null=True, blank=True)
+
+    attempts = models.PositiveSmallIntegerField(default=0)
+    lease_token = models.UUIDField(null=True, blank=True, editable=False)
+    queued_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-queued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connector"],
+                condition=Q(status__in=ACTIVE_STATUSES),
+                name="one_active_sync_per_connector",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=SyncStatus.values), name="sync_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(trigger__in=SyncTrigger.values), name="sync_trigger_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["connector", "-queued_at", "id"]),
+            models.Index(fields=["status", "heartbeat_at"]),
+            models.Index(fields=["finished_at"]),
+        ]
+
+    def __str__(self):
+        return f"Sync {self.pk} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def percent(self) -> int | None:
+        if not self.progress_total:
+            return 100 if self.status == SyncStatus.SUCCEEDED else None
+        return min(100, int(self.progress_done * 100 / self.progress_total))
+
+
+class SyncLogLine(models.Model):
+    """A line of a sync's log a user can read; the engine keeps a bounded number per sync."""
+
+    class Level(models.TextChoices):
+        INFO = "info", "Info"
+        WARNING = "warning", "Warning"
+        ERROR = "error", "Error"
+
+    sync = models.ForeignKey(Sync, on_delete=models.CASCADE, related_name="log_lines")
+    at = models.DateTimeField(default=timezone.now)
+    level = models.CharField(max_length=10, choices=Level.choices, default=Level.INFO)
+    message = models.TextField()
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["sync", "at", "id"])]
+
+    def __str__(self):
+        return self.message[:80]
+
+
+class Document(models.Model):
+    """What a connector's syncs imported; a collection shows its associated connectors' ones."""
+
+    connector = models.ForeignKey(Connector, on_delete=models.CASCADE, related_name="documents")
+    external_id = models.CharField(max_length=1024)
+    title = models.TextField(blank=True)
+    url = models.TextField(blank=True)
+    mime_type = models.CharField(max_length=200, blank=True)
+    content = models.TextField(blank=True)
+    content_hash = models.CharField(max_length=64)
+    metadata = models.JSONField(default=dict, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    source_created_at = models.DateTimeField(null=True, blank=True)
+    source_updated_at = models.DateTimeField(null=True, blank=True)
+    first_seen_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    last_pass_id = models.UUIDField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connector", "external_id"], name="document_unique_external_id"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["connector", "id"]),
+            models.Index(
+                fields=["deleted_at"],
+                condition=Q(deleted_at__isnull=False),
+                name="document_deleted_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or self.external_id

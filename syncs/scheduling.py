@@ -1,0 +1,225 @@
+"""Connector schedules: the only module that touches django-celery-beat.
+
+A schedule is one of: none; ``imed`` (sync when associated with a collection, then on demand);
+``once`` (one sync each time the connector starts); ``cron`` (a 5-field expression in a timezone);
+``when`` (one sync at a date-time). Cron and when schedules are beat PeriodicTasks, enabled only
+while their connector is running.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from cron_descriptor import get_description
+from croniter import croniter
+from django.utils import timezone as dj_timezone
+from django_celery_beat.models import ClockedSchedule, CrontabSchedule, PeriodicTask
+
+from connectors.errors import InvalidInput
+from connectors.lifecycle import State
+from connectors.models import Connector, ScheduleType
+
+SCHEDULED_SYNC_TASK = "syncs.tasks.scheduled_sync"
+
+PERIODIC_CRONS = {
+    "Hourly": "0 * * * *",
+    "Daily": "0 0 * * *",
+    "Weekly": "0 0 * * 0",
+    "Monthly": "0 0 1 * *",
+}
+
+
+@dataclass(frozen=True)
+class Schedule:
+    type: str = ScheduleType.NONE
+    cron: str = ""
+    timezone: str = "UTC"
+    at: datetime | None = None
+
+
+def _zone(name: str, field: str = "timezone") -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput({field: [f"Unknown timezone {name!r}."]}) from None
+
+
+def cron(expression: str, timezone: str = "UTC", *, field: str = "scheduler_value") -> Schedule:
+    expression = " ".join((expression or "").split())
+    if len(expression.split(" ")) != 5 or not croniter.is_valid(expression):
+        raise InvalidInput(
+            {field: ["Must be a valid 5-field cron expression (minute hour day month weekday)."]}
+        )
+    _zone(timezone)
+    return Schedule(ScheduleType.CRON, cron=expression, timezone=timezone)
+
+
+def when(value, timezone: str = "UTC", *, now=None, field: str = "scheduler_value") -> Schedule:
+    """A one-off run at an ISO date-time, or at midnight of an ISO date, in the future."""
+    zone = _zone(timezone)
+    moment = value
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            try:
+                moment = date.fromisoformat(value.strip())
+            except ValueError:
+                raise InvalidInput({field: ["Must be an ISO date or date-time."]}) from None
+    if isinstance(moment, date) and not isinstance(moment, datetime):
+        moment = datetime.combine(moment, time.min)
+    if not isinstance(moment, datetime):
+        raise InvalidInput({field: ["Must be an ISO date or date-time."]})
+    if dj_timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=zone)
+    if moment <= (now or dj_timezone.now()):
+        raise InvalidInput({field: ["Must be in the future."]})
+    return Schedule(ScheduleType.WHEN, timezone=timezone, at=moment)
+
+
+def from_scheduler(
+    scheduler_type: str, scheduler_value: str | None, timezone: str = "UTC", *, now=None
+):
+    """The ``scheduler_type``/``scheduler_value`` pair of the workspace connectors API."""
+    if scheduler_type == "imed":
+        return Schedule(ScheduleType.IMMEDIATE, timezone=timezone)
+    if scheduler_type == "cron":
+        if not scheduler_value:
+            raise InvalidInput({"scheduler_value": ["A cron expression is required."]})
+        return cron(scheduler_value, timezone)
+    if scheduler_type == "when":
+        if not scheduler_value:
+            raise InvalidInput({"scheduler_value": ["A date or date-time is required."]})
+        return when(scheduler_value, timezone, now=now)
+    raise InvalidInput({"scheduler_type": ["Must be one of: imed, cron, when."]})
+
+
+def from_config(config: dict, timezone: str = "UTC") -> Schedule | None:
+    """The schedule a config implies: registry specs' ``pollingInterval`` and live sources'
+    ``runMode``; None when the config says nothing about scheduling."""
+    operations = config.get("operations_config") if isinstance(config, dict) else None
+    if isinstance(operations, dict) and operations.get("pollingInterval"):
+        if operations["pollingInterval"] == "Periodic":
+            expression = PERIODIC_CRONS.get(operations.get("schedule"), PERIODIC_CRONS["Daily"])
+            return Schedule(ScheduleType.CRON, cron=expression, timezone=timezone)
+        return Schedule(ScheduleType.ONCE, timezone=timezone)
+    run_mode = str(config.get("runMode") or "").upper() if isinstance(config, dict) else ""
+    if run_mode == "CONTINUOUS":
+        return Schedule(ScheduleType.CRON, cron=PERIODIC_CRONS["Hourly"], timezone=timezone)
+    if run_mode == "SCAN_ONCE":
+        return Schedule(ScheduleType.ONCE, timezone=timezone)
+    return None
+
+
+def schedule_of(connector: Connector) -> Schedule:
+    return Schedule(
+        connector.schedule_type,
+        cron=connector.schedule_cron,
+        timezone=connector.schedule_timezone,
+        at=connector.schedule_at,
+    )
+
+
+def next_runs(schedule: Schedule, count: int = 5, *, now=None) -> list[datetime]:
+    now = now or dj_timezone.now()
+    if schedule.type == ScheduleType.WHEN:
+        return [schedule.at] if schedule.at and schedule.at > now else []
+    if schedule.type != ScheduleType.CRON:
+        return []
+    iterator = croniter(schedule.cron, now.astimezone(_zone(schedule.timezone)))
+    return [iterator.get_next(datetime) for _ in range(count)]
+
+
+def describe(schedule: Schedule) -> str:
+    if schedule.type == ScheduleType.CRON:
+        return f"{get_description(schedule.cron)} ({schedule.timezone})"
+    if schedule.type == ScheduleType.WHEN and schedule.at:
+        return f"Once, at {schedule.at.astimezone(_zone(schedule.timezone)):%Y-%m-%d %H:%M %Z}"
+    return ScheduleType(schedule.type).label
+
+
+def _task_name(connector: Connector) -> str:
+    return f"connector:{connector.pk}"
+
+
+def apply(connector: Connector, schedule: Schedule) -> None:
+    """Store ``schedule`` on the connector and make beat match it (call inside the transaction
+    that writes the connector: if this fails, nothing of the connector is kept)."""
+    connector.schedule_type = schedule.type
+    connector.schedule_cron = schedule.cron
+    connector.schedule_timezone = schedule.timezone
+    connector.schedule_at = schedule.at
+    task = connector.periodic_task
+    if schedule.type not in (ScheduleType.CRON, ScheduleType.WHEN):
+        connector.periodic_task = None
+        connector.save(
+            update_fields=[
+                "schedule_type",
+                "schedule_cron",
+                "schedule_timezone",
+                "schedule_at",
+                "periodic_task",
+                "updated_at",
+            ]
+        )
+        if task:
+            _delete_task(task)
+        return
+    if task is None:
+        task = PeriodicTask(name=_task_name(connector), task=SCHEDULED_SYNC_TASK)
+    old_clocked = task.clocked
+    task.kwargs = json.dumps({"connector_id": str(connector.pk)})
+    task.enabled = connector.state == State.RUNNING
+    if schedule.type == ScheduleType.CRON:
+        minute, hour, day_of_month, month_of_year, day_of_week = schedule.cron.split(" ")
+        task.crontab, _ = CrontabSchedule.objects.get_or_create(
+            minute=minute,
+            hour=hour,
+            day_of_month=day_of_month,
+            month_of_year=month_of_year,
+            day_of_week=day_of_week,
+            timezone=ZoneInfo(schedule.timezone),
+        )
+        task.clocked = None
+        task.one_off = False
+    else:
+        task.clocked = ClockedSchedule.objects.create(clocked_time=schedule.at)
+        task.crontab = None
+        task.one_off = True
+    task.save()
+    if old_clocked and old_clocked != task.clocked:
+        old_clocked.delete()
+    connector.periodic_task = task
+    connector.save(
+        update_fields=[
+            "schedule_type",
+            "schedule_cron",
+            "schedule_timezone",
+            "schedule_at",
+            "periodic_task",
+            "updated_at",
+        ]
+    )
+
+
+def set_enabled(connector: Connector, enabled: bool) -> None:
+    task = connector.periodic_task
+    if task and task.enabled != enabled:
+        task.enabled = enabled
+        task.save(update_fields=["enabled"])
+
+
+def remove(connector: Connector) -> None:
+    task = connector.periodic_task
+    if task:
+        Connector.all_objects.filter(pk=connector.pk).update(periodic_task=None)
+        connector.periodic_task = None
+        _delete_task(task)
+
+
+def _delete_task(task: PeriodicTask) -> None:
+    clocked = task.clocked
+    task.delete()
+    if clocked:
+        clocked.delete()

@@ -1,0 +1,21 @@
+"""Test settings: the project's settings, with fixed keys and a var folder per test process.
+
+Every subprocess a test starts (workers, beat, servers) gets the same environment through
+``tests.processes.service_env``.
+"""
+
+import os
+from pathlib import Path
+
+_root = Path(__file__).resolve().parent.parent
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+os.environ.setdefault("CONNECTOR_HUB_VAR_DIR", str(_root / "var" / "test" / _worker))
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault(
+    "CONNECTOR_HUB_ENCRYPTION_KEYS", "uxxKpFjEalLh0qdYii8kmDQdHe7yuKen9_Jfa9SVuZQ="
+)
+os.environ.setdefault("CONNECTOR_HUB_ALLOW_PRIVATE_NETWORKS", "true")
+
+from config.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
