@@ -1,0 +1,99 @@
+"""Reads of the connectors app, always scoped to a workspace (or to what an actor may see)."""
+
+import uuid
+
+from django.db.models import QuerySet
+
+from connectors.errors import NotFound
+from connectors.models import (
+    Collection,
+    Connector,
+    ConnectorDefinition,
+    DefinitionStatus,
+    Space,
+    Workspace,
+)
+from connectors.permissions import workspaces_for
+
+
+def _as_uuid(value) -> uuid.UUID | None:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def workspace_for(actor, id_or_slug) -> Workspace:
+    """A workspace the actor may see, by id or slug; NotFound otherwise."""
+    workspaces = workspaces_for(actor)
+    pk = _as_uuid(id_or_slug)
+    found = (workspaces.filter(pk=pk) if pk else workspaces.filter(slug=str(id_or_slug))).first()
+    if found is None:
+        raise NotFound("Workspace not found.")
+    return found
+
+
+def connectors_in(workspace: Workspace) -> QuerySet[Connector]:
+    return Connector.objects.filter(workspace=workspace).select_related("definition", "credential")
+
+
+def connector_in(workspace: Workspace, connector_id) -> Connector:
+    pk = _as_uuid(connector_id)
+    connector = connectors_in(workspace).filter(pk=pk).first() if pk else None
+    if connector is None:
+        raise NotFound("Connector not found.")
+    return connector
+
+
+def connector_by_name_or_id(workspace: Workspace, name_or_id: str) -> Connector:
+    connector = connectors_in(workspace).filter(name=name_or_id).first()
+    if connector is None and (pk := _as_uuid(name_or_id)):
+        connector = connectors_in(workspace).filter(pk=pk).first()
+    if connector is None:
+        raise NotFound("Connector not found.")
+    return connector
+
+
+def spaces_in(workspace: Workspace) -> QuerySet[Space]:
+    return Space.objects.filter(workspace=workspace)
+
+
+def space_in(workspace: Workspace, space_id) -> Space:
+    pk = _as_uuid(space_id)
+    space = spaces_in(workspace).filter(pk=pk).first() if pk else None
+    if space is None:
+        raise NotFound("Space not found.")
+    return space
+
+
+def collection_in(space: Space, collection_id) -> Collection:
+    pk = _as_uuid(collection_id)
+    collection = space.collections.filter(pk=pk).select_related("space").first() if pk else None
+    if collection is None:
+        raise NotFound("Collection not found.")
+    return collection
+
+
+def collection_in_workspace(workspace: Workspace, collection_id) -> Collection:
+    pk = _as_uuid(collection_id)
+    collection = (
+        Collection.objects.filter(pk=pk, space__workspace=workspace).select_related("space").first()
+        if pk
+        else None
+    )
+    if collection is None:
+        raise NotFound("Collection not found.")
+    return collection
+
+
+def definition_for_type(type_name: str) -> ConnectorDefinition:
+    """The definition a create names by connector_id (its Live version) or by registry id."""
+    definition = (
+        ConnectorDefinition.objects.filter(connector_id=type_name, status=DefinitionStatus.LIVE)
+        .order_by("-live_date", "-id")
+        .first()
+        or ConnectorDefinition.objects.filter(registry_id=type_name).first()
+    )
+    if definition is None:
+        raise NotFound(f"Unknown connector type {type_name!r}.")
+    return definition
