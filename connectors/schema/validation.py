@@ -165,7 +165,11 @@ def _leaf_errors(error: ValidationError):
         branches = defaultdict(list)
         for sub in error.context:
             branches[sub.relative_schema_path[0]].append(sub)
-        closest = min(branches.values(), key=len)
+        # The branch whose discriminator (enum/const) matches, then the one with fewest errors.
+        closest = min(
+            branches.values(),
+            key=lambda errs: (sum(e.validator in ("enum", "const") for e in errs), len(errs)),
+        )
         for sub in closest:
             yield from _leaf_errors(sub)
     else:
