@@ -49,6 +49,9 @@ class SourceDocument:
     source_created_at: datetime | None = None
     source_updated_at: datetime | None = None
     size: int | None = None
+    #: The source confirmed the stored copy is current (e.g. an HTTP 304): the engine keeps the
+    #: stored content, counts the document unchanged and marks it seen in the current pass.
+    unchanged: bool = False
 
 
 @dataclass

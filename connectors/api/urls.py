@@ -1,0 +1,3 @@
+"""Every API family's routes; each family module owns its own paths."""
+
+urlpatterns = []
