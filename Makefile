@@ -28,6 +28,7 @@ install: $(RUNTIME_STAMP)
 
 run: $(RUNTIME_STAMP)
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_catalog
 	$(BIN)/python manage.py bootstrap_demo
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 

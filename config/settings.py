@@ -174,3 +174,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("CONNECTOR_HUB_LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Distribution files (the registry's register endpoint and command): an archive is read in memory,
+# never extracted, and refused past these limits.
+CONNECTOR_HUB_DISTRIBUTION_MAX_BYTES = env.int(
+    "CONNECTOR_HUB_DISTRIBUTION_MAX_BYTES", default=5 * 1024 * 1024
+)
+CONNECTOR_HUB_DISTRIBUTION_MAX_MEMBERS = env.int(
+    "CONNECTOR_HUB_DISTRIBUTION_MAX_MEMBERS", default=64
+)
+CONNECTOR_HUB_DISTRIBUTION_MAX_UNCOMPRESSED_BYTES = env.int(
+    "CONNECTOR_HUB_DISTRIBUTION_MAX_UNCOMPRESSED_BYTES", default=20 * 1024 * 1024
+)
+CONNECTOR_HUB_DISTRIBUTION_MAX_RATIO = env.int("CONNECTOR_HUB_DISTRIBUTION_MAX_RATIO", default=100)

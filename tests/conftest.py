@@ -139,3 +139,14 @@ def make_connector(workspace, definition, owner):
         )
 
     return make
+
+
+@pytest.fixture
+def catalog(db):
+    """The built-in kinds loaded into the registry, as ``{connector_id: Live definition}``."""
+    result = services.catalog_load(actor=None)
+    assert not result.errors, result.errors
+    return {
+        definition.connector_id: definition
+        for definition in ConnectorDefinition.objects.filter(status=DefinitionStatus.LIVE)
+    }

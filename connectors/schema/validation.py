@@ -9,10 +9,18 @@ import copy
 import re
 from collections import defaultdict
 
-from jsonschema import Draft7Validator, ValidationError, validators
+from jsonschema import (
+    Draft7Validator,
+    Draft201909Validator,
+    Draft202012Validator,
+    SchemaError,
+    ValidationError,
+    validators,
+)
 
 from connectors.errors import InvalidInput
 from connectors.schema import spec_schema
+from connectors.schema.walk import resolve
 
 _JS_REGEX_LITERAL = re.compile(r"^/(?P<body>.+)/(?P<flags>[dgimsuy]*)$", re.DOTALL)
 _PY_FLAGS = {"i": "i", "m": "m", "s": "s"}
@@ -33,6 +41,8 @@ def _translated(schema):
         for key, value in schema.items():
             if key == "pattern" and isinstance(value, str):
                 out[key] = translate_pattern(value)
+            elif key == "patternProperties" and isinstance(value, dict):
+                out[key] = {translate_pattern(k): _translated(v) for k, v in value.items()}
             else:
                 out[key] = _translated(value)
         return out
@@ -41,58 +51,104 @@ def _translated(schema):
     return schema
 
 
+# Specs mix dialects: Draft 7 specs (the registry's, Airbyte's) use ``dependencies``, 2019-09 and
+# 2020-12 specs ``dependentRequired``/``dependentSchemas``. Each validator understands both, so a
+# spec means the same whatever ``$schema`` it declares (Draft 7 when it declares none).
+_DEPENDENCY_KEYWORDS = {
+    "dependencies": Draft7Validator.VALIDATORS["dependencies"],
+    "dependentRequired": Draft202012Validator.VALIDATORS["dependentRequired"],
+    "dependentSchemas": Draft202012Validator.VALIDATORS["dependentSchemas"],
+}
+_VALIDATORS = {
+    base: validators.extend(base, _DEPENDENCY_KEYWORDS)
+    for base in (Draft7Validator, Draft201909Validator, Draft202012Validator)
+}
+
+
+def validator_class(schema: dict):
+    base = validators.validator_for(schema, default=Draft7Validator)
+    return _VALIDATORS.get(base, base)
+
+
 def validator_for(schema: dict):
     schema = _translated(schema)
-    cls = validators.validator_for(schema, default=Draft7Validator)
+    cls = validator_class(schema)
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def schema_problem(schema) -> str | None:
+    """Why ``schema`` is not a valid JSON Schema of its dialect (patterns as translated at
+    validation time), or None when it is."""
+    if not isinstance(schema, dict):
+        return "must be a JSON object."
+    translated = _translated(schema)
+    try:
+        validator_class(translated).check_schema(translated)
+    except SchemaError as error:
+        where = "/".join(str(p) for p in error.absolute_path)
+        return f"{error.message}" + (f" (at {where})" if where else "")
+    except Exception as error:  # a pattern Python's re cannot compile, a broken $ref, ...
+        return f"{type(error).__name__}: {error}"
+    return None
 
 
 def _is_valid(schema: dict, instance) -> bool:
     return validator_for(schema).is_valid(instance)
 
 
-def apply_defaults(schema: dict, instance):
+def _in_context(root: dict, subschema: dict) -> dict:
+    """A subschema that keeps the root's dialect and definitions, so its ``$ref`` still resolve."""
+    context = {k: root[k] for k in ("$schema", "definitions", "$defs") if k in root}
+    return {**context, **subschema} if isinstance(subschema, dict) else subschema
+
+
+def apply_defaults(schema: dict, instance, root: dict | None = None):
     """Fill in ``default`` values as a form would: along ``properties``, creating absent objects
-    that hold defaults, and inside the ``dependencies``/``oneOf``/``if`` branch that applies."""
+    that hold defaults, and inside the ``dependencies``/``dependentSchemas``/``oneOf``/``if``
+    branch that applies."""
+    root = schema if root is None else root
+    schema = resolve(schema, root)
     if not isinstance(schema, dict) or not isinstance(instance, dict):
         return instance
     for name, node in (schema.get("properties") or {}).items():
+        node = resolve(node, root)
         if not isinstance(node, dict):
             continue
         if name not in instance:
             if "default" in node:
                 instance[name] = copy.deepcopy(node["default"])
             elif node.get("type") == "object" or "properties" in node:
-                filled = apply_defaults(node, {})
+                filled = apply_defaults(node, {}, root)
                 if filled:
                     instance[name] = filled
         elif isinstance(instance[name], dict):
-            apply_defaults(node, instance[name])
-    for trigger, dependency in (schema.get("dependencies") or {}).items():
-        if trigger in instance and isinstance(dependency, dict):
-            _apply_branch_defaults(dependency, instance)
+            apply_defaults(node, instance[name], root)
+    for keyword in ("dependencies", "dependentSchemas"):
+        for trigger, dependency in (schema.get(keyword) or {}).items():
+            if trigger in instance and isinstance(dependency, dict):
+                _apply_branch_defaults(dependency, instance, root)
     for keyword in ("oneOf", "anyOf"):
         options = [o for o in schema.get(keyword) or () if isinstance(o, dict)]
-        matching = [o for o in options if _is_valid(o, instance)]
+        matching = [o for o in options if _is_valid(_in_context(root, o), instance)]
         if matching:
-            apply_defaults(matching[0], instance)
+            apply_defaults(matching[0], instance, root)
     for option in schema.get("allOf") or ():
-        apply_defaults(option, instance)
+        apply_defaults(option, instance, root)
     if isinstance(schema.get("if"), dict):
-        branch = schema.get("then") if _is_valid(schema["if"], instance) else schema.get("else")
-        apply_defaults(branch, instance)
+        holds = _is_valid(_in_context(root, schema["if"]), instance)
+        apply_defaults(schema.get("then") if holds else schema.get("else"), instance, root)
     return instance
 
 
-def _apply_branch_defaults(dependency: dict, instance: dict) -> None:
+def _apply_branch_defaults(dependency: dict, instance: dict, root: dict) -> None:
     options = dependency.get("oneOf") or dependency.get("anyOf")
     if options:
         for option in options:
-            if _is_valid(option, instance):
-                apply_defaults(option, instance)
+            if _is_valid(_in_context(root, option), instance):
+                apply_defaults(option, instance, root)
                 return
         return
-    apply_defaults(dependency, instance)
+    apply_defaults(dependency, instance, root)
 
 
 _TYPE_WORDS = {
@@ -152,8 +208,16 @@ def _message(error: ValidationError) -> tuple[tuple, str]:
         declared = set((error.schema or {}).get("properties") or {})
         extras = sorted(k for k in (error.instance or {}) if k not in declared)
         return path, "Unknown field(s): " + ", ".join(extras) + "."
-    if kind == "dependencies" and isinstance(value, dict):
+    if kind in ("dependencies", "dependentRequired"):
+        match = re.match(r"^(.+) is a dependency of (.+)$", error.message)
+        if match:
+            needed, trigger = ast.literal_eval(match[1]), ast.literal_eval(match[2])
+            return (*path, str(needed)), f"This field is required when {trigger} is set."
         return path, "A field this one depends on is missing."
+    if kind in ("unevaluatedProperties", "propertyNames"):
+        return path, "Has fields that are not allowed."
+    if kind == "minContains" or kind == "contains":
+        return path, "Does not contain an allowed item."
     if kind == "not":
         return path, "This value is not allowed."
     return path, "Is not valid."

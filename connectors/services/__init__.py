@@ -30,3 +30,11 @@ from connectors.services.workspaces import (  # noqa: F401
     workspace_delete,
     workspace_update,
 )
+from connectors.services.definitions import (  # noqa: F401
+    CatalogResult,
+    catalog_load,
+    definition_promote,
+    definition_register,
+    definition_register_package,
+    definition_retire,
+)
