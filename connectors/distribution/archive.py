@@ -121,7 +121,7 @@ def _read_zip(data: bytes, limits: Limits) -> tuple[dict[str, bytes], set[str]]:
     budget, count = _Budget(limits, len(data)), _MemberCount(limits)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         infos = archive.infolist()
-        for info in infos:
+        for _ in infos:
             count.add()
         declared = sum(info.file_size for info in infos)
         if declared > limits.max_uncompressed:

@@ -14,6 +14,14 @@ from connectors.services.connectors import (  # noqa: F401
     connector_update,
     credentials_rotate,
 )
+from connectors.services.definitions import (  # noqa: F401
+    CatalogResult,
+    catalog_load,
+    definition_promote,
+    definition_register,
+    definition_register_package,
+    definition_retire,
+)
 from connectors.services.workspaces import (  # noqa: F401
     api_key_create,
     api_key_revoke,
@@ -29,12 +37,4 @@ from connectors.services.workspaces import (  # noqa: F401
     workspace_create,
     workspace_delete,
     workspace_update,
-)
-from connectors.services.definitions import (  # noqa: F401
-    CatalogResult,
-    catalog_load,
-    definition_promote,
-    definition_register,
-    definition_register_package,
-    definition_retire,
 )
