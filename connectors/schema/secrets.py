@@ -95,6 +95,11 @@ def _pop_path(data: dict, path: tuple[str, ...]):
     return value
 
 
+def pop_path(data: dict, path: tuple[str, ...]) -> None:
+    """Remove the value at ``path``, and the parent objects it leaves empty."""
+    _pop_path(data, path)
+
+
 def deep_merge(base: dict, overlay: dict) -> dict:
     """A new dict: ``overlay`` merged into ``base``, nested dicts merged key by key."""
     merged = copy.deepcopy(base)

@@ -25,7 +25,7 @@ REGISTRY_WRITE_DENIED = (
 )
 
 
-def _require_writer(actor) -> None:
+def require_registry_writer(actor) -> None:
     if actor is not None and not can_write_registry(actor):
         raise PermissionDenied(REGISTRY_WRITE_DENIED)
 
@@ -89,7 +89,7 @@ def definition_register_package(
     *, actor, package: distribution.Package, draft: bool = False
 ) -> list[ConnectorDefinition]:
     """Register every connector of a read package, all or nothing."""
-    _require_writer(actor)
+    require_registry_writer(actor)
     status = DefinitionStatus.DRAFT if draft else DefinitionStatus.LIVE
     registered = []
     for data in package.definitions:
@@ -113,7 +113,7 @@ def definition_register(
     """Register a distribution file (``.zip``, ``.tar``, ``.tar.gz``, ``.tgz``): Live by default,
     retiring the other Live versions of each connector_id; or as Draft. A refused file stores
     nothing."""
-    _require_writer(actor)
+    require_registry_writer(actor)
     package = distribution.read_archive(data, filename)
     return definition_register_package(actor=actor, package=package, draft=draft)
 
@@ -121,7 +121,7 @@ def definition_register(
 @transaction.atomic
 def definition_promote(*, actor, definition: ConnectorDefinition) -> ConnectorDefinition:
     """Draft (or InValidation) -> Live, retiring the other Live versions of its connector_id."""
-    _require_writer(actor)
+    require_registry_writer(actor)
     definition = ConnectorDefinition.objects.select_for_update().get(pk=definition.pk)
     if definition.status == DefinitionStatus.LIVE:
         return definition
@@ -145,7 +145,7 @@ def definition_promote(*, actor, definition: ConnectorDefinition) -> ConnectorDe
 def definition_retire(*, actor, definition: ConnectorDefinition) -> ConnectorDefinition:
     """Retire a version: it stays readable and keeps running its connectors, but backs no new
     connector. Retiring a retired version changes nothing."""
-    _require_writer(actor)
+    require_registry_writer(actor)
     definition = ConnectorDefinition.objects.select_for_update().get(pk=definition.pk)
     if definition.status == DefinitionStatus.RETIRED:
         return definition
@@ -171,7 +171,7 @@ def catalog_load(*, actor=None) -> CatalogResult:
     """Create the built-in versions that are missing; never change an existing one's status.
     A new built-in version is Live unless its connector_id already has a Live version, in which
     case it waits as a Draft to be promoted."""
-    _require_writer(actor)
+    require_registry_writer(actor)
     result = CatalogResult()
     for folder in kind_folders():
         try:

@@ -1,0 +1,558 @@
+"""Django forms generated from a definition's ui_spec, for the pages and the admin.
+
+``config_form_class(definition)`` returns a form class: nested objects become fieldsets of fields
+with dotted names; sections that ``dependencies``, a discriminated ``oneOf``/``anyOf`` or
+``if``/``then``/``else`` make conditional carry ``data-show-when`` attributes that
+``static/js/schema-form.js`` uses to show only what applies. Without script everything shows, and
+the server drops what does not apply before validating. The cleaned data packs into one config
+dict, validated through ``connectors.credentials.prepare`` (the API's validation), and its errors
+land on the matching fields. Render with ``connectors/partials/schema_form.html``.
+"""
+
+import copy
+import json
+from dataclasses import dataclass, field
+
+from django import forms
+from django.forms.utils import flatatt, pretty_name
+
+from connectors import credentials
+from connectors.errors import InvalidInput
+from connectors.schema import spec_schema, spec_ui_hints, ui_hint
+from connectors.schema import secrets as secret_rules
+from connectors.schema.form_fields import MISSING, Leaf, choice_key, make_field, nullable_option
+from connectors.schema.walk import resolve
+
+MAX_DEPTH = 8
+ROOT_FIELD = "__config__"
+REQUIRED = "This field is required."
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Show a node only when the field at ``controller`` holds one of ``values`` (any value when
+    ``values`` is None); ``negate`` turns it around (an ``else`` branch)."""
+
+    controller: tuple[str, ...]
+    values: tuple | None = None
+    negate: bool = False
+
+    def holds(self, config: dict) -> bool:
+        value = secret_rules.get_path(config, self.controller, MISSING)
+        if self.values is None:
+            found = value is not MISSING and value not in ("", None, [], {})
+        else:
+            keys = {choice_key(v) for v in self.values}
+            found = value is not MISSING and choice_key(value) in keys
+        return found != self.negate
+
+
+@dataclass
+class Node:
+    """A field (``leaf``) or a fieldset (``children``) of the generated form."""
+
+    path: tuple[str, ...]
+    title: str = ""
+    description: str = ""
+    leaf: Leaf | None = None
+    children: list["Node"] = field(default_factory=list)
+    condition: Condition | None = None
+    required: tuple[str, ...] = ()  # a section's required child names
+    group: bool = False  # a fieldset of Airbyte's `group`, on its parent's object level
+
+    @property
+    def name(self) -> str:
+        return self.leaf.name if self.leaf else ".".join(self.path)
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass
+class _Declaration:
+    name: str
+    schema: dict
+    condition: Condition | None
+    required: bool
+    choice_labels: list | None = None
+
+
+def _values_of(schema) -> tuple | None:
+    """The values a branch's restriction of its controller allows (``const`` or ``enum``)."""
+    if not isinstance(schema, dict):
+        return None
+    if "const" in schema:
+        return (schema["const"],)
+    if isinstance(schema.get("enum"), list):
+        return tuple(schema["enum"])
+    return None
+
+
+def _ordered(properties: dict, hints: dict) -> list[tuple[str, dict]]:
+    items = [(n, s) for n, s in (properties or {}).items() if isinstance(s, dict)]
+    order = hints.get("ui:order") if isinstance(hints.get("ui:order"), list) else []
+
+    def key(item):
+        name, schema = item
+        position = order.index(name) if name in order else len(order)
+        explicit = schema.get("order")
+        return (position, explicit if isinstance(explicit, int | float) else float("inf"))
+
+    return sorted(items, key=key)
+
+
+class _Builder:
+    def __init__(self, ui_spec: dict):
+        self.root = spec_schema(ui_spec)
+        self.hints = spec_ui_hints(ui_spec)
+        self.layout = secret_rules.secret_layout(ui_spec)
+        self.fields: dict[str, forms.Field] = {}
+
+    def hint(self, path) -> dict:
+        return ui_hint(self.hints, path)
+
+    def build(self) -> Node:
+        root = resolve(self.root, self.root)
+        top = Node(path=())
+        children = self.object_children((), root, required_chain=True, depth=0)
+        if children is None:
+            top.children = [self.leaf((), root, None, required=False)]
+        else:
+            top.children = self.grouped(children, root)
+            top.required = tuple(root.get("required") or ())
+        self.drop_unknown_controllers(top)
+        return top
+
+    # -- objects -------------------------------------------------------------------------------
+
+    def declarations(self, schema: dict, path: tuple, condition=None) -> list[_Declaration] | None:
+        """Every property this object level declares, with the condition it appears under; None
+        when the level cannot be rendered as fields."""
+        schema = resolve(schema, self.root)
+        required = set(schema.get("required") or ())
+        found = [
+            _Declaration(name, resolve(node, self.root), condition, name in required)
+            for name, node in _ordered(schema.get("properties"), self.hint(path))
+        ]
+        for part in schema.get("allOf") or ():
+            more = self.declarations(part, path, condition)
+            if more is None:
+                return None
+            found += more
+        for keyword in ("dependencies", "dependentSchemas"):
+            for trigger, dependency in (schema.get(keyword) or {}).items():
+                if isinstance(dependency, dict):
+                    found += self.dependency(path, trigger, resolve(dependency, self.root))
+        for keyword in ("oneOf", "anyOf"):
+            if schema.get(keyword):
+                more = self.discriminated(path, schema[keyword], found)
+                if more is None:
+                    return None
+                found += more
+        if isinstance(schema.get("if"), dict):
+            found += self.if_then_else(path, schema)
+        return found
+
+    def dependency(self, path, trigger, dependency) -> list[_Declaration]:
+        controller = (*path, trigger)
+        options = dependency.get("oneOf") or dependency.get("anyOf")
+        branches = options if isinstance(options, list) else [dependency]
+        found = []
+        for branch in branches:
+            branch = resolve(branch, self.root)
+            if not isinstance(branch, dict):
+                continue
+            values = _values_of((branch.get("properties") or {}).get(trigger))
+            condition = Condition(controller, values)
+            required = set(branch.get("required") or ())
+            for name, node in _ordered(branch.get("properties"), self.hint(path)):
+                if name != trigger:
+                    node = resolve(node, self.root)
+                    found.append(_Declaration(name, node, condition, name in required))
+        return found
+
+    def discriminated(self, path, options, declared) -> list[_Declaration] | None:
+        """A ``oneOf`` of objects told apart by one property holding a constant (Airbyte's auth
+        choices): that property becomes a choice, each branch's fields show when it is chosen."""
+        branches = [resolve(o, self.root) for o in options]
+        if all(isinstance(b, dict) and not b.get("properties") for b in branches):
+            return []  # e.g. "one of these fields is required": nothing to render
+        if not all(isinstance(b, dict) and isinstance(b.get("properties"), dict) for b in branches):
+            return None
+        discriminator = None
+        for name, _ in _ordered(branches[0]["properties"], {}):
+            values = [_values_of(resolve(b["properties"].get(name), self.root)) for b in branches]
+            if all(v is not None and len(v) == 1 for v in values):
+                keys = [choice_key(v[0]) for v in values]
+                if len(set(keys)) == len(keys):
+                    discriminator = (name, [v[0] for v in values])
+                    break
+        if discriminator is None:
+            return None
+        name, values = discriminator
+        found = []
+        if not any(d.name == name and d.condition is None for d in declared):
+            first = resolve(branches[0]["properties"][name], self.root)
+            choice = {k: v for k, v in first.items() if k not in ("const", "enum", "default")}
+            choice["enum"] = values
+            choice.setdefault("title", pretty_name(name))
+            labels = [b.get("title") or str(v) for b, v in zip(branches, values, strict=True)]
+            found.append(_Declaration(name, choice, None, True, choice_labels=labels))
+        for branch, value in zip(branches, values, strict=True):
+            condition = Condition((*path, name), (value,))
+            required = set(branch.get("required") or ())
+            for prop, node in _ordered(branch["properties"], self.hint(path)):
+                if prop != name:
+                    node = resolve(node, self.root)
+                    found.append(_Declaration(prop, node, condition, prop in required))
+        return found
+
+    def if_then_else(self, path, schema) -> list[_Declaration]:
+        test = resolve(schema["if"], self.root)
+        properties = test.get("properties") if isinstance(test, dict) else None
+        condition = None
+        if isinstance(properties, dict) and len(properties) == 1:
+            (name, restriction), = properties.items()
+            values = _values_of(resolve(restriction, self.root))
+            if values is not None:
+                condition = Condition((*path, name), values)
+        found = []
+        for keyword, branch_condition in (
+            ("then", condition),
+            ("else", Condition(condition.controller, condition.values, True) if condition else None),
+        ):
+            branch = resolve(schema.get(keyword), self.root)
+            if isinstance(branch, dict):
+                required = set(branch.get("required") or ())
+                for name, node in _ordered(branch.get("properties"), self.hint(path)):
+                    node = resolve(node, self.root)
+                    found.append(_Declaration(name, node, branch_condition, name in required))
+        return found
+
+    def merged(self, declarations: list[_Declaration]) -> list[_Declaration]:
+        """One declaration per property: unconditional if declared so anywhere, otherwise shown
+        under the union of its branches' values."""
+        by_name: dict[str, _Declaration] = {}
+        for declaration in declarations:
+            kept = by_name.get(declaration.name)
+            if kept is None:
+                by_name[declaration.name] = copy.copy(declaration)
+                continue
+            kept.required = kept.required or (declaration.required and kept.condition is None)
+            if kept.condition is None:
+                continue
+            if declaration.condition is None:
+                kept.condition, kept.schema = None, declaration.schema
+                kept.required = declaration.required
+            elif (
+                kept.condition.controller == declaration.condition.controller
+                and not kept.condition.negate
+                and not declaration.condition.negate
+            ):
+                if kept.condition.values is None or declaration.condition.values is None:
+                    values = None
+                else:
+                    values = tuple(
+                        {choice_key(v): v for v in (*kept.condition.values, *declaration.condition.values)}.values()
+                    )
+                kept.condition = Condition(kept.condition.controller, values)
+        return list(by_name.values())
+
+    def object_children(self, path, schema, *, required_chain: bool, depth: int):
+        """The nodes of an object's properties, conditional ones right after their controller;
+        None when the object is better edited as JSON."""
+        if depth > MAX_DEPTH:
+            return None
+        if isinstance(schema.get("additionalProperties"), dict) or schema.get("patternProperties"):
+            if not schema.get("properties"):
+                return None
+        declarations = self.declarations(schema, path)
+        if declarations is None or not declarations:
+            return None
+        declarations = self.merged(declarations)
+        if any("." in d.name or not d.name for d in declarations):
+            return None
+        nodes = []
+        for declaration in declarations:
+            child_path = (*path, declaration.name)
+            # Only unconditional fields get the browser's `required`: without script every section
+            # shows, and a hidden branch's required field must not block the submit.
+            required = required_chain and declaration.required and declaration.condition is None
+            node = self.node(child_path, declaration, required, depth)
+            nodes.append(node)
+        # Conditional nodes follow the field that controls them.
+        ordered: list[Node] = []
+        placed = set()
+        for node in nodes:
+            if node.condition is not None and node.condition.controller[:-1] == path:
+                continue
+            ordered.append(node)
+            placed.add(id(node))
+            for dependent in nodes:
+                if (
+                    dependent.condition is not None
+                    and dependent.condition.controller == node.path
+                    and id(dependent) not in placed
+                ):
+                    ordered.append(dependent)
+                    placed.add(id(dependent))
+        ordered += [n for n in nodes if id(n) not in placed]
+        return ordered
+
+    def node(self, path, declaration: _Declaration, required: bool, depth: int) -> Node:
+        schema = nullable_option(declaration.schema)
+        is_object = schema.get("type") == "object" or (
+            "type" not in schema and isinstance(schema.get("properties"), dict)
+        )
+        if is_object and tuple(path) not in self.layout.secret_leaves:
+            children = self.object_children(path, schema, required_chain=required, depth=depth + 1)
+            if children is not None:
+                return Node(
+                    path=path,
+                    title=schema.get("title") or pretty_name(path[-1]),
+                    description=schema.get("description") or "",
+                    children=children,
+                    condition=declaration.condition,
+                    required=tuple(schema.get("required") or ()),
+                )
+        return self.leaf(
+            path, schema, declaration.condition, required, declaration.choice_labels
+        )
+
+    def leaf(self, path, schema, condition, required, choice_labels=None) -> Node:
+        name = ".".join(path) if path else ROOT_FIELD
+        form_field, leaf = make_field(
+            name=name,
+            path=path,
+            schema=schema,
+            hint=self.hint(path),
+            secret=path in self.layout.secret_leaves,
+            required=required,
+            choice_labels=choice_labels,
+        )
+        self.fields[name] = form_field
+        return Node(path=path, leaf=leaf, condition=condition)
+
+    def grouped(self, nodes: list[Node], root: dict) -> list[Node]:
+        """Airbyte's ``group`` keywords: top-level properties of a group share a fieldset."""
+        titles = {
+            g.get("id"): g.get("title") or pretty_name(str(g.get("id")))
+            for g in root.get("groups") or ()
+            if isinstance(g, dict)
+        }
+        properties = root.get("properties") or {}
+        grouped: list[Node] = []
+        sections: dict[str, Node] = {}
+        for node in nodes:
+            group = (properties.get(node.path[0]) or {}).get("group") if node.path else None
+            if not isinstance(group, str):
+                grouped.append(node)
+                continue
+            if group not in sections:
+                sections[group] = Node(
+                    path=(), title=titles.get(group) or pretty_name(group), group=True
+                )
+                grouped.append(sections[group])
+            sections[group].children.append(node)
+        return grouped
+
+    def drop_unknown_controllers(self, top: Node) -> None:
+        names = {n.name for n in top.walk() if n.leaf}
+        for node in top.walk():
+            if node.condition and ".".join(node.condition.controller) not in names:
+                node.condition = None
+
+
+@dataclass
+class RenderItem:
+    """What the partial template renders: a bound field or a fieldset, with its data attributes."""
+
+    field: forms.BoundField | None
+    title: str
+    description: str
+    children: list
+    attrs: str
+
+    @property
+    def is_section(self) -> bool:
+        return self.field is None
+
+
+class SchemaForm(forms.Form):
+    """A connector config form; subclasses are made by ``config_form_class``."""
+
+    definition = None
+    layout: Node = Node(path=())
+    template_name = "connectors/partials/schema_form.html"
+
+    class Media:
+        js = ["js/schema-form.js"]
+
+    def __init__(self, data=None, files=None, *, config=None, stored=None, **kwargs):
+        """``config``: the values to show (masked or full; secrets never render); ``stored``: the
+        connector's full stored config, whose secrets a blank or masked field keeps."""
+        super().__init__(data, files, **kwargs)
+        self.secret_layout = secret_rules.secret_layout(self.definition.ui_spec)
+        self.shown = secret_rules.mask(self.secret_layout, config or {})
+        self.stored = stored or {}
+        self.config = None
+        self.packed = None
+        for node in self.layout.walk():
+            if node.leaf is None:
+                continue
+            value = (
+                self.shown
+                if not node.path
+                else secret_rules.get_path(self.shown, node.path, MISSING)
+            )
+            if node.leaf.secret:
+                if value is not MISSING and value not in (None, ""):
+                    self.fields[node.name].help_text += (
+                        " " if self.fields[node.name].help_text else ""
+                    ) + "A value is stored: leave blank to keep it."
+                    self.fields[node.name].widget.attrs.pop("required", None)
+                continue
+            if value is not MISSING:
+                self.initial[node.name] = node.leaf.to_initial(value)
+
+    # -- packing -------------------------------------------------------------------------------
+
+    def _leaf_value(self, node: Node):
+        leaf = node.leaf
+        if leaf.name in self.errors:
+            value = MISSING
+        else:
+            value = leaf.to_config(self.cleaned_data.get(leaf.name))
+        if leaf.secret and value is MISSING:
+            kept = secret_rules.get_path(self.shown, leaf.path, MISSING)
+            if kept == secret_rules.MASK:
+                return secret_rules.MASK
+        return value
+
+    def _extras(self) -> dict:
+        """Values of the shown config the form has no field for (kept as they are)."""
+        extras: dict = {}
+        for node in self.layout.walk():
+            if node.leaf is not None or node.group:
+                continue
+            known = {child.path[-1] for child in self._object_children(node) if child.path}
+            current = secret_rules.get_path(self.shown, node.path, MISSING) if node.path else self.shown
+            if isinstance(current, dict):
+                for key, value in current.items():
+                    if key not in known:
+                        secret_rules.set_path(extras, (*node.path, key), copy.deepcopy(value))
+        return extras
+
+    def _object_children(self, node: Node):
+        for child in node.children:
+            if child.group:
+                yield from self._object_children(child)
+            else:
+                yield child
+
+    def pack(self) -> dict:
+        """The config the submitted values describe, before the schema checks it."""
+        root = self.layout.children[0] if self.layout.children else None
+        if root is not None and root.leaf is not None and not root.path:
+            value = self._leaf_value(root)
+            return value if isinstance(value, dict) else {}
+        config = self._extras()
+        for node in self.layout.walk():
+            if node.leaf is None:
+                continue
+            value = self._leaf_value(node)
+            if value is not MISSING:
+                secret_rules.set_path(config, node.path, value)
+        for node in self.layout.walk():
+            if node.condition is not None and node.path and not node.condition.holds(config):
+                secret_rules.pop_path(config, node.path)
+        return config
+
+    def clean(self):
+        cleaned = super().clean()
+        self.packed = self.pack()
+        try:
+            self.config = credentials.prepare(self.definition, self.packed, self.stored)
+        except InvalidInput as error:
+            self.config = None
+            self._invalid_fields = set(self.errors)
+            self.attach_errors(error.errors)
+        return cleaned
+
+    # -- errors --------------------------------------------------------------------------------
+
+    def attach_errors(self, errors: dict[str, list[str]]) -> None:
+        """Schema errors by dotted path onto the field they concern."""
+        sections = {n.name: n for n in self.layout.walk() if n.leaf is None and n.path}
+        for key, messages in errors.items():
+            for message in messages:
+                self._attach(key, message, sections)
+
+    def _add(self, name, message) -> None:
+        if name in getattr(self, "_invalid_fields", ()):
+            return  # the field's own error (not a number, not JSON) says it already
+        if name is None:
+            if message not in self.non_field_errors():
+                self.add_error(None, message)
+        elif message not in self.errors.get(name, []):
+            self.add_error(name, message)
+
+    def _attach(self, key: str, message: str, sections: dict) -> None:
+        if key in self.fields:
+            return self._add(key, message)
+        if key in sections:
+            section = sections[key]
+            leaves = [c for c in self._object_children(section) if c.leaf]
+            if message == REQUIRED:
+                targets = [c for c in leaves if c.path[-1] in section.required] or leaves[:1]
+            else:
+                targets = leaves[:1]
+            if targets:
+                for target in targets:
+                    self._add(target.name, message)
+                return None
+        owner = max(
+            (name for name in self.fields if key.startswith(name + ".")), key=len, default=None
+        )
+        if owner is not None:
+            return self._add(owner, f"{key[len(owner) + 1 :]}: {message}")
+        if key == "non_field_errors":
+            return self._add(None, message)
+        return self._add(None, f"{key}: {message}")
+
+    # -- rendering -----------------------------------------------------------------------------
+
+    def _condition_attrs(self, condition: Condition | None) -> dict:
+        if condition is None:
+            return {}
+        attrs = {"data-show-when": self[".".join(condition.controller)].html_name}
+        if condition.values is not None:
+            attrs["data-show-values"] = json.dumps([choice_key(v) for v in condition.values])
+        if condition.negate:
+            attrs["data-show-negate"] = "true"
+        return attrs
+
+    def _item(self, node: Node) -> RenderItem:
+        attrs = self._condition_attrs(node.condition)
+        if node.leaf is not None:
+            return RenderItem(self[node.leaf.name], "", "", [], flatatt(attrs))
+        if node.path:
+            attrs["data-section"] = ".".join(node.path)
+        return RenderItem(
+            None, node.title, node.description, [self._item(c) for c in node.children], flatatt(attrs)
+        )
+
+    @property
+    def layout_items(self) -> list[RenderItem]:
+        return [self._item(node) for node in self.layout.children]
+
+
+def config_form_class(definition) -> type[SchemaForm]:
+    """A form class for the config of connectors of ``definition`` (its ui_spec)."""
+    builder = _Builder(definition.ui_spec)
+    layout = builder.build()
+    attrs = {"definition": definition, "layout": layout, **builder.fields}
+    return type(f"ConfigForm_{definition.connector_id}".replace("-", "_"), (SchemaForm,), attrs)
+
