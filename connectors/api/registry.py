@@ -14,7 +14,6 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
 from connectors import errors, selectors
-from connectors.api import openapi  # noqa: F401  (the key auth's OpenAPI description)
 from connectors.api import registry_envelope as envelope
 from connectors.api.auth import actor_of
 from connectors.models import DefinitionStatus
@@ -51,9 +50,7 @@ class RegistryView(APIView):
         except ValueError:
             raise exceptions.ParseError("Invalid Content-Length header.") from None
         if length > self.max_body_bytes():
-            raise PayloadTooLarge(
-                f"The request body is larger than {self.max_body_bytes()} bytes."
-            )
+            raise PayloadTooLarge(f"The request body is larger than {self.max_body_bytes()} bytes.")
 
     def get_exception_handler(self):
         return self.error_response

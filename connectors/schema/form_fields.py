@@ -94,7 +94,7 @@ class Leaf:
         if self.kind == CONST:
             return self.const
         if self.kind == ENUM:
-            return self.choices[value] if value in self.choices else MISSING
+            return self.choices.get(value, MISSING)
         if self.kind == MULTI_ENUM:
             picked = [self.choices[v] for v in value or () if v in self.choices]
             return picked or MISSING
@@ -218,7 +218,9 @@ def make_field(
     elif kind in (ENUM, MULTI_ENUM):
         values = schema["enum"] if kind == ENUM else schema["items"]["enum"]
         choices = _choices(schema if kind == ENUM else schema["items"], hint, values, choice_labels)
-        leaf.choices = {key: value for key, value in zip([c[0] for c in choices], values, strict=True)}
+        leaf.choices = {
+            key: value for key, value in zip([c[0] for c in choices], values, strict=True)
+        }
         messages = {"invalid_choice": INVALID_CHOICE}
         if kind == ENUM:
             radio = widget_name == "radio"
@@ -230,7 +232,9 @@ def make_field(
             )
         else:
             widget = (
-                forms.CheckboxSelectMultiple if widget_name == "checkboxes" else forms.SelectMultiple
+                forms.CheckboxSelectMultiple
+                if widget_name == "checkboxes"
+                else forms.SelectMultiple
             )
             form_field = forms.MultipleChoiceField(
                 choices=choices, widget=widget, error_messages=messages, **common
@@ -243,7 +247,9 @@ def make_field(
     elif kind == NUMBER:
         form_field = NumberField(**common)
     elif kind == LINES:
-        common["help_text"] = escape(" ".join(filter(None, [_help_text(schema, hint), "One per line."])))
+        common["help_text"] = escape(
+            " ".join(filter(None, [_help_text(schema, hint), "One per line."]))
+        )
         form_field = LinesField(widget=forms.Textarea(attrs={"rows": 3}), **common)
     elif kind == JSON_TEXT:
         note = "As JSON."
@@ -255,7 +261,9 @@ def make_field(
 
     if kind in (INTEGER, NUMBER):
         for keyword, attr in (("minimum", "min"), ("maximum", "max")):
-            if isinstance(schema.get(keyword), int | float) and not isinstance(schema[keyword], bool):
+            if isinstance(schema.get(keyword), int | float) and not isinstance(
+                schema[keyword], bool
+            ):
                 attrs[attr] = schema[keyword]
     if kind == STRING:
         for keyword, attr in (("maxLength", "maxlength"), ("minLength", "minlength")):

@@ -18,8 +18,8 @@ from django.forms.utils import flatatt, pretty_name
 
 from connectors import credentials
 from connectors.errors import InvalidInput
-from connectors.schema import spec_schema, spec_ui_hints, ui_hint
 from connectors.schema import secrets as secret_rules
+from connectors.schema import spec_schema, spec_ui_hints, ui_hint
 from connectors.schema.form_fields import MISSING, Leaf, choice_key, make_field, nullable_option
 from connectors.schema.walk import resolve
 
@@ -214,14 +214,17 @@ class _Builder:
         properties = test.get("properties") if isinstance(test, dict) else None
         condition = None
         if isinstance(properties, dict) and len(properties) == 1:
-            (name, restriction), = properties.items()
+            ((name, restriction),) = properties.items()
             values = _values_of(resolve(restriction, self.root))
             if values is not None:
                 condition = Condition((*path, name), values)
         found = []
         for keyword, branch_condition in (
             ("then", condition),
-            ("else", Condition(condition.controller, condition.values, True) if condition else None),
+            (
+                "else",
+                Condition(condition.controller, condition.values, True) if condition else None,
+            ),
         ):
             branch = resolve(schema.get(keyword), self.root)
             if isinstance(branch, dict):
@@ -255,7 +258,10 @@ class _Builder:
                     values = None
                 else:
                     values = tuple(
-                        {choice_key(v): v for v in (*kept.condition.values, *declaration.condition.values)}.values()
+                        {
+                            choice_key(v): v
+                            for v in (*kept.condition.values, *declaration.condition.values)
+                        }.values()
                     )
                 kept.condition = Condition(kept.condition.controller, values)
         return list(by_name.values())
@@ -265,9 +271,11 @@ class _Builder:
         None when the object is better edited as JSON."""
         if depth > MAX_DEPTH:
             return None
-        if isinstance(schema.get("additionalProperties"), dict) or schema.get("patternProperties"):
-            if not schema.get("properties"):
-                return None
+        free_form = isinstance(schema.get("additionalProperties"), dict) or schema.get(
+            "patternProperties"
+        )
+        if free_form and not schema.get("properties"):
+            return None
         declarations = self.declarations(schema, path)
         if declarations is None or not declarations:
             return None
@@ -317,9 +325,7 @@ class _Builder:
                     condition=declaration.condition,
                     required=tuple(schema.get("required") or ()),
                 )
-        return self.leaf(
-            path, schema, declaration.condition, required, declaration.choice_labels
-        )
+        return self.leaf(path, schema, declaration.condition, required, declaration.choice_labels)
 
     def leaf(self, path, schema, condition, required, choice_labels=None) -> Node:
         name = ".".join(path) if path else ROOT_FIELD
@@ -356,7 +362,13 @@ class _Builder:
                 )
                 grouped.append(sections[group])
             sections[group].children.append(node)
-        return grouped
+        # A group holding just one fieldset of its own title needs no second frame.
+        return [
+            n.children[0]
+            if n.group and len(n.children) == 1 and n.children[0].title == n.title
+            else n
+            for n in grouped
+        ]
 
     def drop_unknown_controllers(self, top: Node) -> None:
         names = {n.name for n in top.walk() if n.leaf}
@@ -438,7 +450,9 @@ class SchemaForm(forms.Form):
             if node.leaf is not None or node.group:
                 continue
             known = {child.path[-1] for child in self._object_children(node) if child.path}
-            current = secret_rules.get_path(self.shown, node.path, MISSING) if node.path else self.shown
+            current = (
+                secret_rules.get_path(self.shown, node.path, MISSING) if node.path else self.shown
+            )
             if isinstance(current, dict):
                 for key, value in current.items():
                     if key not in known:
@@ -541,7 +555,11 @@ class SchemaForm(forms.Form):
         if node.path:
             attrs["data-section"] = ".".join(node.path)
         return RenderItem(
-            None, node.title, node.description, [self._item(c) for c in node.children], flatatt(attrs)
+            None,
+            node.title,
+            node.description,
+            [self._item(c) for c in node.children],
+            flatatt(attrs),
         )
 
     @property
@@ -555,4 +573,3 @@ def config_form_class(definition) -> type[SchemaForm]:
     layout = builder.build()
     attrs = {"definition": definition, "layout": layout, **builder.fields}
     return type(f"ConfigForm_{definition.connector_id}".replace("-", "_"), (SchemaForm,), attrs)
-
