@@ -36,6 +36,7 @@ class Secrets:
             json.dumps(value)[1:-1],
             escape(value),
             urllib.parse.quote(value),
+            urllib.parse.quote(value, safe=""),
             urllib.parse.quote_plus(value),
             base64.b64encode(value.encode()).decode(),
         }

@@ -4,6 +4,7 @@ registry permission, and 4xx (never 5xx) for bad input."""
 import json
 import re
 import uuid
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -371,3 +372,80 @@ def test_the_openapi_schema_validates_and_documents_the_registry(tmp_path):
         assert {"200", "400", "401", "403"} <= set(operation["responses"])
     register = schema["paths"]["/v2/connector/register"]["post"]["requestBody"]["content"]
     assert "multipart/form-data" in register
+
+
+# -- contract: the document's examples, replayed ------------------------------------------------
+
+DOCUMENTED_READ = json.loads(
+    (Path(__file__).parent / "data" / "registry_002_read_response.json").read_text()
+)
+DOCUMENTED_REGISTER = {
+    "id": "api.connector.register",
+    "ver": "v2",
+    "ts": "2024-11-19T09:28:47+00:00",
+    "params": {"status": "SUCCESS", "resmsgid": "fc2ce24f-a333-479f-931c-024d61039801"},
+    "responseCode": "OK",
+    "result": {"message": "connector registered successfully."},
+}
+DOCUMENTED_LIST = {
+    "id": "api.connectors.list",
+    "ver": "v2",
+    "ts": "2024-07-30T15:25:51+05:30",
+    "params": {
+        "status": "SUCCESS",
+        "msgid": "4a7f14c3-d61e-4d4f-be78-181834eeff6d",
+        "resmsgid": "f506e725-eed4-41df-86dc-2477d5c4d19a",
+    },
+    "responseCode": "OK",
+    "result": {"data": [], "count": 0},
+}
+
+
+def assert_same_shape(documented, actual, where="body"):
+    """Every documented key is there, with a value of the same JSON type."""
+    if isinstance(documented, dict):
+        assert isinstance(actual, dict), where
+        for key, value in documented.items():
+            assert key in actual, f"{where}.{key} is missing"
+            if key == "ui_spec":
+                assert {"schema", "properties"} <= set(actual[key]), where
+                continue
+            assert_same_shape(value, actual[key], f"{where}.{key}")
+    elif isinstance(documented, list):
+        assert isinstance(actual, list), where
+        if documented and actual:
+            assert_same_shape(documented[0], actual[0], f"{where}[0]")
+    else:
+        assert type(actual) is type(documented), f"{where}: {actual!r} vs {documented!r}"
+
+
+def test_contract_read_example(client, catalog, reader):
+    response = client.get(
+        "/v2/connectors/read/postgres-connector-1.0.0", HTTP_ACCEPT="*/*", HTTP_X_API_KEY=reader
+    )
+    assert response.status_code == 200
+    assert_same_shape(DOCUMENTED_READ, response.json())
+
+
+def test_contract_register_example(client, catalog, registrar):
+    response = client.post(
+        REGISTER, data={"file3": zip_file()}, HTTP_ACCEPT="*/*", HTTP_X_API_KEY=registrar
+    )
+    assert response.status_code == 200
+    assert_same_shape(DOCUMENTED_REGISTER, response.json())
+    assert response.json()["result"]["message"] == DOCUMENTED_REGISTER["result"]["message"]
+
+
+def test_contract_list_example(client, catalog, reader):
+    response = client.post(
+        LIST,
+        data=json.dumps(DOC_LIST_BODY),
+        content_type="application/json",
+        HTTP_ACCEPT="*/*",
+        HTTP_X_API_KEY=reader,
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert_same_shape(DOCUMENTED_LIST, body)
+    assert body["result"] == DOCUMENTED_LIST["result"]
+    assert body["params"]["msgid"] == DOCUMENTED_LIST["params"]["msgid"]
