@@ -163,12 +163,31 @@ class ApiKeyAdmin(ServiceAdmin):
         return False
 
 
+@admin.action(description="Publish the selected definitions (Draft -> Live)")
+def promote_definitions(modeladmin, request, queryset):
+    for definition in queryset:
+        modeladmin._service_call(
+            request,
+            lambda d=definition: services.definition_promote(actor=request.user, definition=d),
+        )
+
+
+@admin.action(description="Retire the selected definitions")
+def retire_definitions(modeladmin, request, queryset):
+    for definition in queryset:
+        modeladmin._service_call(
+            request,
+            lambda d=definition: services.definition_retire(actor=request.user, definition=d),
+        )
+
+
 @admin.register(ConnectorDefinition)
-class ConnectorDefinitionAdmin(admin.ModelAdmin):
+class ConnectorDefinitionAdmin(ServiceAdmin):
     list_display = ["registry_id", "name", "category", "status", "implementation", "live_date"]
     list_filter = ["status", "category"]
     search_fields = ["connector_id", "name"]
     readonly_fields = ["registry_id", "created_date", "updated_date", "live_date"]
+    actions = [promote_definitions, retire_definitions]
 
 
 class AssociationInline(admin.TabularInline):

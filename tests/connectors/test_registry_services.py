@@ -147,3 +147,22 @@ def test_staff_users_write_the_registry_and_members_do_not(catalog, make_user, o
     assert _register(actor=staff).status == "Live"
     with pytest.raises(PermissionDenied):
         services.definition_promote(actor=owner, definition=catalog["mysql-connector"])
+
+
+def test_admin_actions_promote_and_retire_through_the_services(catalog, admin_client):
+    draft = _register(draft=True)
+    url = "/admin/connectors/connectordefinition/"
+    response = admin_client.post(
+        url, {"action": "promote_definitions", "_selected_action": [draft.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    draft.refresh_from_db()
+    catalog["postgres-connector"].refresh_from_db()
+    assert draft.status == "Live" and catalog["postgres-connector"].status == "Retired"
+    admin_client.post(url, {"action": "retire_definitions", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.status == "Retired"
+    response = admin_client.post(
+        url, {"action": "promote_definitions", "_selected_action": [draft.pk]}, follow=True
+    )
+    assert "cannot be published again" in response.content.decode()
