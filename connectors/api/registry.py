@@ -31,6 +31,16 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "payload_too_large"
 
 
+class RegistryJSONParser(JSONParser):
+    """JSON bodies; one nested past Python's recursion limit is a 400 like any malformed body."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError("JSON nested too deeply.") from None
+
+
 class RegistryView(APIView):
     """Shared behaviour: authentication as everywhere, errors in the registry envelope."""
 
@@ -81,6 +91,8 @@ class RegistryView(APIView):
             return exc.status, self.invalid_code, exc.message
         if isinstance(exc, exceptions.ParseError):
             return 400, self.invalid_code, f"The request body is not valid: {exc.detail}"
+        if isinstance(exc, RecursionError):
+            return 400, self.invalid_code, "The request body is nested too deeply."
         if isinstance(exc, RequestDataTooBig):
             return 413, "PAYLOAD_TOO_LARGE", "The request body is too large."
         if isinstance(exc, SuspiciousOperation):
@@ -163,7 +175,7 @@ LIST_BODY_SCHEMA = {
 class DefinitionListView(RegistryView):
     api_id = "api.connectors.list"
     invalid_code = "CONNECTORS_LIST_INPUT_INVALID"
-    parser_classes = [JSONParser]
+    parser_classes = [RegistryJSONParser]
 
     @extend_schema(
         tags=[TAG],

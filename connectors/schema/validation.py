@@ -256,8 +256,11 @@ def validate_config(ui_spec: dict, config) -> dict:
     if not isinstance(config, dict):
         raise InvalidInput({"config": ["Must be an object."]})
     schema = spec_schema(ui_spec)
-    completed = apply_defaults(schema, copy.deepcopy(config))
-    errors = schema_errors(schema, completed)
+    try:
+        completed = apply_defaults(schema, copy.deepcopy(config))
+        errors = schema_errors(schema, completed)
+    except RecursionError:
+        raise InvalidInput({"config": ["Nested too deeply."]}) from None
     if errors:
         raise InvalidInput(errors)
     return completed

@@ -220,16 +220,16 @@ def test_malformed_json_wrong_media_type_and_oversized_bodies_are_4xx(
     envelope_error(response, 400, "CONNECTORS_LIST_INPUT_INVALID")
     response = client.post(LIST, data="a=1", content_type="text/plain", HTTP_X_API_KEY=reader)
     envelope_error(response, 415, "UNSUPPORTED_MEDIA_TYPE")
+    response = client.get(LIST, HTTP_X_API_KEY=reader)
+    envelope_error(response, 405, "METHOD_NOT_ALLOWED")
+    for nested in ("[" * 100_000 + "]" * 100_000, '{"a":' * 900 + "1" + "}" * 900):
+        response = client.post(
+            LIST, data=nested, content_type="application/json", HTTP_X_API_KEY=reader
+        )
+        envelope_error(response, 400, "CONNECTORS_LIST_INPUT_INVALID")
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     big = {"request": {"filters": {"category": ["x" * 50] * 40}}}
     envelope_error(post_list(client, reader, big), 413, "PAYLOAD_TOO_LARGE")
-    response = client.get(LIST, HTTP_X_API_KEY=reader)
-    envelope_error(response, 405, "METHOD_NOT_ALLOWED")
-    nested = "[" * 5000 + "]" * 5000
-    response = client.post(
-        LIST, data=nested, content_type="application/json", HTTP_X_API_KEY=reader
-    )
-    assert 400 <= response.status_code < 500
 
 
 def test_the_msgid_is_echoed_on_errors_too(client, catalog, reader):

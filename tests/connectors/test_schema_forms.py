@@ -350,3 +350,60 @@ def test_spec_text_is_escaped_in_the_page():
     }
     page = str(form_class(spec)())
     assert "<script>x()" not in page and "&lt;script&gt;" in page
+
+
+def test_widgets_follow_the_ui_hints_and_schema_keywords():
+    spec = {
+        "schema": {
+            "type": "object",
+            "required": ["size"],
+            "properties": {
+                "size": {
+                    "type": "string",
+                    "title": "Size",
+                    "enum": ["s", "m", "l"],
+                    "default": "m",
+                },
+                "notes": {"type": "string", "title": "Notes"},
+                "key": {"type": "string", "title": "Key"},
+                "tags": {"type": "array", "items": {"enum": ["a", "b"]}, "title": "Tags"},
+                "level": {"type": "integer", "enum": [1, 2, 3], "title": "Level"},
+                "secret_text": {"type": "string", "writeOnly": True, "title": "Key file"},
+            },
+        },
+        "properties": {
+            "size": {"ui:widget": "radio"},
+            "notes": {"ui:widget": "textarea", "ui:placeholder": "Anything"},
+            "key": {"ui:widget": "hidden"},
+            "tags": {"ui:widget": "checkboxes"},
+            "secret_text": {"ui:widget": "textarea"},
+        },
+    }
+    Form = form_class(spec)
+    page = str(Form(config={"secret_text": "multi\nline-secret-xyz"}))
+    assert controls_without_label(page) == []
+    tree = lxml_html.fromstring(page)
+    assert [i.get("value") for i in tree.xpath('//input[@type="radio"][@name="size"]')] == [
+        "s",
+        "m",
+        "l",
+    ]
+    assert tree.xpath('//input[@type="radio"][@name="size"][@checked]')[0].get("value") == "m"
+    assert tree.xpath('//textarea[@name="notes"][@placeholder="Anything"]')
+    assert tree.xpath('//input[@type="hidden"][@name="key"]')
+    assert len(tree.xpath('//input[@type="checkbox"][@name="tags"]')) == 2
+    [secret_area] = tree.xpath('//textarea[@name="secret_text"]')
+    assert (secret_area.text or "").strip() == ""
+    form = Form(data={"size": "l", "tags": ["b"], "level": "2", "notes": "hi"})
+    assert form.is_valid(), form.errors
+    assert form.config == {"size": "l", "tags": ["b"], "level": 2, "notes": "hi"}
+
+
+def test_number_bounds_lengths_and_safe_patterns_become_input_attributes():
+    tree = lxml_html.fromstring(str(form_class("postgres_connector")()))
+    [port] = tree.xpath('//input[@name="connector_config.connection_info.port"]')
+    assert (port.get("type"), port.get("min"), port.get("max")) == ("number", "1", "65535")
+    [name] = tree.xpath('//input[@name="connector_config.connection_info.name"]')
+    assert name.get("pattern") == "[a-zA-Z0-9_]{1,64}"
+    [host] = tree.xpath('//input[@name="connector_config.connection_info.host"]')
+    assert host.get("pattern") is None  # an unanchored JS literal: left to the server

@@ -193,3 +193,11 @@ def test_schema_problem_uses_the_dialect_of_the_spec():
     assert "objekt" in schema_problem({"type": "objekt"})
     assert schema_problem({"properties": {"a": {"pattern": "(open"}}}) is not None
     assert schema_problem(["not", "an", "object"]) == "must be a JSON object."
+
+
+def test_a_config_nested_past_the_recursion_limit_is_invalid_input():
+    deep = current = {}
+    for _ in range(5000):
+        current["a"] = {}
+        current = current["a"]
+    assert errors_of({"schema": {"type": "object"}}, deep) == {"config": ["Nested too deeply."]}
