@@ -407,3 +407,35 @@ def test_number_bounds_lengths_and_safe_patterns_become_input_attributes():
     assert name.get("pattern") == "[a-zA-Z0-9_]{1,64}"
     [host] = tree.xpath('//input[@name="connector_config.connection_info.host"]')
     assert host.get("pattern") is None  # an unanchored JS literal: left to the server
+
+
+def test_a_field_declared_in_several_branches_shows_for_each_of_them():
+    spec = {
+        "schema": {
+            "type": "object",
+            "properties": {"kind": {"type": "string", "enum": ["a", "b", "c"]}},
+            "dependencies": {
+                "kind": {
+                    "oneOf": [
+                        {
+                            "properties": {
+                                "kind": {"const": "a"},
+                                "x": {"type": "string"},
+                                "y": {"type": "string"},
+                            }
+                        },
+                        {"properties": {"kind": {"const": "b"}, "x": {"type": "string"}}},
+                        {"properties": {"kind": {"const": "c"}}},
+                    ]
+                }
+            },
+        }
+    }
+    Form = form_class(spec)
+    assert list(Form().fields) == ["kind", "x", "y"]
+    tree = lxml_html.fromstring(str(Form()))
+    [x] = tree.xpath('//*[@data-show-when="kind"][.//input[@name="x"]]')
+    assert json.loads(x.get("data-show-values")) == ["a", "b"]
+    form = Form(data={"kind": "b", "x": "kept", "y": "dropped"})
+    assert form.is_valid(), form.errors
+    assert form.config == {"kind": "b", "x": "kept"}

@@ -1,0 +1,378 @@
+"""The layout of a form generated from a ui_spec: which fields, in which fieldsets, shown under
+which condition. ``build_layout`` walks the schema once; ``connectors.schema.forms`` turns the
+result into a Django form class.
+
+An object level contributes its ``properties`` and ``allOf`` parts unconditionally, and the
+properties of ``dependencies``/``dependentSchemas`` branches, of a ``oneOf``/``anyOf`` told apart by
+a constant (the choice becomes a field) and of ``if``/``then``/``else`` under the condition that
+selects them. What cannot be laid out as fields (free-form maps, arrays of objects, undiscriminated
+``oneOf``, keys with dots, too deep) becomes one JSON field.
+"""
+
+import copy
+from dataclasses import dataclass, field
+
+from django import forms
+from django.forms.utils import pretty_name
+
+from connectors.schema import secrets as secret_rules
+from connectors.schema import spec_schema, spec_ui_hints, ui_hint
+from connectors.schema.form_fields import MISSING, Leaf, choice_key, make_field, nullable_option
+from connectors.schema.walk import resolve
+
+MAX_DEPTH = 8
+ROOT_FIELD = "__config__"
+REQUIRED = "This field is required."
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Show a node only when the field at ``controller`` holds one of ``values`` (any value when
+    ``values`` is None); ``negate`` turns it around (an ``else`` branch)."""
+
+    controller: tuple[str, ...]
+    values: tuple | None = None
+    negate: bool = False
+
+    def holds(self, config: dict) -> bool:
+        value = secret_rules.get_path(config, self.controller, MISSING)
+        if self.values is None:
+            found = value is not MISSING and value not in ("", None, [], {})
+        else:
+            keys = {choice_key(v) for v in self.values}
+            found = value is not MISSING and choice_key(value) in keys
+        return found != self.negate
+
+
+@dataclass
+class Node:
+    """A field (``leaf``) or a fieldset (``children``) of the generated form."""
+
+    path: tuple[str, ...]
+    title: str = ""
+    description: str = ""
+    leaf: Leaf | None = None
+    children: list["Node"] = field(default_factory=list)
+    condition: Condition | None = None
+    required: tuple[str, ...] = ()  # a section's required child names
+    group: bool = False  # a fieldset of Airbyte's `group`, on its parent's object level
+
+    @property
+    def name(self) -> str:
+        return self.leaf.name if self.leaf else ".".join(self.path)
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass
+class _Declaration:
+    name: str
+    schema: dict
+    condition: Condition | None
+    required: bool
+    choice_labels: list | None = None
+
+
+def _values_of(schema) -> tuple | None:
+    """The values a branch's restriction of its controller allows (``const`` or ``enum``)."""
+    if not isinstance(schema, dict):
+        return None
+    if "const" in schema:
+        return (schema["const"],)
+    if isinstance(schema.get("enum"), list):
+        return tuple(schema["enum"])
+    return None
+
+
+def _union(first: tuple | None, second: tuple | None) -> tuple | None:
+    """Values shown by either of two conditions (None: any value)."""
+    if first is None or second is None:
+        return None
+    return tuple({choice_key(v): v for v in (*first, *second)}.values())
+
+
+def _ordered(properties: dict, hints: dict) -> list[tuple[str, dict]]:
+    items = [(n, s) for n, s in (properties or {}).items() if isinstance(s, dict)]
+    order = hints.get("ui:order") if isinstance(hints.get("ui:order"), list) else []
+
+    def key(item):
+        name, schema = item
+        position = order.index(name) if name in order else len(order)
+        explicit = schema.get("order")
+        return (position, explicit if isinstance(explicit, int | float) else float("inf"))
+
+    return sorted(items, key=key)
+
+
+class _Builder:
+    """Builds the layout tree and the form fields of one ui_spec."""
+
+    def __init__(self, ui_spec: dict):
+        self.root = spec_schema(ui_spec)
+        self.hints = spec_ui_hints(ui_spec)
+        self.layout = secret_rules.secret_layout(ui_spec)
+        self.fields: dict[str, forms.Field] = {}
+
+    def hint(self, path) -> dict:
+        return ui_hint(self.hints, path)
+
+    def build(self) -> Node:
+        root = resolve(self.root, self.root)
+        top = Node(path=())
+        children = self.object_children((), root, required_chain=True, depth=0)
+        if children is None:
+            top.children = [self.leaf((), root, None, required=False)]
+        else:
+            top.children = self.grouped(children, root)
+            top.required = tuple(root.get("required") or ())
+        self.drop_unknown_controllers(top)
+        return top
+
+    # -- objects -------------------------------------------------------------------------------
+
+    def declarations(self, schema: dict, path: tuple, condition=None) -> list[_Declaration] | None:
+        """Every property this object level declares, with the condition it appears under; None
+        when the level cannot be rendered as fields."""
+        schema = resolve(schema, self.root)
+        required = set(schema.get("required") or ())
+        found = [
+            _Declaration(name, resolve(node, self.root), condition, name in required)
+            for name, node in _ordered(schema.get("properties"), self.hint(path))
+        ]
+        for part in schema.get("allOf") or ():
+            more = self.declarations(part, path, condition)
+            if more is None:
+                return None
+            found += more
+        for keyword in ("dependencies", "dependentSchemas"):
+            for trigger, dependency in (schema.get(keyword) or {}).items():
+                if isinstance(dependency, dict):
+                    found += self.dependency(path, trigger, resolve(dependency, self.root))
+        for keyword in ("oneOf", "anyOf"):
+            if schema.get(keyword):
+                more = self.discriminated(path, schema[keyword], found)
+                if more is None:
+                    return None
+                found += more
+        if isinstance(schema.get("if"), dict):
+            found += self.if_then_else(path, schema)
+        return found
+
+    def dependency(self, path, trigger, dependency) -> list[_Declaration]:
+        controller = (*path, trigger)
+        options = dependency.get("oneOf") or dependency.get("anyOf")
+        branches = options if isinstance(options, list) else [dependency]
+        found = []
+        for branch in branches:
+            branch = resolve(branch, self.root)
+            if not isinstance(branch, dict):
+                continue
+            values = _values_of((branch.get("properties") or {}).get(trigger))
+            condition = Condition(controller, values)
+            required = set(branch.get("required") or ())
+            for name, node in _ordered(branch.get("properties"), self.hint(path)):
+                if name != trigger:
+                    node = resolve(node, self.root)
+                    found.append(_Declaration(name, node, condition, name in required))
+        return found
+
+    def discriminated(self, path, options, declared) -> list[_Declaration] | None:
+        """A ``oneOf`` of objects told apart by one property holding a constant (Airbyte's auth
+        choices): that property becomes a choice, each branch's fields show when it is chosen."""
+        branches = [resolve(o, self.root) for o in options]
+        if all(isinstance(b, dict) and not b.get("properties") for b in branches):
+            return []  # e.g. "one of these fields is required": nothing to render
+        if not all(isinstance(b, dict) and isinstance(b.get("properties"), dict) for b in branches):
+            return None
+        discriminator = None
+        for name, _ in _ordered(branches[0]["properties"], {}):
+            values = [_values_of(resolve(b["properties"].get(name), self.root)) for b in branches]
+            if all(v is not None and len(v) == 1 for v in values):
+                keys = [choice_key(v[0]) for v in values]
+                if len(set(keys)) == len(keys):
+                    discriminator = (name, [v[0] for v in values])
+                    break
+        if discriminator is None:
+            return None
+        name, values = discriminator
+        found = []
+        if not any(d.name == name and d.condition is None for d in declared):
+            first = resolve(branches[0]["properties"][name], self.root)
+            choice = {k: v for k, v in first.items() if k not in ("const", "enum", "default")}
+            choice["enum"] = values
+            choice.setdefault("title", pretty_name(name))
+            labels = [b.get("title") or str(v) for b, v in zip(branches, values, strict=True)]
+            found.append(_Declaration(name, choice, None, True, choice_labels=labels))
+        for branch, value in zip(branches, values, strict=True):
+            condition = Condition((*path, name), (value,))
+            required = set(branch.get("required") or ())
+            for prop, node in _ordered(branch["properties"], self.hint(path)):
+                if prop != name:
+                    node = resolve(node, self.root)
+                    found.append(_Declaration(prop, node, condition, prop in required))
+        return found
+
+    def if_then_else(self, path, schema) -> list[_Declaration]:
+        test = resolve(schema["if"], self.root)
+        properties = test.get("properties") if isinstance(test, dict) else None
+        condition = None
+        if isinstance(properties, dict) and len(properties) == 1:
+            ((name, restriction),) = properties.items()
+            values = _values_of(resolve(restriction, self.root))
+            if values is not None:
+                condition = Condition((*path, name), values)
+        found = []
+        for keyword, branch_condition in (
+            ("then", condition),
+            (
+                "else",
+                Condition(condition.controller, condition.values, True) if condition else None,
+            ),
+        ):
+            branch = resolve(schema.get(keyword), self.root)
+            if isinstance(branch, dict):
+                required = set(branch.get("required") or ())
+                for name, node in _ordered(branch.get("properties"), self.hint(path)):
+                    node = resolve(node, self.root)
+                    found.append(_Declaration(name, node, branch_condition, name in required))
+        return found
+
+    def merged(self, declarations: list[_Declaration]) -> list[_Declaration]:
+        """One declaration per property, in first-seen order: unconditional if declared so
+        anywhere, otherwise shown under the union of its branches' values."""
+        by_name: dict[str, _Declaration] = {}
+        for declaration in declarations:
+            kept = by_name.get(declaration.name)
+            if kept is None or (kept.condition is not None and declaration.condition is None):
+                by_name[declaration.name] = copy.copy(declaration)
+            elif kept.condition is None:
+                kept.required |= declaration.condition is None and declaration.required
+            elif (
+                kept.condition.controller == declaration.condition.controller
+                and not kept.condition.negate
+                and not declaration.condition.negate
+            ):
+                kept.condition = Condition(
+                    kept.condition.controller,
+                    _union(kept.condition.values, declaration.condition.values),
+                )
+        return list(by_name.values())
+
+    def object_children(self, path, schema, *, required_chain: bool, depth: int):
+        """The nodes of an object's properties, conditional ones right after their controller;
+        None when the object is better edited as JSON."""
+        if depth > MAX_DEPTH:
+            return None
+        free_form = isinstance(schema.get("additionalProperties"), dict) or schema.get(
+            "patternProperties"
+        )
+        if free_form and not schema.get("properties"):
+            return None
+        declarations = self.declarations(schema, path)
+        if declarations is None or not declarations:
+            return None
+        declarations = self.merged(declarations)
+        if any("." in d.name or not d.name for d in declarations):
+            return None
+        nodes = []
+        for declaration in declarations:
+            child_path = (*path, declaration.name)
+            # Only unconditional fields get the browser's `required`: without script every section
+            # shows, and a hidden branch's required field must not block the submit.
+            required = required_chain and declaration.required and declaration.condition is None
+            node = self.node(child_path, declaration, required, depth)
+            nodes.append(node)
+        # Conditional nodes follow the field that controls them.
+        ordered: list[Node] = []
+        placed = set()
+        for node in nodes:
+            if node.condition is not None and node.condition.controller[:-1] == path:
+                continue
+            ordered.append(node)
+            placed.add(id(node))
+            for dependent in nodes:
+                if (
+                    dependent.condition is not None
+                    and dependent.condition.controller == node.path
+                    and id(dependent) not in placed
+                ):
+                    ordered.append(dependent)
+                    placed.add(id(dependent))
+        ordered += [n for n in nodes if id(n) not in placed]
+        return ordered
+
+    def node(self, path, declaration: _Declaration, required: bool, depth: int) -> Node:
+        schema = nullable_option(declaration.schema)
+        is_object = schema.get("type") == "object" or (
+            "type" not in schema and isinstance(schema.get("properties"), dict)
+        )
+        if is_object and tuple(path) not in self.layout.secret_leaves:
+            children = self.object_children(path, schema, required_chain=required, depth=depth + 1)
+            if children is not None:
+                return Node(
+                    path=path,
+                    title=schema.get("title") or pretty_name(path[-1]),
+                    description=schema.get("description") or "",
+                    children=children,
+                    condition=declaration.condition,
+                    required=tuple(schema.get("required") or ()),
+                )
+        return self.leaf(path, schema, declaration.condition, required, declaration.choice_labels)
+
+    def leaf(self, path, schema, condition, required, choice_labels=None) -> Node:
+        name = ".".join(path) if path else ROOT_FIELD
+        form_field, leaf = make_field(
+            name=name,
+            path=path,
+            schema=schema,
+            hint=self.hint(path),
+            secret=path in self.layout.secret_leaves,
+            required=required,
+            choice_labels=choice_labels,
+        )
+        self.fields[name] = form_field
+        return Node(path=path, leaf=leaf, condition=condition)
+
+    def grouped(self, nodes: list[Node], root: dict) -> list[Node]:
+        """Airbyte's ``group`` keywords: top-level properties of a group share a fieldset."""
+        titles = {
+            g.get("id"): g.get("title") or pretty_name(str(g.get("id")))
+            for g in root.get("groups") or ()
+            if isinstance(g, dict)
+        }
+        properties = root.get("properties") or {}
+        grouped: list[Node] = []
+        sections: dict[str, Node] = {}
+        for node in nodes:
+            group = (properties.get(node.path[0]) or {}).get("group") if node.path else None
+            if not isinstance(group, str):
+                grouped.append(node)
+                continue
+            if group not in sections:
+                sections[group] = Node(
+                    path=(), title=titles.get(group) or pretty_name(group), group=True
+                )
+                grouped.append(sections[group])
+            sections[group].children.append(node)
+        # A group holding just one fieldset of its own title needs no second frame.
+        return [
+            n.children[0]
+            if n.group and len(n.children) == 1 and n.children[0].title == n.title
+            else n
+            for n in grouped
+        ]
+
+    def drop_unknown_controllers(self, top: Node) -> None:
+        names = {n.name for n in top.walk() if n.leaf}
+        for node in top.walk():
+            if node.condition and ".".join(node.condition.controller) not in names:
+                node.condition = None
+
+
+def build_layout(ui_spec: dict) -> tuple[Node, dict[str, forms.Field]]:
+    """The layout tree of a ui_spec and its form fields by name (dotted data paths)."""
+    builder = _Builder(ui_spec)
+    return builder.build(), builder.fields
