@@ -112,6 +112,7 @@ class DefinitionRowSerializer(serializers.ModelSerializer):
             "live_date",
         ]
         read_only_fields = fields
+        ref_name = "RegistryDefinitionRow"
 
 
 class DefinitionSerializer(DefinitionRowSerializer):
@@ -128,9 +129,10 @@ class DefinitionSerializer(DefinitionRowSerializer):
             *DefinitionRowSerializer.Meta.fields[13:],
         ]
         read_only_fields = fields
+        ref_name = "RegistryDefinition"
 
 
-class _ParamsSerializer(serializers.Serializer):
+class RegistryParamsSerializer(serializers.Serializer):
     status = serializers.CharField(help_text="`SUCCESS` or `FAILED`.")
     msgid = serializers.CharField(required=False, help_text="Echoed from the request.")
     resmsgid = serializers.UUIDField()
@@ -144,36 +146,36 @@ def _envelope(name: str, result, api_id: str):
             "id": serializers.CharField(help_text=f"`{api_id}`"),
             "ver": serializers.CharField(help_text="`v2`"),
             "ts": serializers.CharField(help_text="ISO-8601 with offset."),
-            "params": _ParamsSerializer(),
+            "params": RegistryParamsSerializer(),
             "responseCode": serializers.CharField(help_text="`OK`"),
             "result": result,
         },
     )
 
 
-class _ListResultSerializer(serializers.Serializer):
+class RegistryListResultSerializer(serializers.Serializer):
     data = DefinitionRowSerializer(many=True)
     count = serializers.IntegerField()
 
 
-class _RegisteredSerializer(serializers.Serializer):
+class RegistryRegisteredSerializer(serializers.Serializer):
     id = serializers.CharField()
     status = serializers.CharField()
 
 
-class _RegisterResultSerializer(serializers.Serializer):
+class RegistryRegisterResultSerializer(serializers.Serializer):
     message = serializers.CharField(help_text="`connector registered successfully.`")
-    connectors = _RegisteredSerializer(many=True)
+    connectors = RegistryRegisteredSerializer(many=True)
 
 
 ReadEnvelope = _envelope("RegistryReadResponse", DefinitionSerializer(), "api.connectors.read")
-ListEnvelope = _envelope("RegistryListResponse", _ListResultSerializer(), "api.connectors.list")
+ListEnvelope = _envelope("RegistryListResponse", RegistryListResultSerializer(), "api.connectors.list")
 RegisterEnvelope = _envelope(
-    "RegistryRegisterResponse", _RegisterResultSerializer(), "api.connector.register"
+    "RegistryRegisterResponse", RegistryRegisterResultSerializer(), "api.connector.register"
 )
 
 
-class _ErrorSerializer(serializers.Serializer):
+class RegistryErrorSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="e.g. `CONNECTOR_NOT_FOUND`.")
     message = serializers.CharField()
 
@@ -182,27 +184,27 @@ class ErrorEnvelope(serializers.Serializer):
     id = serializers.CharField()
     ver = serializers.CharField()
     ts = serializers.CharField()
-    params = _ParamsSerializer()
+    params = RegistryParamsSerializer()
     responseCode = serializers.CharField(help_text="`BAD_REQUEST`, `NOT_FOUND`, ...")
     result = serializers.DictField(help_text="Always `{}`.")
-    error = _ErrorSerializer()
+    error = RegistryErrorSerializer()
 
     class Meta:
         ref_name = "RegistryErrorResponse"
 
 
-class _ListFiltersSerializer(serializers.Serializer):
+class RegistryListFiltersSerializer(serializers.Serializer):
     status = serializers.ListField(
-        child=serializers.ChoiceField(choices=DefinitionStatus.values), required=False
+        child=serializers.ChoiceField(choices=DefinitionStatus.choices), required=False
     )
     category = serializers.ListField(child=serializers.CharField(), required=False)
 
 
-class _ListRequestSerializer(serializers.Serializer):
-    filters = _ListFiltersSerializer(required=False)
+class RegistryListQuerySerializer(serializers.Serializer):
+    filters = RegistryListFiltersSerializer(required=False)
 
 
-class _ListParamsSerializer(serializers.Serializer):
+class RegistryListParamsSerializer(serializers.Serializer):
     msgid = serializers.CharField(required=False)
 
 
@@ -212,8 +214,8 @@ class ListRequest(serializers.Serializer):
     id = serializers.CharField(required=False, help_text="`api.connectors.list`")
     ver = serializers.CharField(required=False)
     ts = serializers.CharField(required=False)
-    params = _ListParamsSerializer(required=False)
-    request = _ListRequestSerializer(required=False)
+    params = RegistryListParamsSerializer(required=False)
+    request = RegistryListQuerySerializer(required=False)
 
     class Meta:
         ref_name = "RegistryListRequest"
