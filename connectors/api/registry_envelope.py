@@ -169,7 +169,9 @@ class RegistryRegisterResultSerializer(serializers.Serializer):
 
 
 ReadEnvelope = _envelope("RegistryReadResponse", DefinitionSerializer(), "api.connectors.read")
-ListEnvelope = _envelope("RegistryListResponse", RegistryListResultSerializer(), "api.connectors.list")
+ListEnvelope = _envelope(
+    "RegistryListResponse", RegistryListResultSerializer(), "api.connectors.list"
+)
 RegisterEnvelope = _envelope(
     "RegistryRegisterResponse", RegistryRegisterResultSerializer(), "api.connector.register"
 )

@@ -166,3 +166,14 @@ def test_admin_actions_promote_and_retire_through_the_services(catalog, admin_cl
         url, {"action": "promote_definitions", "_selected_action": [draft.pk]}, follow=True
     )
     assert "cannot be published again" in response.content.decode()
+
+
+def test_load_catalog_warns_when_a_kind_folder_changed_under_the_same_version(catalog, capsys):
+    ConnectorDefinition.objects.filter(pk=catalog["mysql-connector"].pk).update(description="old")
+    call_command("load_catalog")
+    captured = capsys.readouterr()
+    assert (
+        "mysql-connector-1.0.0 is already registered and its kind folder now differs"
+        in captured.err
+    )
+    assert ConnectorDefinition.objects.get(pk=catalog["mysql-connector"].pk).description == "old"
