@@ -41,10 +41,15 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         raw_key = key_from_headers(request)
         if raw_key is None:
             return None
-        try:
-            api_key = ApiKey.objects.select_related("workspace").get_from_key(raw_key)
-        except ApiKey.DoesNotExist:
-            raise exceptions.AuthenticationFailed("Invalid or revoked API key.") from None
+        prefix, _, _ = raw_key.partition(".")
+        api_key = (
+            ApiKey.objects.get_usable_keys()
+            .select_related("workspace")
+            .filter(prefix=prefix)
+            .first()
+        )
+        if api_key is None or not api_key.is_valid(raw_key):
+            raise exceptions.AuthenticationFailed("Invalid or revoked API key.")
         if api_key.has_expired:
             raise exceptions.AuthenticationFailed("This API key has expired.")
         api_key_touch(api_key)

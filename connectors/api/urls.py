@@ -1,3 +1,13 @@
 """Every API family's routes; each family module owns its own paths."""
 
+from connectors.api import collections, live_sources, spaces, storage, workspaces
+from syncs.api import documents, syncs
+
 urlpatterns = []
+urlpatterns += live_sources.urlpatterns
+urlpatterns += storage.urlpatterns
+urlpatterns += spaces.urlpatterns
+urlpatterns += collections.urlpatterns
+urlpatterns += syncs.urlpatterns
+urlpatterns += documents.urlpatterns
+urlpatterns += workspaces.urlpatterns
