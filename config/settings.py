@@ -174,3 +174,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("CONNECTOR_HUB_LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# The API reference: local assets only (no validator badge fetched from swagger.io), request and
+# response bodies as separate components.
+SPECTACULAR_SETTINGS["SWAGGER_UI_SETTINGS"] = {"deepLinking": True, "validatorUrl": None}
+SPECTACULAR_SETTINGS["COMPONENT_SPLIT_REQUEST"] = True

@@ -4,7 +4,9 @@ Domain errors keep their status (400, 403, 404, 409); DRF's own errors (validati
 throttling, method, media type) get the same shape, field errors flattened to dotted paths.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -79,6 +81,15 @@ def exception_handler(exc, context):
         return Response(
             {"detail": str(exc), "code": "credential_unreadable"},
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+    if isinstance(exc, RequestDataTooBig):
+        return Response(
+            {
+                "detail": "The request body is larger than the limit of "
+                f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.",
+                "code": "request_too_large",
+            },
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
     if isinstance(exc, exceptions.ValidationError):
         errors = flatten_errors(exc.detail)
