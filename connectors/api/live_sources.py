@@ -193,6 +193,15 @@ PAGE_PARAMS = [
     OpenApiParameter("rows", OpenApiTypes.INT, description="Rows per page (1-500, default 20)."),
     OpenApiParameter("start", OpenApiTypes.INT, description="Offset of the first row."),
 ]
+VYASA_HEADERS = [
+    OpenApiParameter(
+        header,
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        description="Sent by Layar clients; accepted and not needed.",
+    )
+    for header in ("X-Vyasa-Client", "X-Vyasa-Data-Providers", "X-Vyasa-Data-Fabric")
+]
 GET_BODY_NOTE = (
     " Parameters may also be sent as a JSON object body on this GET, as Layar clients do."
 )
@@ -203,7 +212,7 @@ GET_BODY_NOTE = (
     list=extend_schema(
         summary="List live sources",
         description="Every connector of the workspace, oldest first." + GET_BODY_NOTE,
-        parameters=[*PAGE_PARAMS, openapi.WORKSPACE],
+        parameters=[*PAGE_PARAMS, openapi.WORKSPACE, *VYASA_HEADERS],
         responses={200: LiveSourcePageSerializer, **openapi.errors()},
     ),
     create=extend_schema(
@@ -211,33 +220,33 @@ GET_BODY_NOTE = (
         description="A WEBSITE or RSS source. Other body fields are source options stored in "
         "the config. The connector starts by checking its source in the background.",
         request=LiveSourceCreateSerializer,
-        parameters=[openapi.IDEMPOTENCY_KEY, openapi.WORKSPACE],
+        parameters=[openapi.IDEMPOTENCY_KEY, openapi.WORKSPACE, *VYASA_HEADERS],
         responses={201: LiveSourceSerializer, **openapi.errors(409, 413, 415, 422)},
     ),
     retrieve=extend_schema(
         summary="Get a live source",
-        parameters=[CONNECTOR_ID, openapi.WORKSPACE],
+        parameters=[CONNECTOR_ID, openapi.WORKSPACE, *VYASA_HEADERS],
         responses={200: LiveSourceSerializer, **openapi.errors(404)},
     ),
     destroy=extend_schema(
         summary="Delete a live source",
         description="Removes the connector, its schedule, syncs and documents; then 404 "
         "everywhere.",
-        parameters=[CONNECTOR_ID, openapi.WORKSPACE],
+        parameters=[CONNECTOR_ID, openapi.WORKSPACE, *VYASA_HEADERS],
         request=None,
         responses={204: None, **openapi.errors(404)},
     ),
     job_status=extend_schema(
         summary="Import status",
         description="The state of the latest import (sync) of the connector." + GET_BODY_NOTE,
-        parameters=[CONNECTOR_ID, openapi.WORKSPACE],
+        parameters=[CONNECTOR_ID, openapi.WORKSPACE, *VYASA_HEADERS],
         request=None,
         responses={200: JobStatusSerializer, **openapi.errors(404)},
     ),
     source_documents=extend_schema(
         summary="Imported documents",
         description="A page of the connector's documents and their total." + GET_BODY_NOTE,
-        parameters=[CONNECTOR_ID, *PAGE_PARAMS, openapi.WORKSPACE],
+        parameters=[CONNECTOR_ID, *PAGE_PARAMS, openapi.WORKSPACE, *VYASA_HEADERS],
         request=None,
         responses={200: SourceDocumentPageSerializer, **openapi.errors(404)},
     ),
