@@ -29,6 +29,7 @@ from connectors.filters import ConnectorFilter
 from connectors.models import Connector
 from connectors.services.families import live_source_create
 from syncs import selectors as sync_selectors
+from syncs.api.serializers import SyncCountsSerializer, SyncErrorSerializer, SyncProgressSerializer
 
 BODY_FIELDS = ("liveSourceType", "name", "description", "id")
 
@@ -78,88 +79,31 @@ class LiveSourcePageSerializer(serializers.Serializer):
     liveSources = LiveSourceSerializer(many=True)
 
 
-class DocumentCountsSerializer(serializers.Serializer):
-    seen = serializers.IntegerField(source="documents_seen")
-    created = serializers.IntegerField(source="documents_created")
-    updated = serializers.IntegerField(source="documents_updated")
-    unchanged = serializers.IntegerField(source="documents_unchanged")
-    deleted = serializers.IntegerField(source="documents_deleted")
-    failed = serializers.IntegerField(source="documents_failed")
-
-
-class JobErrorSerializer(serializers.Serializer):
-    origin = serializers.CharField(source="error_origin")
-    type = serializers.CharField(source="error_type")
-    message = serializers.CharField(source="error_message")
-    retryable = serializers.BooleanField(source="error_retryable", allow_null=True)
-
-
 class JobStatusSerializer(serializers.Serializer):
-    """Built from ``{"connector": ..., "sync": ... or None}``."""
+    """Built from ``{"connector": ..., "sync": the latest sync or None}``."""
 
     connectorId = serializers.UUIDField(source="connector.pk")
     connectorState = serializers.CharField(source="connector.state")
-    jobId = serializers.SerializerMethodField()
-    status = serializers.SerializerMethodField(
-        help_text="not_started, queued, running, cancelling, succeeded, failed or cancelled."
+    jobId = serializers.UUIDField(source="sync.pk", allow_null=True, default=None)
+    status = serializers.CharField(
+        source="sync.status",
+        default="not_started",
+        help_text="not_started, queued, running, cancelling, succeeded, failed or cancelled.",
     )
-    trigger = serializers.SerializerMethodField()
-    documents = serializers.SerializerMethodField()
-    progress = serializers.SerializerMethodField()
-    queuedAt = serializers.SerializerMethodField()
-    startedAt = serializers.SerializerMethodField()
-    finishedAt = serializers.SerializerMethodField()
+    trigger = serializers.CharField(source="sync.trigger", allow_null=True, default=None)
+    documents = SyncCountsSerializer(source="sync", allow_null=True, default=None)
+    progress = SyncProgressSerializer(source="sync", allow_null=True, default=None)
+    queuedAt = serializers.DateTimeField(source="sync.queued_at", allow_null=True, default=None)
+    startedAt = serializers.DateTimeField(source="sync.started_at", allow_null=True, default=None)
+    finishedAt = serializers.DateTimeField(source="sync.finished_at", allow_null=True, default=None)
     error = serializers.SerializerMethodField()
 
-    def get_jobId(self, job) -> str | None:
-        return str(job["sync"].pk) if job["sync"] else None
-
-    def get_status(self, job) -> str:
-        return job["sync"].status if job["sync"] else "not_started"
-
-    def get_trigger(self, job) -> str | None:
-        return job["sync"].trigger if job["sync"] else None
-
-    @extend_schema_field(DocumentCountsSerializer(allow_null=True))
-    def get_documents(self, job):
-        return DocumentCountsSerializer(job["sync"]).data if job["sync"] else None
-
-    @extend_schema_field(
-        {
-            "type": "object",
-            "nullable": True,
-            "properties": {
-                "done": {"type": "integer"},
-                "total": {"type": "integer", "nullable": True},
-                "percent": {"type": "integer", "nullable": True},
-            },
-        }
-    )
-    def get_progress(self, job):
-        sync = job["sync"]
-        if sync is None:
-            return None
-        return {"done": sync.progress_done, "total": sync.progress_total, "percent": sync.percent}
-
-    def _moment(self, job, field):
-        value = getattr(job["sync"], field) if job["sync"] else None
-        return serializers.DateTimeField().to_representation(value) if value else None
-
-    def get_queuedAt(self, job) -> str | None:
-        return self._moment(job, "queued_at")
-
-    def get_startedAt(self, job) -> str | None:
-        return self._moment(job, "started_at")
-
-    def get_finishedAt(self, job) -> str | None:
-        return self._moment(job, "finished_at")
-
-    @extend_schema_field(JobErrorSerializer(allow_null=True))
+    @extend_schema_field(SyncErrorSerializer(allow_null=True))
     def get_error(self, job):
         sync = job["sync"]
         if sync is None or not (sync.error_message or sync.error_type):
             return None
-        return JobErrorSerializer(sync).data
+        return SyncErrorSerializer(sync).data
 
 
 class SourceDocumentSerializer(serializers.Serializer):
