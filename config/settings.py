@@ -190,3 +190,7 @@ CONNECTOR_HUB_DISTRIBUTION_MAX_RATIO = env.int("CONNECTOR_HUB_DISTRIBUTION_MAX_R
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["DefinitionStatusEnum"] = (
     "connectors.models.DefinitionStatus"
 )
+# The API reference: local assets only (no validator badge fetched from swagger.io), request and
+# response bodies as separate components.
+SPECTACULAR_SETTINGS["SWAGGER_UI_SETTINGS"] = {"deepLinking": True, "validatorUrl": None}
+SPECTACULAR_SETTINGS["COMPONENT_SPLIT_REQUEST"] = True

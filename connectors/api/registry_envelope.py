@@ -10,7 +10,6 @@ from datetime import UTC
 from http import HTTPStatus
 
 from django.utils import timezone
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -234,20 +233,3 @@ class RegisterRequest(serializers.Serializer):
 
     class Meta:
         ref_name = "RegistryRegisterRequest"
-
-
-class ApiKeySchemeForRegistry(OpenApiAuthenticationExtension):
-    """The key authentication in the schema (either header will do). Other families may declare
-    the same scheme; the names match so the schema reads the same whichever is used."""
-
-    target_class = "connectors.api.auth.ApiKeyAuthentication"
-    name = ["apiKeyHeader", "bearerKey"]
-
-    def get_security_definition(self, auto_schema):
-        return [
-            {"type": "apiKey", "in": "header", "name": "X-API-Key"},
-            {"type": "http", "scheme": "bearer", "description": "The API key as a bearer token."},
-        ]
-
-    def get_security_requirement(self, auto_schema):
-        return [{"apiKeyHeader": []}, {"bearerKey": []}]

@@ -2,5 +2,14 @@
 
 from django.urls import include, path
 
-urlpatterns = []
-urlpatterns += [path("", include("connectors.api.registry"))]
+from connectors.api import collections, live_sources, spaces, storage, workspaces
+from syncs.api import documents, syncs
+
+urlpatterns = [path("", include("connectors.api.registry"))]
+urlpatterns += live_sources.urlpatterns
+urlpatterns += storage.urlpatterns
+urlpatterns += spaces.urlpatterns
+urlpatterns += collections.urlpatterns
+urlpatterns += syncs.urlpatterns
+urlpatterns += documents.urlpatterns
+urlpatterns += workspaces.urlpatterns

@@ -141,8 +141,8 @@ def connector_create(
         if Connector.all_objects.filter(pk=connector_id).exists():
             raise InvalidInput({"id": ["A connector with this id already exists."]})
         connector.pk = connector_id
-    validated(connector, exclude=["config"])
     _check_name(workspace, name)
+    validated(connector, exclude=["config"])
     try:
         with transaction.atomic():
             connector.save(force_insert=True)
@@ -180,8 +180,8 @@ def connector_update(
     changed = []
     if name is not _UNSET and name != connector.name:
         connector.name = name
-        validated(connector, exclude=["config"])
         _check_name(connector.workspace, name, exclude_pk=connector.pk)
+        validated(connector, exclude=["config"])
         changed.append("name")
     if description is not _UNSET and description != connector.description:
         connector.description = description

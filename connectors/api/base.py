@@ -1,0 +1,147 @@
+"""The one place where an API request gets its workspace and its permission, and where every
+queryset of the API families is scoped to that workspace.
+
+A view declares where its workspace comes from (``workspace_from``):
+
+- ``"actor"``: an API key's own workspace; for a session user the workspace named by the
+  ``X-Workspace`` header (id or slug), else the one chosen in the pages' workspace switcher
+  (stored in the session), else the user's only workspace.
+- ``"path"``: the ``workspace_id`` URL parameter (id or slug). A workspace the caller does not
+  belong to is a 403.
+- ``"space"``: the workspace of the ``space_id`` URL parameter, and the ``collection_id`` inside
+  that space when the URL has one. Spaces and collections of other workspaces do not exist (404).
+
+Reading needs the VIEW permission, anything else EDIT (a viewer key writing gets a 403). The GETs
+listed in ``state_changing_actions`` change state: they are honoured only with an API key, since a
+browser session must use POST, where CSRF is checked.
+"""
+
+import uuid
+
+from rest_framework import exceptions
+from rest_framework.permissions import SAFE_METHODS
+
+from connectors import selectors
+from connectors.api.auth import actor_of
+from connectors.api.parsers import BoundedJSONParser
+from connectors.errors import NotFound, PermissionDenied
+from connectors.models import ApiKey, Space, Workspace
+from connectors.permissions import EDIT, VIEW, can, workspaces_for
+
+SESSION_WORKSPACE_KEY = "workspace_id"
+WORKSPACE_HEADER = "X-Workspace"
+
+
+def as_uuid(value) -> uuid.UUID | None:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def named_workspace(actor, id_or_slug) -> Workspace:
+    """A workspace named by a path or header: 404 when none has that id or slug, 403 when the
+    caller does not belong to it."""
+    pk = as_uuid(id_or_slug)
+    workspace = (
+        Workspace.objects.filter(pk=pk) if pk else Workspace.objects.filter(slug=str(id_or_slug))
+    ).first()
+    if workspace is None:
+        raise NotFound("Workspace not found.")
+    if not can(actor, VIEW, workspace):
+        raise PermissionDenied("You do not have access to this workspace.")
+    return workspace
+
+
+def acting_workspace(request) -> Workspace:
+    """The workspace of a request whose path names none."""
+    actor = actor_of(request)
+    named = request.headers.get(WORKSPACE_HEADER)
+    if isinstance(actor, ApiKey):
+        workspace = actor.workspace
+        if named and named not in (str(workspace.pk), workspace.slug):
+            raise PermissionDenied("This API key does not belong to that workspace.")
+        return workspace
+    chosen = named or request.session.get(SESSION_WORKSPACE_KEY)
+    if chosen:
+        return named_workspace(actor, chosen)
+    candidates = list(workspaces_for(actor)[:2])
+    if not candidates:
+        raise PermissionDenied("You are not a member of any workspace.")
+    if len(candidates) > 1:
+        raise exceptions.ValidationError(
+            {
+                "workspace": [
+                    f"Choose a workspace: send its id or slug in the {WORKSPACE_HEADER} header."
+                ]
+            }
+        )
+    return candidates[0]
+
+
+def space_of(actor, space_id) -> Space:
+    pk = as_uuid(space_id)
+    space = (
+        Space.objects.filter(pk=pk, workspace__in=workspaces_for(actor))
+        .select_related("workspace")
+        .first()
+        if pk
+        else None
+    )
+    if space is None:
+        raise NotFound("Space not found.")
+    return space
+
+
+class WorkspaceScopedMixin:
+    """Mixed into every viewset of the live-source, storage, collection and workspace APIs."""
+
+    workspace_from = "actor"
+    #: The path from the queryset's model to its workspace.
+    workspace_field = "workspace"
+    state_changing_actions: frozenset[str] = frozenset()
+    parser_classes = [BoundedJSONParser]
+
+    workspace: Workspace
+    space: Space | None = None
+    collection = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.actor = actor_of(request)
+        self.workspace = self._resolve_workspace(request)
+        self._check_permission(request)
+
+    def _resolve_workspace(self, request) -> Workspace:
+        if self.workspace_from == "path":
+            return named_workspace(self.actor, self.kwargs["workspace_id"])
+        if self.workspace_from == "space" and "space_id" in self.kwargs:
+            self.space = space_of(self.actor, self.kwargs["space_id"])
+            if "collection_id" in self.kwargs:
+                self.collection = selectors.collection_in(self.space, self.kwargs["collection_id"])
+            return self.space.workspace
+        return acting_workspace(request)
+
+    def _check_permission(self, request) -> None:
+        action = getattr(self, "action", None)
+        changes_state = action in self.state_changing_actions
+        if changes_state and request.method == "GET" and not isinstance(request.auth, ApiKey):
+            raise exceptions.MethodNotAllowed(
+                "GET",
+                detail="A state change by GET needs an API key; a browser session must POST "
+                "(with its CSRF token).",
+            )
+        needed = VIEW if request.method in SAFE_METHODS and not changes_state else EDIT
+        if not can(self.actor, needed, self.workspace):
+            if needed == EDIT and can(self.actor, VIEW, self.workspace):
+                raise PermissionDenied("This key or role may only read.")
+            raise PermissionDenied("You do not have access to this workspace.")
+
+    def scoped(self, queryset):
+        """``queryset`` restricted to the request's workspace."""
+        if getattr(self, "swagger_fake_view", False):
+            return queryset.none()
+        return queryset.filter(**{self.workspace_field: self.workspace})
+
+    def get_queryset(self):
+        return self.scoped(super().get_queryset())

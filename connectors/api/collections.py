@@ -1,0 +1,209 @@
+"""Collection connectors (003): ``/v1/spaces/{space_id}/collections/{collection_id}/connectors``.
+
+The list shows the collection's connectors (``scope=workspace``: every connector of the
+workspace). A connector of the workspace can be read, edited and synced through any of its
+collections' paths; DELETE removes it from this collection, and deletes it when no collection is
+left.
+"""
+
+from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, status, viewsets
+from rest_framework.response import Response
+
+from connectors import services
+from connectors.api import openapi
+from connectors.api.base import WorkspaceScopedMixin
+from connectors.api.fields import CollectionIdsField, MaskedConfigField, ScheduleSerializer
+from connectors.api.idempotency import idempotent
+from connectors.api.pagination import KeysetPagination
+from connectors.api.spaces import COLLECTION_ID, SPACE_ID
+from connectors.filters import ConnectorFilter
+from connectors.models import Connector
+from connectors.services.families import (
+    collection_connector_create,
+    collection_connector_update,
+)
+
+CONNECTOR_ID = openapi.path_id("connector_id", "The connector's id.")
+NESTED = [SPACE_ID, COLLECTION_ID]
+
+
+class ConnectorCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    type = serializers.CharField(
+        help_text="A connector type of the registry: its connector_id (the Live version) or "
+        "its registry id (`<connector_id>-<version>`)."
+    )
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    config = serializers.DictField(
+        required=False, default=dict, help_text="The config; defaults are filled in."
+    )
+    credentials = serializers.DictField(
+        required=False,
+        default=dict,
+        help_text="Secret values, deep-merged into the config and stored encrypted.",
+    )
+
+
+class ConnectorPatchSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    config = serializers.DictField(
+        required=False,
+        help_text="A JSON Merge Patch of the config (null removes a key); `**********` keeps a "
+        "stored secret.",
+    )
+    credentials = serializers.DictField(
+        required=False, help_text="Secret values, deep-merged over the config."
+    )
+
+
+class CollectionConnectorSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    type = serializers.CharField(source="definition.connector_id")
+    definition = serializers.CharField(
+        source="definition.registry_id", help_text="The registry id of the connector's version."
+    )
+    config = MaskedConfigField()
+    state = serializers.CharField(help_text="starting, running, stopped or failed.")
+    state_reason = serializers.CharField()
+    schedule = ScheduleSerializer(source="*")
+    collections = CollectionIdsField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+SCOPE = OpenApiParameter(
+    "scope",
+    OpenApiTypes.STR,
+    enum=["collection", "workspace"],
+    description="`collection` (default): this collection's connectors; `workspace`: every "
+    "connector of the workspace.",
+)
+
+
+class ScopeSerializer(serializers.Serializer):
+    scope = serializers.ChoiceField(
+        choices=["collection", "workspace"], default="collection", required=False
+    )
+
+
+@extend_schema(tags=[openapi.COLLECTIONS])
+@extend_schema_view(
+    list=extend_schema(
+        summary="List a collection's connectors",
+        parameters=[*NESTED, SCOPE],
+        responses={200: CollectionConnectorSerializer(many=True), **openapi.errors(404)},
+    ),
+    create=extend_schema(
+        summary="Create a connector in a collection",
+        description="Creates the connector in the space's workspace and associates it with the "
+        "collection. `config` is validated against the type's spec, defaults applied.",
+        parameters=[*NESTED, openapi.IDEMPOTENCY_KEY],
+        request=ConnectorCreateSerializer,
+        responses={201: CollectionConnectorSerializer, **openapi.errors(404, 409, 413, 415, 422)},
+    ),
+    retrieve=extend_schema(
+        summary="Get a connector",
+        parameters=[*NESTED, CONNECTOR_ID],
+        responses={200: CollectionConnectorSerializer, **openapi.errors(404)},
+    ),
+    partial_update=extend_schema(
+        summary="Edit a connector",
+        description="A new config is re-checked (per the lifecycle) before syncs resume.",
+        parameters=[*NESTED, CONNECTOR_ID],
+        request=ConnectorPatchSerializer,
+        responses={200: CollectionConnectorSerializer, **openapi.errors(404, 409, 413, 415)},
+    ),
+    destroy=extend_schema(
+        summary="Remove a connector from the collection",
+        description="Dissociates it; the connector itself is deleted when no collection is left.",
+        parameters=[*NESTED, CONNECTOR_ID],
+        request=None,
+        responses={204: None, **openapi.errors(404)},
+    ),
+)
+class CollectionConnectorViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
+    workspace_from = "space"
+    queryset = Connector.objects.select_related("definition", "credential").prefetch_related(
+        "associations"
+    )
+    serializer_class = CollectionConnectorSerializer
+    filterset_class = ConnectorFilter
+    pagination_class = KeysetPagination
+    keyset_ordering = ("created_at", "id")
+    lookup_url_kwarg = "connector_id"
+
+    def _show(self, connector, code=status.HTTP_200_OK) -> Response:
+        connector = self.get_queryset().get(pk=connector.pk)
+        return Response(CollectionConnectorSerializer(connector).data, status=code)
+
+    def list(self, request, *args, **kwargs):
+        scope = ScopeSerializer(data=request.query_params)
+        scope.is_valid(raise_exception=True)
+        queryset = self.filter_queryset(self.get_queryset())
+        if scope.validated_data["scope"] == "collection":
+            queryset = queryset.filter(associations__collection=self.collection)
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(CollectionConnectorSerializer(page, many=True).data)
+
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        body = ConnectorCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        connector = collection_connector_create(
+            actor=self.actor,
+            collection=self.collection,
+            type_name=data["type"],
+            name=data["name"],
+            description=data["description"],
+            config=data["config"],
+            secrets=data["credentials"],
+        )
+        return self._show(connector, status.HTTP_201_CREATED)
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(CollectionConnectorSerializer(self.get_object()).data)
+
+    def partial_update(self, request, *args, **kwargs):
+        connector = self.get_object()
+        body = ConnectorPatchSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        connector = collection_connector_update(
+            actor=self.actor,
+            connector=connector,
+            config=data.pop("config", None),
+            secrets=data.pop("credentials", None),
+            **data,
+        )
+        return self._show(connector)
+
+    def destroy(self, request, *args, **kwargs):
+        services.connector_remove_from_collection(
+            actor=self.actor, connector=self.get_object(), collection=self.collection
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+_PREFIX = "v1/spaces/<str:space_id>/collections/<str:collection_id>/connectors"
+
+urlpatterns = [
+    path(
+        _PREFIX,
+        CollectionConnectorViewSet.as_view({"get": "list", "post": "create"}),
+        name="collection-connector-list",
+    ),
+    path(
+        f"{_PREFIX}/<str:connector_id>",
+        CollectionConnectorViewSet.as_view(
+            {"get": "retrieve", "patch": "partial_update", "delete": "destroy"}
+        ),
+        name="collection-connector-detail",
+    ),
+]

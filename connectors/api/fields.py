@@ -1,0 +1,53 @@
+"""Serializer fields every family uses to show a connector: its config with secrets masked, its
+schedule, its collections."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from connectors import credentials
+from syncs import scheduling
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": True,
+        "description": "The connector's config; secret values show as `**********`.",
+    }
+)
+class MaskedConfigField(serializers.Field):
+    """A connector's config with every secret leaf masked (use with ``source="*"``)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("source", "*")
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, connector):
+        return credentials.masked_config(connector)
+
+
+class ScheduleSerializer(serializers.Serializer):
+    type = serializers.CharField(source="schedule_type")
+    cron = serializers.CharField(source="schedule_cron")
+    timezone = serializers.CharField(source="schedule_timezone")
+    at = serializers.DateTimeField(source="schedule_at", allow_null=True)
+    description = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_description(self, connector) -> str:
+        return scheduling.describe(scheduling.schedule_of(connector))
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string", "format": "uuid"}})
+class CollectionIdsField(serializers.Field):
+    """Ids of the collections a connector is associated with (prefetch ``associations``)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("source", "*")
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, connector):
+        return [str(a.collection_id) for a in connector.associations.all()]

@@ -1,0 +1,293 @@
+"""Live-source connectors (000): ``/layar/liveSource``.
+
+Clients send parameters as a JSON body even on GET (the document's ``requests`` snippets), or as
+query parameters; both work, the body winning. ``X-Vyasa-*`` headers are accepted and ignored.
+"""
+
+from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+    extend_schema_view,
+)
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from connectors import services
+from connectors.api import openapi
+from connectors.api.base import WorkspaceScopedMixin
+from connectors.api.fields import MaskedConfigField
+from connectors.api.idempotency import idempotent
+from connectors.api.pagination import offset_page
+from connectors.api.parsers import body_and_query_params
+from connectors.families import LIVE_SOURCE_TYPES
+from connectors.filters import ConnectorFilter
+from connectors.models import Connector
+from connectors.services.families import live_source_create
+from syncs import selectors as sync_selectors
+from syncs.api.serializers import SyncCountsSerializer, SyncErrorSerializer, SyncProgressSerializer
+
+BODY_FIELDS = ("liveSourceType", "name", "description", "id")
+
+
+class LiveSourceCreateSerializer(serializers.Serializer):
+    liveSourceType = serializers.CharField(
+        help_text=f"The kind of source: {', '.join(LIVE_SOURCE_TYPES)}."
+    )
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    url = serializers.CharField(required=False, help_text="The site or feed to import.")
+    runMode = serializers.CharField(
+        required=False, help_text="RSS: SCAN_ONCE (default) or CONTINUOUS, in any case."
+    )
+
+
+class LiveSourceSerializer(serializers.Serializer):
+    id = serializers.UUIDField(help_text="The connectorId of the other endpoints.")
+    name = serializers.CharField()
+    description = serializers.CharField()
+    liveSourceType = serializers.CharField(
+        source="definition.connector_id",
+        help_text="The connector's kind; connectors made through other APIs show theirs.",
+    )
+    url = serializers.SerializerMethodField()
+    runMode = serializers.SerializerMethodField()
+    state = serializers.CharField()
+    stateReason = serializers.CharField(source="state_reason")
+    config = MaskedConfigField()
+    createdAt = serializers.DateTimeField(source="created_at")
+    updatedAt = serializers.DateTimeField(source="updated_at")
+
+    def get_url(self, connector) -> str | None:
+        value = (connector.config or {}).get("url")
+        return value if isinstance(value, str) else None
+
+    def get_runMode(self, connector) -> str | None:
+        value = (connector.config or {}).get("runMode")
+        return value if isinstance(value, str) else None
+
+
+@extend_schema_serializer(many=False)
+class LiveSourcePageSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    start = serializers.IntegerField()
+    rows = serializers.IntegerField()
+    liveSources = LiveSourceSerializer(many=True)
+
+
+class JobStatusSerializer(serializers.Serializer):
+    """Built from ``{"connector": ..., "sync": the latest sync or None}``."""
+
+    connectorId = serializers.UUIDField(source="connector.pk")
+    connectorState = serializers.CharField(source="connector.state")
+    jobId = serializers.UUIDField(source="sync.pk", allow_null=True, default=None)
+    status = serializers.CharField(
+        source="sync.status",
+        default="not_started",
+        help_text="not_started, queued, running, cancelling, succeeded, failed or cancelled.",
+    )
+    trigger = serializers.CharField(source="sync.trigger", allow_null=True, default=None)
+    documents = SyncCountsSerializer(source="sync", allow_null=True, default=None)
+    progress = SyncProgressSerializer(source="sync", allow_null=True, default=None)
+    queuedAt = serializers.DateTimeField(source="sync.queued_at", allow_null=True, default=None)
+    startedAt = serializers.DateTimeField(source="sync.started_at", allow_null=True, default=None)
+    finishedAt = serializers.DateTimeField(source="sync.finished_at", allow_null=True, default=None)
+    error = serializers.SerializerMethodField()
+
+    @extend_schema_field(SyncErrorSerializer(allow_null=True))
+    def get_error(self, job):
+        sync = job["sync"]
+        if sync is None or not (sync.error_message or sync.error_type):
+            return None
+        return SyncErrorSerializer(sync).data
+
+
+class SourceDocumentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    externalId = serializers.CharField(source="external_id")
+    title = serializers.CharField()
+    url = serializers.CharField()
+    mimeType = serializers.CharField(source="mime_type")
+    size = serializers.IntegerField()
+    metadata = serializers.DictField()
+    sourceCreatedAt = serializers.DateTimeField(source="source_created_at", allow_null=True)
+    sourceUpdatedAt = serializers.DateTimeField(source="source_updated_at", allow_null=True)
+    firstSeenAt = serializers.DateTimeField(source="first_seen_at")
+    lastSeenAt = serializers.DateTimeField(source="last_seen_at")
+
+
+class SourceDocumentPageSerializer(serializers.Serializer):
+    connectorId = serializers.UUIDField()
+    total = serializers.IntegerField()
+    start = serializers.IntegerField()
+    rows = serializers.IntegerField()
+    documents = SourceDocumentSerializer(many=True)
+
+
+class ConnectorIdParamsSerializer(serializers.Serializer):
+    id = serializers.CharField(required=False, help_text="The connectorId again (optional).")
+
+
+CONNECTOR_ID = openapi.path_id("connectorId", "The live source's id.")
+PAGE_PARAMS = [
+    OpenApiParameter("rows", OpenApiTypes.INT, description="Rows per page (1-500, default 20)."),
+    OpenApiParameter("start", OpenApiTypes.INT, description="Offset of the first row."),
+]
+VYASA_HEADERS = [
+    OpenApiParameter(
+        header,
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        description="Sent by Layar clients; accepted and not needed.",
+    )
+    for header in ("X-Vyasa-Client", "X-Vyasa-Data-Providers", "X-Vyasa-Data-Fabric")
+]
+GET_BODY_NOTE = (
+    " Parameters may also be sent as a JSON object body on this GET, as Layar clients do."
+)
+
+
+@extend_schema(tags=[openapi.LIVE_SOURCES])
+@extend_schema_view(
+    list=extend_schema(
+        summary="List live sources",
+        description="Every connector of the workspace, oldest first." + GET_BODY_NOTE,
+        parameters=[*PAGE_PARAMS, openapi.WORKSPACE, *VYASA_HEADERS],
+        responses={200: LiveSourcePageSerializer, **openapi.errors()},
+    ),
+    create=extend_schema(
+        summary="Create a live source",
+        description="A WEBSITE or RSS source. Other body fields are source options stored in "
+        "the config. The connector starts by checking its source in the background.",
+        request=LiveSourceCreateSerializer,
+        parameters=[openapi.IDEMPOTENCY_KEY, openapi.WORKSPACE, *VYASA_HEADERS],
+        responses={201: LiveSourceSerializer, **openapi.errors(409, 413, 415, 422)},
+    ),
+    retrieve=extend_schema(
+        summary="Get a live source",
+        parameters=[CONNECTOR_ID, openapi.WORKSPACE, *VYASA_HEADERS],
+        responses={200: LiveSourceSerializer, **openapi.errors(404)},
+    ),
+    destroy=extend_schema(
+        summary="Delete a live source",
+        description="Removes the connector, its schedule, syncs and documents; then 404 "
+        "everywhere.",
+        parameters=[CONNECTOR_ID, openapi.WORKSPACE, *VYASA_HEADERS],
+        request=None,
+        responses={204: None, **openapi.errors(404)},
+    ),
+    job_status=extend_schema(
+        summary="Import status",
+        description="The state of the latest import (sync) of the connector." + GET_BODY_NOTE,
+        parameters=[CONNECTOR_ID, openapi.WORKSPACE, *VYASA_HEADERS],
+        request=None,
+        responses={200: JobStatusSerializer, **openapi.errors(404)},
+    ),
+    source_documents=extend_schema(
+        summary="Imported documents",
+        description="A page of the connector's documents and their total." + GET_BODY_NOTE,
+        parameters=[CONNECTOR_ID, *PAGE_PARAMS, openapi.WORKSPACE, *VYASA_HEADERS],
+        request=None,
+        responses={200: SourceDocumentPageSerializer, **openapi.errors(404)},
+    ),
+)
+class LiveSourceViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
+    queryset = Connector.objects.select_related("definition", "credential").order_by(
+        "created_at", "id"
+    )
+    serializer_class = LiveSourceSerializer
+    filterset_class = ConnectorFilter
+    lookup_field = "pk"
+    lookup_url_kwarg = "connectorId"
+
+    def get_object(self):
+        params = body_and_query_params(self.request)
+        given = ConnectorIdParamsSerializer(data={"id": params["id"]} if "id" in params else {})
+        given.is_valid(raise_exception=True)
+        if (
+            "id" in given.validated_data
+            and given.validated_data["id"] != self.kwargs["connectorId"]
+        ):
+            raise serializers.ValidationError(
+                {"id": ["Does not match the connectorId of the path."]}
+            )
+        return super().get_object()
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        connectors, total, rows, start = offset_page(queryset, body_and_query_params(request))
+        return Response(
+            {
+                "total": total,
+                "start": start,
+                "rows": rows,
+                "liveSources": LiveSourceSerializer(connectors, many=True).data,
+            }
+        )
+
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        body = LiveSourceCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        options = {k: v for k, v in request.data.items() if k not in BODY_FIELDS}
+        connector = live_source_create(
+            actor=self.actor,
+            workspace=self.workspace,
+            live_source_type=body.validated_data["liveSourceType"],
+            name=body.validated_data["name"],
+            description=body.validated_data["description"],
+            options=options,
+        )
+        connector = self.get_queryset().get(pk=connector.pk)
+        return Response(LiveSourceSerializer(connector).data, status=status.HTTP_201_CREATED)
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(LiveSourceSerializer(self.get_object()).data)
+
+    def destroy(self, request, *args, **kwargs):
+        services.connector_delete(actor=self.actor, connector=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @action(detail=True, methods=["get"])
+    def job_status(self, request, *args, **kwargs):
+        connector = self.get_object()
+        job = {"connector": connector, "sync": sync_selectors.latest_sync(connector)}
+        return Response(JobStatusSerializer(job).data)
+
+    @action(detail=True, methods=["get"])
+    def source_documents(self, request, *args, **kwargs):
+        connector = self.get_object()
+        documents = sync_selectors.documents_of_connector(connector).order_by("id").defer("content")
+        page, total, rows, start = offset_page(documents, body_and_query_params(request))
+        return Response(
+            {
+                "connectorId": connector.pk,
+                "total": total,
+                "start": start,
+                "rows": rows,
+                "documents": SourceDocumentSerializer(page, many=True).data,
+            }
+        )
+
+
+_collection = LiveSourceViewSet.as_view({"get": "list", "post": "create"})
+_item = LiveSourceViewSet.as_view({"get": "retrieve", "delete": "destroy"})
+_job_status = LiveSourceViewSet.as_view({"get": "job_status"})
+_documents = LiveSourceViewSet.as_view({"get": "source_documents"})
+
+urlpatterns = [
+    path("layar/liveSource", _collection, name="live-source-list"),
+    path("layar/liveSource/<str:connectorId>", _item, name="live-source-detail"),
+    path(
+        "layar/liveSource/<str:connectorId>/jobStatus", _job_status, name="live-source-job-status"
+    ),
+    path(
+        "layar/liveSource/<str:connectorId>/sourceDocuments",
+        _documents,
+        name="live-source-documents",
+    ),
+]

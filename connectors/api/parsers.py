@@ -1,0 +1,26 @@
+"""Request bodies: JSON only, and readable on GET (the live-source API sends its parameters as a
+JSON body even on GET). Bodies over ``CONNECTOR_HUB_MAX_BODY_BYTES`` are refused by Django while
+they are read (a 413, see ``connectors.api.errors``)."""
+
+from rest_framework import exceptions
+from rest_framework.parsers import JSONParser
+
+
+class BoundedJSONParser(JSONParser):
+    """JSON bodies; a malformed one is a 400 that says so."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except exceptions.ParseError:
+            raise exceptions.ParseError("Malformed JSON in the request body.") from None
+
+
+def body_and_query_params(request) -> dict:
+    """The parameters of a GET or DELETE: the query string, overlaid by a JSON object body."""
+    params = {key: request.query_params.get(key) for key in request.query_params}
+    body = request.data
+    if body and not isinstance(body, dict):
+        raise exceptions.ValidationError({"non_field_errors": ["The body must be a JSON object."]})
+    params.update(body or {})
+    return params

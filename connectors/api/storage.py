@@ -1,0 +1,189 @@
+"""Named storage connectors (001): ``/connectors/<name>``.
+
+Connectors are addressed by their exact (URL-encoded) name, or by their uuid. Names given here
+follow the storage naming rule; connectors made through other APIs keep theirs. ``start``,
+``stop`` and ``fail`` answer GET (as documented, API keys only) and POST.
+"""
+
+from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from connectors import services
+from connectors.api import openapi
+from connectors.api.base import WorkspaceScopedMixin, as_uuid
+from connectors.api.fields import MaskedConfigField
+from connectors.api.idempotency import idempotent
+from connectors.errors import NotFound
+from connectors.families import STORAGE_TYPES
+from connectors.filters import ConnectorFilter
+from connectors.models import Connector
+from connectors.services.families import storage_connector_create, storage_connector_update
+
+
+class StorageBodySerializer(serializers.Serializer):
+    storage_type = serializers.CharField(help_text=f"One of {', '.join(STORAGE_TYPES)}.")
+    storage_config = serializers.DictField(
+        help_text="The documented storage_config of that type; passwords and keys are secret."
+    )
+
+
+class StorageConnectorSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    storage_type = serializers.CharField(
+        source="definition.connector_id",
+        help_text="The connector's kind; connectors made through other APIs show theirs.",
+    )
+    storage_config = MaskedConfigField()
+    state = serializers.SerializerMethodField(help_text="STARTING, RUNNING, STOPPED or FAILED.")
+    state_reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    def get_state(self, connector) -> str:
+        return connector.state.upper()
+
+
+NAME = openapi.path_id(
+    "name", "The connector's exact name (URL-encoded), or its uuid.", OpenApiTypes.STR
+)
+STATE_CHANGE_NOTE = (
+    " GET works with an API key, as documented; browser sessions must POST (with CSRF)."
+)
+
+
+def _state_change(summary: str, description: str):
+    return extend_schema(
+        summary=summary,
+        description=description + STATE_CHANGE_NOTE,
+        parameters=[NAME, openapi.WORKSPACE],
+        request=None,
+        responses={200: StorageConnectorSerializer, **openapi.errors(404, 405, 409)},
+    )
+
+
+@extend_schema(tags=[openapi.STORAGE])
+@extend_schema_view(
+    list=extend_schema(
+        summary="List connectors",
+        description="Every connector of the workspace, by name.",
+        parameters=[openapi.WORKSPACE],
+        responses={200: StorageConnectorSerializer(many=True), **openapi.errors()},
+    ),
+    create=extend_schema(
+        summary="Create a connector",
+        description="Creates the connector; it then starts up (checks its storage) in the "
+        "background.",
+        parameters=[NAME, openapi.IDEMPOTENCY_KEY, openapi.WORKSPACE],
+        request=StorageBodySerializer,
+        responses={201: StorageConnectorSerializer, **openapi.errors(409, 413, 415, 422)},
+    ),
+    update=extend_schema(
+        summary="Edit a connector",
+        description="The same payload as create; the connector restarts with the new config "
+        "(a stopped one stays stopped). Sending `**********` keeps a stored secret.",
+        parameters=[NAME, openapi.WORKSPACE],
+        request=StorageBodySerializer,
+        responses={200: StorageConnectorSerializer, **openapi.errors(404, 409, 413, 415)},
+    ),
+    retrieve=extend_schema(
+        summary="Get a connector",
+        parameters=[NAME, openapi.WORKSPACE],
+        responses={200: StorageConnectorSerializer, **openapi.errors(404)},
+    ),
+    destroy=extend_schema(
+        summary="Delete a connector",
+        parameters=[NAME, openapi.WORKSPACE],
+        request=None,
+        responses={204: None, **openapi.errors(404)},
+    ),
+    start=_state_change("Start a connector", "A stopped or failed connector starts up again."),
+    stop=_state_change("Stop a connector", "Pauses its schedule and cancels a running sync."),
+    fail=_state_change(
+        "Fail a connector", "Puts a stuck connector into FAILED; then stop or delete it."
+    ),
+)
+class StorageConnectorViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
+    queryset = Connector.objects.select_related("definition", "credential").order_by("name", "id")
+    serializer_class = StorageConnectorSerializer
+    filterset_class = ConnectorFilter
+    state_changing_actions = frozenset({"start", "stop", "fail"})
+
+    def get_object(self) -> Connector:
+        name = self.kwargs["name"]
+        queryset = self.get_queryset()
+        connector = queryset.filter(name=name).first()
+        if connector is None and (pk := as_uuid(name)):
+            connector = queryset.filter(pk=pk).first()
+        if connector is None:
+            raise NotFound("Connector not found.")
+        return connector
+
+    def _body(self, request) -> dict:
+        body = StorageBodySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return body.validated_data
+
+    def _show(self, connector, code=status.HTTP_200_OK) -> Response:
+        connector = self.get_queryset().get(pk=connector.pk)
+        return Response(StorageConnectorSerializer(connector).data, status=code)
+
+    def list(self, request, *args, **kwargs):
+        connectors = self.filter_queryset(self.get_queryset())
+        return Response(StorageConnectorSerializer(connectors, many=True).data)
+
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        body = self._body(request)
+        connector = storage_connector_create(
+            actor=self.actor, workspace=self.workspace, name=self.kwargs["name"], **body
+        )
+        return self._show(connector, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        connector = self.get_object()
+        body = self._body(request)
+        connector = storage_connector_update(actor=self.actor, connector=connector, **body)
+        return self._show(connector)
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(StorageConnectorSerializer(self.get_object()).data)
+
+    def destroy(self, request, *args, **kwargs):
+        services.connector_delete(actor=self.actor, connector=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @action(detail=True, methods=["get", "post"])
+    def start(self, request, *args, **kwargs):
+        return self._show(services.connector_start(actor=self.actor, connector=self.get_object()))
+
+    @action(detail=True, methods=["get", "post"])
+    def stop(self, request, *args, **kwargs):
+        return self._show(services.connector_stop(actor=self.actor, connector=self.get_object()))
+
+    @action(detail=True, methods=["get", "post"])
+    def fail(self, request, *args, **kwargs):
+        return self._show(services.connector_fail(actor=self.actor, connector=self.get_object()))
+
+
+_list = StorageConnectorViewSet.as_view({"get": "list"})
+_item = StorageConnectorViewSet.as_view(
+    {"get": "retrieve", "post": "create", "put": "update", "delete": "destroy"}
+)
+
+urlpatterns = [
+    path("connectors", _list, name="storage-connector-list"),
+    path("connectors/<str:name>", _item, name="storage-connector-detail"),
+    *(
+        path(
+            f"connectors/<str:name>/{action}",
+            StorageConnectorViewSet.as_view({"get": action, "post": action}),
+            name=f"storage-connector-{action}",
+        )
+        for action in ("start", "stop", "fail")
+    ),
+]

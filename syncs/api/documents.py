@@ -1,0 +1,72 @@
+"""A collection's documents (003): those of the connectors associated with it."""
+
+from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.response import Response
+
+from connectors.api import openapi
+from connectors.api.base import WorkspaceScopedMixin
+from connectors.api.collections import NESTED
+from connectors.api.pagination import KeysetPagination
+from syncs import selectors as sync_selectors
+from syncs.api.serializers import DocumentDetailSerializer, DocumentSerializer
+from syncs.filters import DocumentFilter
+from syncs.models import Document
+
+DOCUMENT_ID = openapi.path_id("document_id", "The document's id.", OpenApiTypes.INT)
+
+
+@extend_schema(tags=[openapi.COLLECTIONS])
+@extend_schema_view(
+    list=extend_schema(
+        summary="List a collection's documents",
+        description="Without their text; filter by `connector` to see one connector's.",
+        parameters=NESTED,
+        responses={200: DocumentSerializer(many=True), **openapi.errors(404)},
+    ),
+    retrieve=extend_schema(
+        summary="Get a document with its text",
+        parameters=[*NESTED, DOCUMENT_ID],
+        responses={200: DocumentDetailSerializer, **openapi.errors(404)},
+    ),
+)
+class CollectionDocumentViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
+    workspace_from = "space"
+    workspace_field = "connector__workspace"
+    queryset = Document.objects.all()
+    serializer_class = DocumentSerializer
+    filterset_class = DocumentFilter
+    pagination_class = KeysetPagination
+    keyset_ordering = ("id",)
+    lookup_url_kwarg = "document_id"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Document.objects.none()
+        return self.scoped(sync_selectors.documents_of_collection(self.collection))
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset()).defer("content")
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(DocumentSerializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(DocumentDetailSerializer(self.get_object()).data)
+
+
+_PREFIX = "v1/spaces/<str:space_id>/collections/<str:collection_id>/documents"
+
+urlpatterns = [
+    path(
+        _PREFIX,
+        CollectionDocumentViewSet.as_view({"get": "list"}),
+        name="collection-document-list",
+    ),
+    path(
+        f"{_PREFIX}/<str:document_id>",
+        CollectionDocumentViewSet.as_view({"get": "retrieve"}),
+        name="collection-document-detail",
+    ),
+]

@@ -1,0 +1,75 @@
+"""How the collection API shows syncs and documents."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+
+class SyncCountsSerializer(serializers.Serializer):
+    seen = serializers.IntegerField(source="documents_seen")
+    created = serializers.IntegerField(source="documents_created")
+    updated = serializers.IntegerField(source="documents_updated")
+    unchanged = serializers.IntegerField(source="documents_unchanged")
+    deleted = serializers.IntegerField(source="documents_deleted")
+    failed = serializers.IntegerField(source="documents_failed")
+
+
+class SyncProgressSerializer(serializers.Serializer):
+    done = serializers.IntegerField(source="progress_done")
+    total = serializers.IntegerField(source="progress_total", allow_null=True)
+    percent = serializers.IntegerField(allow_null=True)
+
+
+class SyncErrorSerializer(serializers.Serializer):
+    origin = serializers.CharField(source="error_origin")
+    type = serializers.CharField(source="error_type")
+    message = serializers.CharField(source="error_message")
+    retryable = serializers.BooleanField(source="error_retryable", allow_null=True)
+
+
+class SyncSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    connector_id = serializers.UUIDField()
+    collection_id = serializers.UUIDField(allow_null=True)
+    trigger = serializers.CharField(help_text="manual, api, schedule or association.")
+    status = serializers.CharField(
+        help_text="queued, running, cancelling, succeeded, failed or cancelled."
+    )
+    full = serializers.BooleanField(help_text="A full pass that prunes unseen documents.")
+    documents = SyncCountsSerializer(source="*")
+    progress = SyncProgressSerializer(source="*")
+    error = serializers.SerializerMethodField()
+    queued_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    heartbeat_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema_field(SyncErrorSerializer(allow_null=True))
+    def get_error(self, sync):
+        if not (sync.error_message or sync.error_type):
+            return None
+        return SyncErrorSerializer(sync).data
+
+
+class SyncTriggerSerializer(serializers.Serializer):
+    full = serializers.BooleanField(
+        required=False, default=False, help_text="List the whole source and prune what is gone."
+    )
+
+
+class DocumentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    connector_id = serializers.UUIDField()
+    external_id = serializers.CharField()
+    title = serializers.CharField()
+    url = serializers.CharField()
+    mime_type = serializers.CharField()
+    size = serializers.IntegerField()
+    metadata = serializers.DictField()
+    source_created_at = serializers.DateTimeField(allow_null=True)
+    source_updated_at = serializers.DateTimeField(allow_null=True)
+    first_seen_at = serializers.DateTimeField()
+    last_seen_at = serializers.DateTimeField()
+
+
+class DocumentDetailSerializer(DocumentSerializer):
+    content = serializers.CharField(help_text="The document's text.")

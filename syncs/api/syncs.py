@@ -1,0 +1,122 @@
+"""Syncs of a collection's connector (003): ``.../connectors/{connector_id}/sync``."""
+
+from django.urls import path
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from connectors import selectors
+from connectors.api import openapi
+from connectors.api.base import WorkspaceScopedMixin
+from connectors.api.collections import CONNECTOR_ID, NESTED
+from connectors.api.idempotency import idempotent
+from connectors.api.pagination import KeysetPagination
+from connectors.errors import Conflict
+from syncs import selectors as sync_selectors
+from syncs import services as sync_services
+from syncs.api.serializers import SyncSerializer, SyncTriggerSerializer
+from syncs.filters import SyncFilter
+from syncs.models import Sync, SyncTrigger
+
+SYNC_ID = openapi.path_id("sync_id", "The sync's id.")
+
+
+@extend_schema(tags=[openapi.COLLECTIONS])
+@extend_schema_view(
+    list=extend_schema(
+        summary="List a connector's syncs",
+        description="Newest first.",
+        parameters=[*NESTED, CONNECTOR_ID],
+        responses={200: SyncSerializer(many=True), **openapi.errors(404)},
+    ),
+    trigger=extend_schema(
+        summary="Trigger a sync",
+        description="Queues a sync (202). A connector still starting runs it once its check "
+        "passes; a stopped or failed one refuses (409 with its state), as does one whose sync "
+        "is already active (409 with that sync).",
+        parameters=[*NESTED, CONNECTOR_ID, openapi.IDEMPOTENCY_KEY],
+        request=SyncTriggerSerializer,
+        responses={202: SyncSerializer, **openapi.errors(404, 409, 413, 415, 422)},
+    ),
+    retrieve=extend_schema(
+        summary="Get a sync",
+        parameters=[*NESTED, CONNECTOR_ID, SYNC_ID],
+        responses={200: SyncSerializer, **openapi.errors(404)},
+    ),
+    cancel=extend_schema(
+        summary="Cancel the active sync",
+        description="A queued sync is cancelled at once, a running one moves to cancelling and "
+        "stops at its next batch. 409 when no sync is active.",
+        parameters=[*NESTED, CONNECTOR_ID],
+        request=None,
+        responses={200: SyncSerializer, **openapi.errors(404, 409)},
+    ),
+)
+class ConnectorSyncViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
+    workspace_from = "space"
+    workspace_field = "connector__workspace"
+    queryset = Sync.objects.all()
+    serializer_class = SyncSerializer
+    filterset_class = SyncFilter
+    pagination_class = KeysetPagination
+    keyset_ordering = ("-queued_at", "-id")
+    lookup_url_kwarg = "sync_id"
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.connector = selectors.connector_in(self.workspace, self.kwargs["connector_id"])
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Sync.objects.none()
+        return self.scoped(sync_selectors.syncs_of(self.connector))
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(SyncSerializer(page, many=True).data)
+
+    @action(detail=False, methods=["post"])
+    @idempotent
+    def trigger(self, request, *args, **kwargs):
+        body = SyncTriggerSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        sync = sync_services.sync_trigger(
+            actor=self.actor,
+            connector=self.connector,
+            trigger=SyncTrigger.API,
+            collection=self.collection,
+            full=body.validated_data["full"],
+        )
+        return Response(SyncSerializer(sync).data, status=status.HTTP_202_ACCEPTED)
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(SyncSerializer(self.get_object()).data)
+
+    @action(detail=False, methods=["post"])
+    def cancel(self, request, *args, **kwargs):
+        sync = sync_services.sync_cancel_active(actor=self.actor, connector=self.connector)
+        if sync is None:
+            raise Conflict("No sync of this connector is active.")
+        return Response(SyncSerializer(sync).data)
+
+
+_PREFIX = "v1/spaces/<str:space_id>/collections/<str:collection_id>/connectors/<str:connector_id>"
+
+urlpatterns = [
+    path(
+        f"{_PREFIX}/sync",
+        ConnectorSyncViewSet.as_view({"get": "list", "post": "trigger"}),
+        name="connector-sync-list",
+    ),
+    path(
+        f"{_PREFIX}/sync/cancel",
+        ConnectorSyncViewSet.as_view({"post": "cancel"}),
+        name="connector-sync-cancel",
+    ),
+    path(
+        f"{_PREFIX}/sync/<str:sync_id>",
+        ConnectorSyncViewSet.as_view({"get": "retrieve"}),
+        name="connector-sync-detail",
+    ),
+]
