@@ -7,13 +7,15 @@ from rest_framework.parsers import JSONParser
 
 
 class BoundedJSONParser(JSONParser):
-    """JSON bodies; a malformed one is a 400 that says so."""
+    """JSON bodies; a malformed one, or one nested past Python's recursion limit, is a 400."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         try:
             return super().parse(stream, media_type, parser_context)
         except exceptions.ParseError:
             raise exceptions.ParseError("Malformed JSON in the request body.") from None
+        except RecursionError:
+            raise exceptions.ParseError("JSON nested too deeply.") from None
 
 
 def body_and_query_params(request) -> dict:

@@ -9,13 +9,14 @@ from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
 from connectors import errors, selectors
 from connectors.api import registry_envelope as envelope
 from connectors.api.auth import actor_of
+from connectors.api.parsers import BoundedJSONParser
 from connectors.models import DefinitionStatus
 from connectors.schema.validation import schema_errors
 from connectors.services import definition_register
@@ -29,16 +30,6 @@ MULTIPART_SLACK_BYTES = 64 * 1024
 class PayloadTooLarge(exceptions.APIException):
     status_code = 413
     default_code = "payload_too_large"
-
-
-class RegistryJSONParser(JSONParser):
-    """JSON bodies; one nested past Python's recursion limit is a 400 like any malformed body."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            return super().parse(stream, media_type, parser_context)
-        except RecursionError:
-            raise exceptions.ParseError("JSON nested too deeply.") from None
 
 
 class RegistryView(APIView):
@@ -175,7 +166,7 @@ LIST_BODY_SCHEMA = {
 class DefinitionListView(RegistryView):
     api_id = "api.connectors.list"
     invalid_code = "CONNECTORS_LIST_INPUT_INVALID"
-    parser_classes = [RegistryJSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(
         tags=[TAG],
