@@ -71,8 +71,13 @@ def _html(data: bytes) -> Extracted:
 
     html = _decode(data)
     text = trafilatura.extract(html, include_comments=False, include_tables=True) or ""
-    metadata = trafilatura.extract_metadata(html)
-    return Extracted(text, "text/html", (metadata.title if metadata else "") or "")
+    if not text.strip():
+        # Fragments and very short pages (feed summaries, stubs) have no "main content" for
+        # trafilatura to find: keep all their visible text instead.
+        whole = html if "<body" in html.lower() else f"<html><body>{html}</body></html>"
+        text = trafilatura.html2txt(whole) or ""
+    metadata = trafilatura.extract_metadata(html) if "<" in html else None
+    return Extracted(text.strip(), "text/html", (metadata.title if metadata else "") or "")
 
 
 def _pdf(data: bytes) -> Extracted:

@@ -25,6 +25,8 @@ class Page:
     headers: dict = field(default_factory=dict)
     delay: float = 0.0
     conditional: bool = True
+    #: (header, value) a request must carry, else 401.
+    requires: tuple[str, str] | None = None
 
 
 def html(title: str, body: str, head: str = "") -> Page:
@@ -224,6 +226,9 @@ def _handler(site: WebsiteServer):
             page = site.pages.get(self.path)
             if page is None:
                 self._send(404, b"not found", {"Content-Type": "text/plain"})
+                return
+            if page.requires and self.headers.get(page.requires[0]) != page.requires[1]:
+                self._send(401, b"unauthorized", {"Content-Type": "text/plain"})
                 return
             if page.delay:
                 time.sleep(page.delay)

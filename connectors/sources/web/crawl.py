@@ -174,7 +174,7 @@ class WebSource(Source):
 
     def check(self) -> None:
         egress.check_url(self.start)
-        fetcher = Fetcher()
+        fetcher = Fetcher(retries=0)
         try:
             robots = self._robots(fetcher)
             if not self._allowed(robots, self.start):

@@ -89,7 +89,14 @@ class Throttle:
 class Fetcher:
     """Thread-safe: one guarded httpx client shared by the crawl's worker threads."""
 
-    def __init__(self, *, request_delay: float = 0.0, extra_headers: dict | None = None):
+    def __init__(
+        self,
+        *,
+        request_delay: float = 0.0,
+        extra_headers: dict | None = None,
+        retries: int = MAX_RETRIES,
+    ):
+        self.retries = retries
         self.client = egress.http_client(
             headers={"User-Agent": USER_AGENT, **(extra_headers or {})},
             timeout=httpx.Timeout(30.0, connect=10.0),
@@ -106,7 +113,7 @@ class Fetcher:
         attempt = 0
         while True:
             result = self._fetch_once(url, headers)
-            if attempt >= MAX_RETRIES or result.refused:
+            if attempt >= self.retries or result.refused:
                 return result
             if result.status not in RETRY_STATUSES and not (result.error and not result.status):
                 return result

@@ -81,8 +81,9 @@ def parse_html(body: bytes, url: str) -> HtmlPage:
         words = {w.strip().lower() for w in content.split(",")}
         page.noindex |= bool(words & {"noindex", "none"})
         page.nofollow |= bool(words & {"nofollow", "none"})
-    for href in root.xpath("//link[contains(concat(' ', normalize-space(@rel), ' '), "
-                           "' canonical ')]/@href")[:1]:
+    for href in root.xpath(
+        "//link[contains(concat(' ', normalize-space(@rel), ' '), ' canonical ')]/@href"
+    )[:1]:
         page.canonical = normalize_url(href, base)
     seen = set()
     for anchor in root.xpath("//a[@href]"):
@@ -133,4 +134,3 @@ def parse_sitemap(body: bytes, url: str) -> Sitemap:
     if tag == "urlset":
         return Sitemap(pages=locations)
     return Sitemap(error="not a sitemap (root element is neither urlset nor sitemapindex)")
-
