@@ -10,8 +10,8 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from email.utils import format_datetime, parsedate_to_datetime
 from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 LAST_MODIFIED = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
