@@ -174,3 +174,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("CONNECTOR_HUB_LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Files given to upload connectors: the largest accepted file, in bytes.
+CONNECTOR_HUB_UPLOAD_MAX_BYTES = env.int("CONNECTOR_HUB_UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)

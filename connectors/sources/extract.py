@@ -5,6 +5,7 @@ CSV and JSON. Anything else is refused with ``UnsupportedType``; a file that cla
 cannot be parsed raises ``ExtractionFailed``.
 """
 
+import codecs
 import csv
 import io
 import json
@@ -53,11 +54,16 @@ def detect_type(filename: str = "", mime_type: str = "") -> str | None:
 
 
 def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "utf-16"):
+    # UTF-16 only with its byte-order mark: without one, any even-length bytes "decode" as it.
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode(encoding)
+            return data.decode("utf-16")
         except UnicodeDecodeError:
-            continue
+            pass
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
