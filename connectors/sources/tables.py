@@ -87,7 +87,7 @@ def settings_from(config: dict) -> TableSettings:
     try:
         port = int(connection.get("port"))
     except (TypeError, ValueError):
-        raise SourceError("The database port is not a number.") from None
+        port = 0  # refused when connecting, with a message
     return TableSettings(
         database_type=section.get("databaseType") or "PostgreSQL",
         host=str(connection.get("host") or ""),
@@ -188,6 +188,8 @@ class TableSource(Source):
 
     def _driver(self) -> TableDriver:
         if self.driver is None:
+            if not 0 < self.settings.port < 65536:
+                raise SourceError("The database port must be a number from 1 to 65535.")
             if self.settings.database_type == "MySQL":
                 from connectors.sources.mysql import MySQLDriver
 

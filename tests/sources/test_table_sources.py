@@ -272,3 +272,17 @@ def test_timestamp_column_names_are_checked_before_validation():
     with pytest.raises(InvalidInput) as caught:
         source_class.prepare_config(config)
     assert "connector_config.schemaInfo.timestampColumn" in caught.value.errors
+
+
+def test_a_composite_primary_key_is_the_external_id(db, table_name):
+    db.execute(
+        f"CREATE TABLE {table_name} (tenant VARCHAR(10), id INT, body VARCHAR(20), "
+        "changed DATE, PRIMARY KEY (tenant, id))",
+        f"INSERT INTO {table_name} VALUES ('b', 1, 'x', '2024-01-01'), ('a', 2, 'y', '2024-01-01'),"
+        " ('a', 1, 'z', '2024-01-02')",
+    )
+    config = make_config(db, table_name, timestamp_column="changed")
+    first = next(iter(reader(db, config, batch_size=2).read(None)))
+    assert [d.external_id for d in first.documents] == ['["a", 2]', '["b", 1]']
+    rest, _ = read_all(reader(db, config, batch_size=2), first.cursor)
+    assert [d.external_id for d in documents_of(rest)] == ['["a", 1]']

@@ -27,6 +27,11 @@ MAX_SITEMAP_FILES = 10
 MAX_CRAWL_DELAY_SECONDS = 30.0
 MAX_LOGGED_PAGE_ERRORS = 20
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
+# Links to these are never documents: not worth a request.
+SKIPPED_SUFFIXES = tuple(
+    ".png .jpg .jpeg .gif .svg .webp .ico .css .js .mjs .woff .woff2 .ttf .zip .gz .tgz .tar "
+    ".rar .7z .exe .dmg .iso .mp3 .mp4 .m4a .mov .avi .webm .wav .ogg .xml .rss".split()
+)
 
 
 @dataclass(frozen=True)
@@ -128,12 +133,13 @@ class WebSource(Source):
     def __init__(self, config: dict, context=None):
         super().__init__(config, context)
         self.options = CrawlOptions.from_config(config)
-        start = normalize_url(self.options.url)
-        if start is None:
-            raise SourceError("The start URL is not a valid http(s) URL.")
-        self.start = start
-        self.scope = Scope.of(start)
+        self.start = normalize_url(self.options.url) or ""
+        self.scope = Scope.of(self.start)
         self.page_errors = 0
+
+    def _require_start(self) -> None:
+        if not self.start:
+            raise SourceError("The start URL is not a valid http(s) URL.")
 
     # -- robots.txt and the start page ------------------------------------------------------
 
@@ -173,6 +179,7 @@ class WebSource(Source):
         )
 
     def check(self) -> None:
+        self._require_start()
         egress.check_url(self.start)
         fetcher = Fetcher(retries=0)
         try:
@@ -190,6 +197,7 @@ class WebSource(Source):
     # -- the pass ---------------------------------------------------------------------------
 
     def read(self, cursor: dict | None) -> Iterator[Batch]:
+        self._require_start()
         state = CrawlState(cursor)
         fetcher = Fetcher(request_delay=self.options.request_delay)
         try:
@@ -248,6 +256,8 @@ class WebSource(Source):
         limit = max(100, 2 * self.options.max_pages)
         added = 0
         for url in urls:
+            if urlsplit(url).path.lower().endswith(SKIPPED_SUFFIXES):
+                continue
             index = state.add(url)
             if index not in state.visited and len(state.frontier) < limit:
                 state.frontier.append((index, depth + 1))
