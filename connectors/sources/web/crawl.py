@@ -29,8 +29,40 @@ MAX_LOGGED_PAGE_ERRORS = 20
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
 # Links to these are never documents: not worth a request.
 SKIPPED_SUFFIXES = tuple(
-    ".png .jpg .jpeg .gif .svg .webp .ico .css .js .mjs .woff .woff2 .ttf .zip .gz .tgz .tar "
-    ".rar .7z .exe .dmg .iso .mp3 .mp4 .m4a .mov .avi .webm .wav .ogg .xml .rss".split()
+    [
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".gif",
+        ".svg",
+        ".webp",
+        ".ico",
+        ".css",
+        ".js",
+        ".mjs",
+        ".woff",
+        ".woff2",
+        ".ttf",
+        ".zip",
+        ".gz",
+        ".tgz",
+        ".tar",
+        ".rar",
+        ".7z",
+        ".exe",
+        ".dmg",
+        ".iso",
+        ".mp3",
+        ".mp4",
+        ".m4a",
+        ".mov",
+        ".avi",
+        ".webm",
+        ".wav",
+        ".ogg",
+        ".xml",
+        ".rss",
+    ]
 )
 
 
