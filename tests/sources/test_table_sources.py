@@ -286,3 +286,18 @@ def test_a_composite_primary_key_is_the_external_id(db, table_name):
     assert [d.external_id for d in first.documents] == ['["a", 2]', '["b", 1]']
     rest, _ = read_all(reader(db, config, batch_size=2), first.cursor)
     assert [d.external_id for d in documents_of(rest)] == ['["a", 1]']
+
+
+def test_the_reader_ticks_the_heartbeat_and_stops_when_cancelled(db, table_name):
+    from connectors.sources.base import SyncCancelled
+
+    db.create_items(table_name, 500)
+    context = RecordingContext(batch_size=100, cancel_after=3)
+    source = implementation(db.kind)(make_config(db, table_name), context)
+    read = []
+    with pytest.raises(SyncCancelled):
+        for batch in source.read(None):
+            read += batch.documents
+    source.close()
+    assert context.heartbeats == 4 and len(read) == 200
+    assert any("Reading 500 row(s)" in message for _, message in context.lines)

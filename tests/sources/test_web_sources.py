@@ -201,3 +201,28 @@ def test_prepare_config_normalises_and_refuses_urls():
     assert "url" in caught.value.errors
     with pytest.raises(InvalidInput):
         source_class.prepare_config({"url": "https://user:pw@example.com/"})
+
+
+def test_a_start_page_moved_within_the_site_moves_the_crawl_with_it(site):
+    site.set("/old-docs/", Page(status=301, headers={"Location": "/docs/"}))
+    source = scraper(scraper_config(site, path="/old-docs/"))
+    assert paths(site, documents_of(read_all(source)[0])) == FULL_CRAWL
+    assert any("moved to" in message for _, message in source.context.lines)
+
+
+def test_a_start_page_redirecting_to_another_site_is_reported(site):
+    other = site.origin.replace("127.0.0.1", "localhost")
+    site.set("/away/", Page(status=302, headers={"Location": f"{other}/docs/"}))
+    with pytest.raises(SourceError, match="redirects to another site"):
+        read_all(scraper(scraper_config(site, path="/away/")))
+
+
+def test_cancelling_stops_a_crawl_between_pages(site):
+    from connectors.sources.base import SyncCancelled
+
+    source = implementation("web_scraper")(
+        scraper_config(site), RecordingContext(batch_size=100, cancel_after=3)
+    )
+    with pytest.raises(SyncCancelled):
+        read_all(source)
+    assert len(site.paths()) < 15

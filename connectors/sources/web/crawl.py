@@ -109,6 +109,8 @@ class CrawlState:
         self.seen: set[str] = set(current.get("seen", []))
         self.fetched: int = current.get("fetched", 0)
         self.started: bool = current.get("started", False)
+        #: Where the start page really is, when it redirected out of the configured folder.
+        self.base: str = current.get("base", "")
         self.inflight: dict[int, int] = {}
 
     def add(self, url: str) -> int:
@@ -129,6 +131,7 @@ class CrawlState:
                 "seen": sorted(self.seen),
                 "fetched": self.fetched - len(self.inflight),
                 "started": self.started,
+                "base": self.base,
             },
         }
 
@@ -231,6 +234,8 @@ class WebSource(Source):
     def read(self, cursor: dict | None) -> Iterator[Batch]:
         self._require_start()
         state = CrawlState(cursor)
+        if state.base:
+            self.scope = Scope.of(state.base)
         fetcher = Fetcher(request_delay=self.options.request_delay)
         try:
             robots = self._robots(fetcher)
@@ -238,7 +243,7 @@ class WebSource(Source):
                 delay = min(MAX_CRAWL_DELAY_SECONDS, float(robots.crawl_delay(USER_AGENT)))
                 fetcher.throttle.interval = max(fetcher.throttle.interval, delay)
             if not state.in_pass:
-                self._begin(state, fetcher, robots)
+                state.frontier.append((state.add(self.start), 0))
             batch_size = max(1, int(self.context.batch_size or 100))
             buffer: list[SourceDocument] = []
             for document in self._crawl(state, fetcher, robots):
@@ -256,8 +261,9 @@ class WebSource(Source):
         finally:
             fetcher.close()
 
-    def _begin(self, state: CrawlState, fetcher: Fetcher, robots: Protego | None) -> None:
-        state.frontier.append((state.add(self.start), 0))
+    def _read_sitemaps(self, state: CrawlState, fetcher: Fetcher, robots: Protego | None) -> None:
+        """Pages listed in /sitemap.xml and in the sitemaps robots.txt names, once per pass,
+        after the start page (which may have moved the scope)."""
         if not self.options.crawl or self.options.max_depth < 1:
             return
         parts = urlsplit(self.start)
@@ -330,7 +336,10 @@ class WebSource(Source):
                 for future in done:
                     index = futures.pop(future)
                     depth = state.inflight.pop(index)
+                    starting = not state.started
                     document = self._page(state, index, depth, future.result())
+                    if starting:
+                        self._read_sitemaps(state, fetcher, robots)
                     if document is not None:
                         yield document
             if state.frontier and state.fetched >= self.options.max_pages and self.options.crawl:
@@ -356,6 +365,19 @@ class WebSource(Source):
         state.seen.add(external_id)
         return SourceDocument(external_id=external_id, url=state.urls[index], unchanged=True)
 
+    def _follow_start_redirect(self, state: CrawlState, result: Fetched) -> None:
+        final = normalize_url(result.final_url or "")
+        if not final or self.scope.contains(final):
+            return
+        if urlsplit(final).hostname != urlsplit(self.start).hostname:
+            raise SourceError(
+                f"The start page redirects to another site ({final}); use that address as the "
+                "URL to read it."
+            )
+        self.scope = Scope.of(final)
+        state.base = final
+        self.context.log(f"The start page moved to {final}; reading the pages under it.")
+
     def _page(
         self, state: CrawlState, index: int, depth: int, result: Fetched
     ) -> SourceDocument | None:
@@ -363,6 +385,7 @@ class WebSource(Source):
         if not state.started:
             state.started = True
             self._check_start(result)
+            self._follow_start_redirect(state, result)
         known = str(index) in state.known
         if result.not_modified and known:
             return self._keep(state, index, depth)
