@@ -216,9 +216,17 @@ def _handler(site: WebsiteServer):
                 site.requests.append((self.path, dict(self.headers), time.monotonic()))
                 site.in_flight += 1
                 site.most_in_flight = max(site.most_in_flight, site.in_flight)
+            self.counted = True
             try:
                 self._answer()
             finally:
+                self._done()
+
+        def _done(self):
+            # Before the answer leaves: a client cannot start its next request while this one
+            # still counts as in flight.
+            if getattr(self, "counted", False):
+                self.counted = False
                 with site._lock:
                     site.in_flight -= 1
 
@@ -254,6 +262,7 @@ def _handler(site: WebsiteServer):
             return False
 
         def _send(self, status: int, body: bytes, headers: dict):
+            self._done()
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)

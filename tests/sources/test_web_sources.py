@@ -132,17 +132,18 @@ def test_requests_to_the_site_are_spaced_and_bounded(site):
     assert site.most_in_flight == 2
 
     site.reset()
-    read_all(scraper(scraper_config(site, max_pages=3, request_delay=0.15)))
+    read_all(scraper(scraper_config(site, max_pages=3, request_delay=0.2)))
     starts = [at for _, _, at in site.requests]
     assert len(starts) >= 6  # robots.txt, three sitemaps, three pages
-    assert all(b - a >= 0.14 for a, b in zip(starts, starts[1:], strict=False))
+    # Arrival times, so a margin for the network: unthrottled, they are milliseconds apart.
+    assert all(b - a >= 0.12 for a, b in zip(starts, starts[1:], strict=False))
 
 
 def test_a_crawl_delay_in_robots_is_obeyed(site):
     site.set("/robots.txt", Page(b"User-agent: *\nCrawl-delay: 0.2\n", content_type="text/plain"))
     read_all(scraper(scraper_config(site, max_depth=0)))
     starts = [at for _, _, at in site.requests]
-    assert all(b - a >= 0.18 for a, b in zip(starts[1:], starts[2:], strict=False))
+    assert all(b - a >= 0.12 for a, b in zip(starts[1:], starts[2:], strict=False))
 
 
 def test_hostile_sitemaps_are_refused_and_the_crawl_goes_on(site):

@@ -347,7 +347,9 @@ class WebSource(Source):
                     f"Stopped at the limit of {self.options.max_pages} page(s).", "warning"
                 )
         finally:
-            pool.shutdown(wait=False, cancel_futures=True)
+            # Queued fetches are dropped; the ones under way finish (each bounded by the client's
+            # timeouts) before the client is closed, so no thread outlives the read.
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def _page_error(self, url: str, reason: str) -> None:
         self.page_errors += 1
