@@ -171,6 +171,7 @@ class WebSource(Source):
         self.start = normalize_url(self.options.url) or ""
         self.scope = Scope.of(self.start)
         self.page_errors = 0
+        self.not_modified = 0
 
     def _require_start(self) -> None:
         if not self.start:
@@ -251,10 +252,9 @@ class WebSource(Source):
                 if len(buffer) >= batch_size:
                     yield Batch(documents=buffer, cursor=state.cursor())
                     buffer = []
-            unchanged = sum(1 for key in state.fresh if key in state.known)
             self.context.log(
                 f"Read {len(state.seen)} page(s) of {self.start}"
-                + (f"; {unchanged} answered 'not modified'" if unchanged else "")
+                + (f"; {self.not_modified} had not changed" if self.not_modified else "")
                 + "."
             )
             yield Batch(documents=buffer, cursor=state.finished_cursor())
@@ -390,6 +390,7 @@ class WebSource(Source):
             self._follow_start_redirect(state, result)
         known = str(index) in state.known
         if result.not_modified and known:
+            self.not_modified += 1
             return self._keep(state, index, depth)
         if result.refused or (400 <= result.status < 500 and result.status != 429):
             if result.status not in (404, 410):
