@@ -93,9 +93,15 @@ def test_resync_sends_conditional_requests_and_prunes_gone_pages(site):
     site.set("/docs/guide.html", html("The guide", paragraph("Version two of the guide.")))
     site.remove("/docs/deep/b.html")
 
-    documents = documents_of(read_all(scraper(scraper_config(site)), cursor)[0])
-    by_path = {d.external_id.removeprefix(site.origin): d for d in documents}
+    batches, _ = read_all(scraper(scraper_config(site)), cursor)
+    by_path = {d.external_id.removeprefix(site.origin): d for d in documents_of(batches)}
     assert set(by_path) == FULL_CRAWL - {"/docs/deep/b.html", "/docs/deep/c/c.html"}
+    # Gone (404) and no longer linked: reported deleted at the end of the crawl.
+    assert batches[-1].deleted_external_ids == [
+        site.url("/docs/deep/b.html"),
+        site.url("/docs/deep/c/c.html"),
+    ]
+    assert all(not b.deleted_external_ids for b in batches[:-1])
     assert not by_path["/docs/guide.html"].unchanged
     assert "Version two" in by_path["/docs/guide.html"].content
     assert by_path["/docs/"].unchanged and by_path["/docs/deep/a.html"].unchanged
@@ -107,8 +113,9 @@ def test_a_passing_server_error_keeps_a_known_page(site):
     _, cursor = read_all(scraper(scraper_config(site)))
     site.requests.clear()
     site.set("/docs/guide.html", Page(b"oops", status=503, headers={"Retry-After": "0"}))
-    documents = documents_of(read_all(scraper(scraper_config(site)), cursor)[0])
-    by_path = {d.external_id.removeprefix(site.origin): d for d in documents}
+    batches, _ = read_all(scraper(scraper_config(site)), cursor)
+    by_path = {d.external_id.removeprefix(site.origin): d for d in documents_of(batches)}
+    assert batches[-1].deleted_external_ids == []
     assert by_path["/docs/guide.html"].unchanged
     assert len(site.requested("/docs/guide.html")) == 3  # two retries
     assert set(by_path) == FULL_CRAWL

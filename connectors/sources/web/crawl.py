@@ -1,11 +1,13 @@
 """Websites: one page, or a crawl of the site under the start URL's folder.
 
-Every read is a full pass (``incremental = False``), so pages that are gone (404/410) or no longer
-linked are pruned by the engine after a completed pass. The cursor carries two things: the pass
-in progress (frontier, visited URLs, ids emitted), so a sync resumes right after its last batch,
-and what the previous pass learnt of each page (validators and in-scope links), so re-syncs send
-conditional requests and a 304 yields an ``unchanged`` document while the crawl still follows
-that page's links. URLs are stored once in a table and referenced by index to keep it small.
+Every read crawls the whole site again, but the reader is ``incremental``: it keeps what the
+previous crawl learnt of each page in its cursor (validators, in-scope links, the document id),
+so re-syncs send conditional requests and a 304 yields an ``unchanged`` document while the crawl
+still follows that page's stored links. At the end of a crawl, documents of the previous crawl
+that were not seen again (404/410, no longer linked, now disallowed) are reported deleted; a
+``full`` sync starts without a cursor and is pruned by the engine instead. The cursor also holds
+the crawl under way (frontier, visited URLs, ids emitted), so a sync resumes right after its last
+batch. URLs are stored once in a table and referenced by index to keep the cursor small.
 """
 
 from collections import deque
@@ -135,6 +137,13 @@ class CrawlState:
             },
         }
 
+    def gone(self) -> list[str]:
+        """Documents of the previous crawl that this one did not see."""
+        previous = {
+            entry[2] or self.urls[int(key)] for key, entry in self.known.items() if entry[4]
+        }
+        return sorted(previous - self.seen)
+
     def finished_cursor(self) -> dict:
         """The pass is complete: what it learnt becomes what the next pass knows."""
         referenced = set()
@@ -153,7 +162,7 @@ class CrawlState:
 class WebSource(Source):
     """``web_scraper`` (004) and ``WEBSITE`` (000 live sources) share this reader."""
 
-    incremental = False
+    incremental = True
 
     @classmethod
     def prepare_config(cls, config: dict) -> dict:
@@ -257,7 +266,10 @@ class WebSource(Source):
                 + (f"; {self.not_modified} had not changed" if self.not_modified else "")
                 + "."
             )
-            yield Batch(documents=buffer, cursor=state.finished_cursor())
+            gone = state.gone()
+            if gone:
+                self.context.log(f"{len(gone)} page(s) of the last crawl are gone.")
+            yield Batch(documents=buffer, cursor=state.finished_cursor(), deleted_external_ids=gone)
         finally:
             fetcher.close()
 
