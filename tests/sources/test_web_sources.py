@@ -199,16 +199,31 @@ def test_website_kind_crawls_by_default(site):
     assert paths(site, documents) == FULL_CRAWL
 
 
-def test_prepare_config_normalises_and_refuses_urls():
+@pytest.mark.database
+def test_prepare_config_cleans_urls_and_the_spec_refuses_other_schemes(make_definition):
+    import json
+
+    from connectors import credentials
+    from connectors.sources.registry import KINDS_DIR
+
     source_class = implementation("WEBSITE")
-    assert source_class.prepare_config({"url": " example.com/docs "})["url"] == (
+    assert source_class.prepare_config({"url": " https://example.com/docs "})["url"] == (
         "https://example.com/docs"
     )
     with pytest.raises(InvalidInput) as caught:
-        source_class.prepare_config({"url": "ftp://example.com/"})
-    assert "url" in caught.value.errors
-    with pytest.raises(InvalidInput):
         source_class.prepare_config({"url": "https://user:pw@example.com/"})
+    assert "url" in caught.value.errors
+    spec = json.loads((KINDS_DIR / "website" / "ui-config.json").read_text())
+    definition = make_definition(connector_id="WEBSITE", ui_spec=spec)
+    for url in ("ftp://example.com/", "example.com"):
+        with pytest.raises(InvalidInput) as caught:
+            credentials.prepare(definition, {"url": url})
+        assert "url" in caught.value.errors
+
+
+def test_check_names_a_url_that_cannot_be_read():
+    with pytest.raises(SourceError, match="not a valid http"):
+        scraper({"url": "url to be extracted", "extraction_type": "single"}).check()
 
 
 def test_a_start_page_moved_within_the_site_moves_the_crawl_with_it(site):

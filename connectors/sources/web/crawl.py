@@ -468,12 +468,13 @@ class WebSource(Source):
 
 
 def clean_start_url(value: str) -> str:
+    """Surrounding blanks dropped and credentials in the URL refused; the scheme and host are the
+    spec's rules (a ``pattern``), and ``check()`` names a URL that still cannot be read."""
     url = value.strip()
-    if url and "://" not in url:
-        url = "https://" + url
-    parts = urlsplit(url) if url else None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InvalidInput({"url": ["Must be an http:// or https:// URL with a host name."]})
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise InvalidInput({"url": ["Must be a valid http:// or https:// URL."]}) from None
     if parts.username or parts.password:
         raise InvalidInput({"url": ["Must not contain a user name or password."]})
     return url
