@@ -86,7 +86,7 @@ class FeedSource(Source):
 
     def read(self, cursor: dict | None) -> Iterator[Batch]:
         self.context.heartbeat()
-        fetcher = Fetcher()
+        fetcher = Fetcher(sleep=self.context.sleep)
         try:
             result = self._fetch(fetcher, cursor)
         finally:

@@ -95,8 +95,12 @@ class Fetcher:
         request_delay: float = 0.0,
         extra_headers: dict | None = None,
         retries: int = MAX_RETRIES,
+        sleep=time.sleep,
     ):
+        """``sleep`` waits between retries: a reader fetching on the engine's own thread passes
+        ``context.sleep`` so the heartbeat goes on; crawl worker threads keep ``time.sleep``."""
         self.retries = retries
+        self.sleep = sleep
         self.client = egress.http_client(
             headers={"User-Agent": USER_AGENT, **(extra_headers or {})},
             timeout=httpx.Timeout(30.0, connect=10.0),
@@ -119,7 +123,7 @@ class Fetcher:
                 return result
             attempt += 1
             wait = retry_after_seconds(result.headers.get("retry-after"))
-            time.sleep(min(MAX_RETRY_WAIT_SECONDS, wait if wait is not None else attempt))
+            self.sleep(min(MAX_RETRY_WAIT_SECONDS, wait if wait is not None else attempt))
 
     def _fetch_once(self, url: str, headers: dict) -> Fetched:
         self.throttle.wait(urlsplit(url).hostname or "")

@@ -10,6 +10,7 @@ from xml.etree.ElementTree import ParseError
 import lxml.html
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as parse_xml
+from lxml import etree
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit, uncompressed
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -71,7 +72,7 @@ class HtmlPage:
 def parse_html(body: bytes, url: str) -> HtmlPage:
     try:
         root = lxml.html.document_fromstring(body)
-    except (lxml.etree.ParserError, ValueError):
+    except (etree.ParserError, ValueError):
         return HtmlPage()
     base = url
     for href in root.xpath("//base/@href")[:1]:
