@@ -53,6 +53,10 @@ def _digest(upload) -> str:
     return digest.hexdigest()
 
 
+def _size(count: int) -> str:
+    return f"{count / (1024 * 1024):g} MB" if count >= 1024 * 1024 else f"{count} bytes"
+
+
 def _validate(files: list) -> list[tuple[object, str]]:
     """Each file with its type; every refusal at once, naming the file, before anything is
     stored."""
@@ -69,10 +73,7 @@ def _validate(files: list) -> list[tuple[object, str]]:
             errors.setdefault(key, []).append("The file has no name.")
             continue
         if upload.size > limit:
-            errors.setdefault(key, []).append(
-                f"{name} is larger than the limit of {limit // (1024 * 1024) or limit} "
-                f"{'MB' if limit >= 1024 * 1024 else 'bytes'}."
-            )
+            errors.setdefault(key, []).append(f"{name} is larger than the limit of {_size(limit)}.")
         mime_type = detect_type(name, getattr(upload, "content_type", "") or "")
         if mime_type is None:
             errors.setdefault(key, []).append(

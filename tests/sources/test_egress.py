@@ -80,3 +80,18 @@ def test_the_client_ignores_proxy_settings_from_the_environment(monkeypatch, sit
     monkeypatch.setenv("ALL_PROXY", "http://10.9.9.9:3128")
     with egress.http_client(timeout=httpx.Timeout(5.0)) as client:
         assert client.get(site.url("/docs/")).status_code == 200
+
+
+@pytest.mark.parametrize("kind", ["web_scraper", "WEBSITE", "RSS", "HttpData"])
+def test_every_http_kind_checks_and_reads_through_the_guard(site, private_refused, kind):
+    from connectors.sources.base import SourceError
+    from connectors.sources.registry import implementation
+    from tests.sources.conftest import RecordingContext
+
+    config = {"url": site.url("/docs/"), "extraction_type": "all", "id_field": "id"}
+    source = implementation(kind)(config, RecordingContext())
+    with pytest.raises(SourceError, match="private, local or reserved network"):
+        source.check()
+    with pytest.raises(SourceError, match="private, local or reserved network"):
+        list(source.read(None))
+    assert site.requests == []
