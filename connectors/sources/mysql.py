@@ -18,6 +18,7 @@ from connectors.sources.tables import CONNECT_TIMEOUT_SECONDS, TableDriver, Tabl
 # https://dev.mysql.com/doc/refman/8.0/en/error-messages-server.html (and client errors >= 2000)
 ACCESS_DENIED, DB_ACCESS_DENIED, UNKNOWN_DATABASE = 1045, 1044, 1049
 TABLE_ACCESS_DENIED, COLUMN_ACCESS_DENIED, NO_SUCH_TABLE = 1142, 1143, 1146
+READ_TIMEOUT_SECONDS = 600
 
 
 def quote_identifier(name: str) -> str:
@@ -65,6 +66,9 @@ class MySQLDriver(TableDriver):
                 password=settings.password,
                 database=settings.database,
                 connect_timeout=CONNECT_TIMEOUT_SECONDS,
+                # A server that stops answering fails the read (retryable) instead of hanging it.
+                read_timeout=READ_TIMEOUT_SECONDS,
+                write_timeout=READ_TIMEOUT_SECONDS,
                 charset="utf8mb4",
                 autocommit=False,
             )
