@@ -1,4 +1,4 @@
-"""Real servers for the readers (one per test session) and a recording reader context."""
+"""Real servers for the readers (started once per test run) and a recording reader context."""
 
 import pytest
 
