@@ -194,3 +194,5 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["DefinitionStatusEnum
 # response bodies as separate components.
 SPECTACULAR_SETTINGS["SWAGGER_UI_SETTINGS"] = {"deepLinking": True, "validatorUrl": None}
 SPECTACULAR_SETTINGS["COMPONENT_SPLIT_REQUEST"] = True
+# Files given to upload connectors: the largest accepted file, in bytes.
+CONNECTOR_HUB_UPLOAD_MAX_BYTES = env.int("CONNECTOR_HUB_UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)

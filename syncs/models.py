@@ -1,7 +1,10 @@
 import uuid
+from pathlib import PurePosixPath
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 
 from connectors.models import Collection, Connector
@@ -162,3 +165,41 @@ class Document(models.Model):
 
     def __str__(self):
         return self.title or self.external_id
+
+
+def _upload_path(instance: "UploadedFile", filename: str) -> str:
+    suffix = PurePosixPath(filename).suffix.lower()[:16]
+    return f"uploads/{instance.connector_id}/{instance.sha256[:2]}/{instance.sha256}{suffix}"
+
+
+class UploadedFile(models.Model):
+    """A file given to an ``upload`` connector; its reader turns each one into a document.
+    Content-addressed per connector: the same bytes uploaded twice are stored once."""
+
+    connector = models.ForeignKey(
+        Connector, on_delete=models.CASCADE, related_name="uploaded_files"
+    )
+    sha256 = models.CharField(max_length=64)
+    name = models.CharField(max_length=255, help_text="The name the file was uploaded with.")
+    size = models.PositiveBigIntegerField()
+    mime_type = models.CharField(max_length=200)
+    file = models.FileField(upload_to=_upload_path, max_length=500)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_by = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["connector", "sha256"], name="uploaded_file_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+@receiver(post_delete, sender=UploadedFile)
+def _remove_stored_file(sender, instance: UploadedFile, **kwargs):
+    """Deleting the row (directly or with its connector) removes the stored original."""
+    name, storage = instance.file.name, instance.file.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

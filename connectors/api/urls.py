@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from connectors.api import collections, live_sources, spaces, storage, workspaces
+from connectors.api import collections, live_sources, spaces, storage, uploads, workspaces
 from syncs.api import documents, syncs
 
 urlpatterns = [path("", include("connectors.api.registry"))]
@@ -10,6 +10,7 @@ urlpatterns += live_sources.urlpatterns
 urlpatterns += storage.urlpatterns
 urlpatterns += spaces.urlpatterns
 urlpatterns += collections.urlpatterns
+urlpatterns += uploads.urlpatterns
 urlpatterns += syncs.urlpatterns
 urlpatterns += documents.urlpatterns
 urlpatterns += workspaces.urlpatterns

@@ -66,6 +66,8 @@ class SourceContext:
     """The engine's side of a read. This base is what ``check()`` and tests run with."""
 
     batch_size: int = 100
+    #: The connector being read, for readers of what the service itself stores (uploads).
+    connector_id: str | None = None
 
     def heartbeat(self) -> None:
         """Call during long fetches and waits; raises SyncCancelled when cancelling."""

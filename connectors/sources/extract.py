@@ -5,6 +5,7 @@ CSV and JSON. Anything else is refused with ``UnsupportedType``; a file that cla
 cannot be parsed raises ``ExtractionFailed``.
 """
 
+import codecs
 import csv
 import io
 import json
@@ -53,11 +54,16 @@ def detect_type(filename: str = "", mime_type: str = "") -> str | None:
 
 
 def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "utf-16"):
+    # UTF-16 only with its byte-order mark: without one, any even-length bytes "decode" as it.
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode(encoding)
+            return data.decode("utf-16")
         except UnicodeDecodeError:
-            continue
+            pass
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -71,8 +77,13 @@ def _html(data: bytes) -> Extracted:
 
     html = _decode(data)
     text = trafilatura.extract(html, include_comments=False, include_tables=True) or ""
-    metadata = trafilatura.extract_metadata(html)
-    return Extracted(text, "text/html", (metadata.title if metadata else "") or "")
+    if not text.strip():
+        # Fragments and very short pages (feed summaries, stubs) have no "main content" for
+        # trafilatura to find: keep all their visible text instead.
+        whole = html if "<body" in html.lower() else f"<html><body>{html}</body></html>"
+        text = trafilatura.html2txt(whole) or ""
+    metadata = trafilatura.extract_metadata(html) if "<" in html else None
+    return Extracted(text.strip(), "text/html", (metadata.title if metadata else "") or "")
 
 
 def _pdf(data: bytes) -> Extracted:

@@ -1,0 +1,130 @@
+"""``POST /v1/spaces/{space_id}/collections/{collection_id}/connectors/{connector_id}/files``:
+one or more files (multipart) for an upload connector of that collection."""
+
+import uuid
+
+from django.urls import path
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from connectors import selectors
+from connectors.api.auth import actor_of
+from connectors.errors import NotFound, PermissionDenied
+from connectors.models import Space
+from connectors.permissions import EDIT, can, workspaces_for
+from syncs.uploads import UploadResult, upload_files
+
+
+class UploadedFileSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    size = serializers.IntegerField()
+    mime_type = serializers.CharField()
+    sha256 = serializers.CharField()
+    uploaded_at = serializers.DateTimeField()
+    duplicate = serializers.BooleanField(
+        help_text="The connector already held this content; it was not stored again."
+    )
+
+
+class UploadSyncSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    status = serializers.CharField()
+
+
+class UploadResponseSerializer(serializers.Serializer):
+    connector_id = serializers.UUIDField()
+    files = UploadedFileSerializer(many=True)
+    sync = UploadSyncSerializer(
+        allow_null=True, help_text="The sync queued to read the new files, if one was."
+    )
+
+
+def _space(actor, space_id) -> Space:
+    """The space, in a workspace the actor may see."""
+    try:
+        pk = uuid.UUID(str(space_id))
+    except ValueError:
+        raise NotFound("Space not found.") from None
+    space = (
+        Space.objects.filter(pk=pk, workspace__in=workspaces_for(actor))
+        .select_related("workspace")
+        .first()
+    )
+    if space is None:
+        raise NotFound("Space not found.")
+    return space
+
+
+def upload_body(result: UploadResult, connector) -> dict:
+    return {
+        "connector_id": str(connector.pk),
+        "files": [
+            {
+                "id": stored.file.pk,
+                "name": stored.file.name,
+                "size": stored.file.size,
+                "mime_type": stored.file.mime_type,
+                "sha256": stored.file.sha256,
+                "uploaded_at": stored.file.uploaded_at.isoformat(),
+                "duplicate": stored.duplicate,
+            }
+            for stored in result.files
+        ],
+        "sync": {"id": str(result.sync.pk), "status": result.sync.status} if result.sync else None,
+    }
+
+
+class ConnectorFilesView(APIView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        operation_id="connector_files_upload",
+        summary="Upload files to an upload connector",
+        description=(
+            "Multipart form with one or more files (any field name, e.g. `files`). Accepted "
+            "types: txt, md, html, pdf, docx, csv, json, up to the configured size each. Content "
+            "the connector already holds is not stored twice. A sync that reads the new files is "
+            "queued unless one is already active."
+        ),
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {
+                    "files": {"type": "array", "items": {"type": "string", "format": "binary"}}
+                },
+                "required": ["files"],
+            }
+        },
+        responses={
+            201: UploadResponseSerializer,
+            400: OpenApiResponse(description="No file, a refused type or size (named per file)."),
+            403: OpenApiResponse(description="The key or user may not edit this workspace."),
+            404: OpenApiResponse(description="Unknown space, collection or connector."),
+        },
+        tags=["collection connectors"],
+    )
+    def post(self, request, space_id, collection_id, connector_id):
+        actor = actor_of(request)
+        space = _space(actor, space_id)
+        if not can(actor, EDIT, space.workspace):
+            raise PermissionDenied("This key or user may not edit this workspace.")
+        collection = selectors.collection_in(space, collection_id)
+        connector = selectors.connector_in(space.workspace, connector_id)
+        if not connector.associations.filter(collection=collection).exists():
+            raise NotFound("Connector not found in this collection.")
+        files = [upload for name in request.FILES for upload in request.FILES.getlist(name)]
+        result = upload_files(actor=actor, connector=connector, files=files, collection=collection)
+        return Response(upload_body(result, connector), status=status.HTTP_201_CREATED)
+
+
+urlpatterns = [
+    path(
+        "v1/spaces/<str:space_id>/collections/<str:collection_id>/connectors/<str:connector_id>/files",
+        ConnectorFilesView.as_view(),
+        name="connector-files",
+    ),
+]

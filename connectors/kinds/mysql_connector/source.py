@@ -1,0 +1,3 @@
+from connectors.sources.tables import TableSource
+
+Source = TableSource

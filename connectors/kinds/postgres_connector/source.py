@@ -1,0 +1,4 @@
+from connectors.sources.tables import TableSource
+
+# One reader for both engines: ``databaseType`` picks PostgreSQL or MySQL.
+Source = TableSource

@@ -1,0 +1,3 @@
+from connectors.sources.web.feeds import FeedSource
+
+Source = FeedSource

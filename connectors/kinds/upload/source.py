@@ -1,0 +1,68 @@
+"""``upload``: the files stored for the connector (see ``syncs.uploads``) as documents.
+
+Every read lists all of the connector's files (a full pass), so a removed file's document is
+pruned. The cursor is the id of the last file read, so a sync resumes right after its last batch.
+"""
+
+from collections.abc import Iterator
+
+from connectors.sources.base import Batch, SourceDocument, SourceError
+from connectors.sources.base import Source as BaseSource
+from connectors.sources.extract import ExtractionFailed, UnsupportedType, extract_text
+
+
+class UploadSource(BaseSource):
+    incremental = False
+
+    def check(self) -> None:
+        """Nothing outside the service to reach: the files are in its own storage."""
+
+    def read(self, cursor: dict | None) -> Iterator[Batch]:
+        from syncs.models import UploadedFile
+
+        connector_id = getattr(self.context, "connector_id", None)
+        if not connector_id:
+            raise SourceError("The upload reader needs the id of the connector being synced.")
+        after = (cursor or {}).get("after") or 0
+        size = max(1, int(self.context.batch_size or 100))
+        files = UploadedFile.objects.filter(connector_id=connector_id).order_by("id")
+        while True:
+            self.context.heartbeat()
+            rows = list(files.filter(id__gt=after)[: size + 1])
+            more, rows = len(rows) > size, rows[:size]
+            documents = [d for d in (self._document(row) for row in rows) if d is not None]
+            if rows:
+                after = rows[-1].pk
+            # The last batch's cursor starts the next read from the first file again.
+            yield Batch(documents=documents, cursor={"after": after if more else 0})
+            if not more:
+                return
+
+    def _document(self, row) -> SourceDocument | None:
+        try:
+            with row.file.open("rb") as handle:
+                data = handle.read()
+            extracted = extract_text(data, filename=row.name, mime_type=row.mime_type)
+        except (UnsupportedType, ExtractionFailed) as error:
+            self.context.log(f"{row.name}: {error}", "warning")
+            return None
+        except OSError:
+            self.context.log(f"{row.name}: the stored file cannot be read.", "error")
+            return None
+        return SourceDocument(
+            external_id=row.sha256,
+            title=extracted.title or row.name,
+            mime_type=row.mime_type,
+            content=extracted.text,
+            metadata={
+                "file_name": row.name,
+                "sha256": row.sha256,
+                "uploaded_by": row.uploaded_by,
+            },
+            source_created_at=row.uploaded_at,
+            source_updated_at=row.uploaded_at,
+            size=row.size,
+        )
+
+
+Source = UploadSource

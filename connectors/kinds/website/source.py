@@ -1,0 +1,3 @@
+from connectors.sources.web.crawl import WebSource
+
+Source = WebSource

@@ -1,0 +1,186 @@
+"""MySQL and MariaDB tables through PyMySQL.
+
+PyMySQL has no API for composing identifiers (unlike ``psycopg.sql``), so identifiers are
+validated here and quoted with backticks, doubling any backtick inside (MySQL's own quoting rule);
+values always travel as query parameters.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pymysql
+import pymysql.cursors
+
+from connectors.sources import egress
+from connectors.sources.base import SourceError
+from connectors.sources.tables import CONNECT_TIMEOUT_SECONDS, TableDriver, TableLayout
+
+# https://dev.mysql.com/doc/refman/8.0/en/error-messages-server.html (and client errors >= 2000)
+ACCESS_DENIED, DB_ACCESS_DENIED, UNKNOWN_DATABASE = 1045, 1044, 1049
+TABLE_ACCESS_DENIED, COLUMN_ACCESS_DENIED, NO_SUCH_TABLE = 1142, 1143, 1146
+READ_TIMEOUT_SECONDS = 600
+
+
+def quote_identifier(name: str) -> str:
+    if not name or len(name) > 64 or "\x00" in name or name != name.rstrip():
+        raise SourceError(f"{name!r} is not a valid MySQL identifier.")
+    return "`" + name.replace("`", "``") + "`"
+
+
+@contextmanager
+def _query_errors(settings):
+    try:
+        yield
+    except pymysql.err.OperationalError as error:
+        code = error.args[0] if error.args else None
+        if code in (TABLE_ACCESS_DENIED, COLUMN_ACCESS_DENIED):
+            raise SourceError(
+                f"The user {settings.username} may not read the table {settings.table}.",
+                type="PermissionDenied",
+            ) from None
+        raise SourceError(
+            "The connection to the database was lost while reading.", retryable=True
+        ) from None
+    except pymysql.err.MySQLError as error:
+        code = error.args[0] if error.args else None
+        if code == NO_SUCH_TABLE:
+            raise SourceError(
+                f"The table {settings.table} does not exist in the database {settings.database}.",
+                type="NoSuchTable",
+            ) from None
+        raise SourceError(f"The database refused the query (error {code}).") from None
+
+
+class MySQLDriver(TableDriver):
+    label = "MySQL"
+
+    def connect(self) -> None:
+        settings = self.settings
+        address = egress.resolve(settings.host, settings.port)[0]
+        where = f"{settings.host}:{settings.port}"
+        try:
+            self.connection = pymysql.connect(
+                host=address,
+                port=settings.port,
+                user=settings.username,
+                password=settings.password,
+                database=settings.database,
+                connect_timeout=CONNECT_TIMEOUT_SECONDS,
+                # A server that stops answering fails the read (retryable) instead of hanging it.
+                read_timeout=READ_TIMEOUT_SECONDS,
+                write_timeout=READ_TIMEOUT_SECONDS,
+                charset="utf8mb4",
+                autocommit=False,
+            )
+        except pymysql.err.OperationalError as error:
+            code = error.args[0] if error.args else None
+            if code == ACCESS_DENIED:
+                raise SourceError(
+                    f"The database at {where} refused the user name or password "
+                    f"(user {settings.username}).",
+                    type="AuthenticationFailed",
+                ) from None
+            if code == UNKNOWN_DATABASE:
+                raise SourceError(
+                    f"The database {settings.database} does not exist on {where}.",
+                    type="NoSuchDatabase",
+                ) from None
+            if code == DB_ACCESS_DENIED:
+                raise SourceError(
+                    f"The database {settings.database} does not exist on {where}, or the user "
+                    f"{settings.username} may not use it.",
+                    type="PermissionDenied",
+                ) from None
+            raise SourceError(
+                f"Cannot reach the database at {where}: the host is unreachable, refused the "
+                "connection or did not answer in time.",
+                retryable=True,
+                type="HostUnreachable",
+            ) from None
+        with self.connection.cursor() as cursor:
+            # TIMESTAMP values in UTC; a slow consumer of a streamed result is not cut off.
+            cursor.execute("SET SESSION time_zone = '+00:00', net_write_timeout = 3600")
+
+    @property
+    def _table(self) -> str:
+        return quote_identifier(self.settings.table)
+
+    def layout(self) -> TableLayout:
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_schema = DATABASE() AND table_name = %s ORDER BY ordinal_position",
+                [self.settings.table],
+            )
+            columns = [row[0] for row in cursor.fetchall()]
+            if not columns:
+                raise SourceError(
+                    f"The table {self.settings.table} does not exist in the database "
+                    f"{self.settings.database} (or the user cannot see it).",
+                    type="NoSuchTable",
+                )
+            cursor.execute(
+                "SELECT column_name FROM information_schema.key_column_usage "
+                "WHERE table_schema = DATABASE() AND table_name = %s "
+                "AND constraint_name = 'PRIMARY' ORDER BY ordinal_position",
+                [self.settings.table],
+            )
+            primary_key = [row[0] for row in cursor.fetchall()]
+        self.connection.rollback()
+        return TableLayout(columns, primary_key)
+
+    def check_readable(self, layout: TableLayout) -> None:
+        columns = ", ".join(
+            quote_identifier(c) for c in [self.settings.timestamp_column, *layout.primary_key]
+        )
+        with _query_errors(self.settings), self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT {columns} FROM {self._table} LIMIT 0")
+        self.connection.rollback()
+
+    def _after(self, key: list | None, layout: TableLayout) -> tuple[str, list]:
+        columns = [
+            quote_identifier(c) for c in [self.settings.timestamp_column, *layout.primary_key]
+        ]
+        if key is None:
+            return f" WHERE {columns[0]} IS NOT NULL", []
+        # (a, b, c) > (x, y, z) spelled out, which every MySQL and MariaDB version runs as a range.
+        branches, params = [], []
+        for position, column in enumerate(columns):
+            equal = [f"{c} = %s" for c in columns[:position]]
+            branches.append("(" + " AND ".join([*equal, f"{column} > %s"]) + ")")
+            params += [*key[:position], key[position]]
+        return " WHERE " + " OR ".join(branches), params
+
+    def count_after(self, key: list | None, layout: TableLayout) -> int:
+        where, params = self._after(key, layout)
+        with _query_errors(self.settings), self.connection.cursor() as cursor:
+            cursor.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY")
+            cursor.execute(f"SELECT count(*) FROM {self._table}{where}", params)
+            return cursor.fetchone()[0]
+
+    def rows_after(self, key: list | None, layout: TableLayout, fetch_size: int) -> Iterator[list]:
+        where, params = self._after(key, layout)
+        order = ", ".join(
+            quote_identifier(c) for c in [self.settings.timestamp_column, *layout.primary_key]
+        )
+        query = f"SELECT * FROM {self._table}{where} ORDER BY {order}"
+        # SSDictCursor streams the result from the server instead of buffering all of it.
+        cursor = self.connection.cursor(pymysql.cursors.SSDictCursor)
+        finished = False
+        try:
+            with _query_errors(self.settings):
+                cursor.execute(query, params)
+                while rows := cursor.fetchmany(fetch_size):
+                    yield rows
+            finished = True
+        finally:
+            if finished:
+                cursor.close()
+                self.connection.rollback()
+            else:
+                # Closing a streaming cursor would first read every remaining row: drop the
+                # connection instead when the reader stops early, and tell PyMySQL's result
+                # object there is nothing left to drain.
+                if cursor._result is not None:
+                    cursor._result.unbuffered_active = False
+                self.close()

@@ -1,0 +1,164 @@
+"""PostgreSQL tables through psycopg 3; identifiers composed with ``psycopg.sql``."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+from psycopg import sql
+from psycopg.rows import dict_row
+
+from connectors.sources import egress
+from connectors.sources.base import SourceError
+from connectors.sources.tables import CONNECT_TIMEOUT_SECONDS, TableDriver, TableLayout
+
+
+def _connect_error(error: psycopg.OperationalError, settings) -> SourceError:
+    text = str(error)
+    where = f"{settings.host}:{settings.port}"
+    if "password authentication failed" in text or "authentication failed" in text:
+        return SourceError(
+            f"The database at {where} refused the user name or password "
+            f"(user {settings.username}).",
+            type="AuthenticationFailed",
+        )
+    if "does not exist" in text and "database" in text:
+        return SourceError(
+            f"The database {settings.database} does not exist on {where}.", type="NoSuchDatabase"
+        )
+    if "no pg_hba.conf entry" in text:
+        return SourceError(
+            f"The database at {where} does not accept connections from this service (pg_hba.conf).",
+            type="ConnectionRefused",
+        )
+    return SourceError(
+        f"Cannot reach the database at {where}: the host is unreachable, refused the "
+        "connection or did not answer in time.",
+        retryable=True,
+        type="HostUnreachable",
+    )
+
+
+@contextmanager
+def _query_errors():
+    try:
+        yield
+    except psycopg.OperationalError:
+        raise SourceError(
+            "The connection to the database was lost while reading.", retryable=True
+        ) from None
+    except psycopg.Error as error:
+        detail = error.diag.message_primary if error.diag else type(error).__name__
+        raise SourceError(f"The database refused the query: {detail}") from None
+
+
+class PostgresDriver(TableDriver):
+    label = "PostgreSQL"
+
+    def connect(self) -> None:
+        settings = self.settings
+        address = egress.resolve(settings.host, settings.port)[0]
+        try:
+            self.connection = psycopg.connect(
+                host=settings.host,
+                hostaddr=address,
+                port=settings.port,
+                dbname=settings.database,
+                user=settings.username,
+                password=settings.password,
+                connect_timeout=CONNECT_TIMEOUT_SECONDS,
+                application_name="connector-hub",
+            )
+        except psycopg.OperationalError as error:
+            raise _connect_error(error, settings) from None
+        self.connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        self.connection.read_only = True
+
+    @property
+    def _table(self) -> sql.Identifier:
+        return sql.Identifier(self.settings.table)
+
+    def _regclass(self) -> str:
+        return self._table.as_string(self.connection)
+
+    def layout(self) -> TableLayout:
+        name = self._regclass()
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [name])
+            if not cursor.fetchone()[0]:
+                self.connection.rollback()
+                raise SourceError(
+                    f"The table {self.settings.table} does not exist in the database "
+                    f"{self.settings.database}.",
+                    type="NoSuchTable",
+                )
+            cursor.execute(
+                "SELECT attname FROM pg_catalog.pg_attribute WHERE attrelid = to_regclass(%s) "
+                "AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+                [name],
+            )
+            columns = [row[0] for row in cursor.fetchall()]
+            cursor.execute(
+                "SELECT a.attname FROM pg_catalog.pg_index i "
+                "CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, position) "
+                "JOIN pg_catalog.pg_attribute a "
+                "ON a.attrelid = i.indrelid AND a.attnum = k.attnum "
+                "WHERE i.indrelid = to_regclass(%s) AND i.indisprimary ORDER BY k.position",
+                [name],
+            )
+            primary_key = [row[0] for row in cursor.fetchall()]
+        self.connection.rollback()
+        return TableLayout(columns, primary_key)
+
+    def check_readable(self, layout: TableLayout) -> None:
+        columns = [self.settings.timestamp_column, *layout.primary_key]
+        query = sql.SQL("SELECT {columns} FROM {table} LIMIT 0").format(
+            columns=sql.SQL(", ").join(map(sql.Identifier, columns)), table=self._table
+        )
+        try:
+            with self.connection.cursor() as cursor:
+                cursor.execute(query)
+        except psycopg.errors.InsufficientPrivilege:
+            raise SourceError(
+                f"The user {self.settings.username} may not read the table {self.settings.table}.",
+                type="PermissionDenied",
+            ) from None
+        finally:
+            self.connection.rollback()
+
+    def _after(self, key: list | None, layout: TableLayout) -> tuple[sql.Composable, list]:
+        key_columns = sql.SQL(", ").join(
+            map(sql.Identifier, [self.settings.timestamp_column, *layout.primary_key])
+        )
+        if key is None:
+            condition = sql.SQL("{ts} IS NOT NULL").format(
+                ts=sql.Identifier(self.settings.timestamp_column)
+            )
+            return sql.SQL(" WHERE {}").format(condition), []
+        placeholders = sql.SQL(", ").join(sql.Placeholder() * len(key))
+        return sql.SQL(" WHERE ({}) > ({})").format(key_columns, placeholders), list(key)
+
+    def count_after(self, key: list | None, layout: TableLayout) -> int:
+        where, params = self._after(key, layout)
+        query = sql.SQL("SELECT count(*) FROM {table}").format(table=self._table) + where
+        with _query_errors(), self.connection.cursor() as cursor:
+            cursor.execute(query, params)
+            return cursor.fetchone()[0]
+
+    def rows_after(self, key: list | None, layout: TableLayout, fetch_size: int) -> Iterator[list]:
+        where, params = self._after(key, layout)
+        order = sql.SQL(" ORDER BY {}").format(
+            sql.SQL(", ").join(
+                map(sql.Identifier, [self.settings.timestamp_column, *layout.primary_key])
+            )
+        )
+        query = sql.SQL("SELECT * FROM {table}").format(table=self._table) + where + order
+        # A named cursor is a server-side cursor: rows arrive ``fetch_size`` at a time.
+        with (
+            _query_errors(),
+            self.connection.cursor(name="connector_hub_read", row_factory=dict_row) as cursor,
+        ):
+            cursor.itersize = fetch_size
+            cursor.execute(query, params)
+            while rows := cursor.fetchmany(fetch_size):
+                yield rows
+        self.connection.rollback()

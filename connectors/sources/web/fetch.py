@@ -1,0 +1,169 @@
+"""Fetching pages politely through the egress guard: one throttle per host, bounded bodies,
+conditional requests, a few retries on answers that ask for them."""
+
+import email.utils
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import httpx
+
+from connectors.sources import egress
+from connectors.sources.base import SourceError
+
+USER_AGENT = "ConnectorHubBot/1.0 (+https://github.com/connector-hub)"
+MAX_BODY_BYTES = 10 * 1024 * 1024
+MAX_RETRIES = 2
+MAX_RETRY_WAIT_SECONDS = 10.0
+RETRY_STATUSES = {429, 500, 502, 503, 504}
+
+
+@dataclass
+class Fetched:
+    url: str
+    final_url: str = ""
+    status: int = 0
+    headers: dict = field(default_factory=dict)
+    body: bytes = b""
+    error: str = ""
+    #: Refused by the egress guard (never retried, never treated as a passing outage).
+    refused: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    @property
+    def last_modified(self) -> datetime | None:
+        return parse_http_date(self.headers.get("last-modified"))
+
+
+def parse_http_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    moment = parse_http_date(value)
+    return max(0.0, (moment - datetime.now(UTC)).total_seconds()) if moment else None
+
+
+class Throttle:
+    """At most one request start per ``interval`` seconds for each host."""
+
+    def __init__(self, interval: float):
+        self.interval = max(0.0, interval)
+        self._lock = threading.Lock()
+        self._next: dict[str, float] = {}
+
+    def wait(self, host: str) -> None:
+        if not self.interval:
+            return
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next.get(host, now))
+            self._next[host] = start + self.interval
+        if start > now:
+            time.sleep(start - now)
+
+
+class Fetcher:
+    """Thread-safe: one guarded httpx client shared by the crawl's worker threads."""
+
+    def __init__(
+        self,
+        *,
+        request_delay: float = 0.0,
+        extra_headers: dict | None = None,
+        retries: int = MAX_RETRIES,
+        sleep=time.sleep,
+    ):
+        """``sleep`` waits between retries: a reader fetching on the engine's own thread passes
+        ``context.sleep`` so the heartbeat goes on; crawl worker threads keep ``time.sleep``."""
+        self.retries = retries
+        self.sleep = sleep
+        self.client = egress.http_client(
+            headers={"User-Agent": USER_AGENT, **(extra_headers or {})},
+            timeout=httpx.Timeout(30.0, connect=10.0),
+            max_redirects=10,
+        )
+        self.throttle = Throttle(request_delay)
+
+    def fetch(self, url: str, *, etag: str = "", modified: str = "") -> Fetched:
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if modified:
+            headers["If-Modified-Since"] = modified
+        attempt = 0
+        while True:
+            result = self._fetch_once(url, headers)
+            if attempt >= self.retries or result.refused:
+                return result
+            if result.status not in RETRY_STATUSES and not (result.error and not result.status):
+                return result
+            attempt += 1
+            wait = retry_after_seconds(result.headers.get("retry-after"))
+            self.sleep(min(MAX_RETRY_WAIT_SECONDS, wait if wait is not None else attempt))
+
+    def _fetch_once(self, url: str, headers: dict) -> Fetched:
+        self.throttle.wait(urlsplit(url).hostname or "")
+        try:
+            with self.client.stream("GET", url, headers=headers) as response:
+                body = b""
+                if response.status_code == 200:
+                    chunks, size = [], 0
+                    for chunk in response.iter_bytes():
+                        size += len(chunk)
+                        if size > MAX_BODY_BYTES:
+                            return Fetched(
+                                url,
+                                str(response.url),
+                                response.status_code,
+                                dict(response.headers),
+                                error=f"larger than {MAX_BODY_BYTES // (1024 * 1024)} MB",
+                            )
+                        chunks.append(chunk)
+                    body = b"".join(chunks)
+                return Fetched(
+                    url, str(response.url), response.status_code, dict(response.headers), body
+                )
+        except egress.EgressRefused as error:
+            return Fetched(url, error=error.message, refused=True)
+        except httpx.TooManyRedirects:
+            return Fetched(url, error="too many redirects", refused=True)
+        except httpx.HTTPError as error:
+            return Fetched(url, error=f"{type(error).__name__}")
+
+    def get_required(self, url: str, what: str) -> Fetched:
+        """A fetch whose failure stops the read with a SourceError naming ``what``."""
+        result = self.fetch(url)
+        if result.refused:
+            raise SourceError(f"{what} ({url}): {result.error}")
+        if result.error and not result.status:
+            raise SourceError(
+                f"Cannot reach {what} ({url}): {result.error}.", retryable=True, type="Unreachable"
+            )
+        return result
+
+    def close(self) -> None:
+        self.client.close()

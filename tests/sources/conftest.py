@@ -1,0 +1,74 @@
+"""Real servers for the readers (started once per test run) and a recording reader context."""
+
+import pytest
+
+from connectors.sources.base import SourceContext, SyncCancelled
+
+
+class RecordingContext(SourceContext):
+    """The reader's view of a sync, as the engine gives it, recording what the reader did."""
+
+    def __init__(self, batch_size: int = 100, connector_id=None, cancel_after: int | None = None):
+        self.batch_size = batch_size
+        self.connector_id = connector_id
+        self.heartbeats = 0
+        self.lines: list[tuple[str, str]] = []
+        self.cancel_after = cancel_after
+
+    def heartbeat(self) -> None:
+        self.heartbeats += 1
+        if self.cancel_after is not None and self.heartbeats > self.cancel_after:
+            raise SyncCancelled()
+
+    def log(self, message: str, level: str = "info") -> None:
+        self.lines.append((level, message))
+
+
+@pytest.fixture
+def context():
+    return RecordingContext()
+
+
+def read_all(source, cursor=None):
+    """Every batch of one read, and the cursor the last batch left."""
+    batches = list(source.read(cursor))
+    return batches, (batches[-1].cursor if batches else cursor)
+
+
+def documents_of(batches):
+    return [document for batch in batches for document in batch.documents]
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    from tests.servers import postgres
+
+    server = postgres.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def mariadb_server():
+    from tests.servers import mariadb
+
+    server = mariadb.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def website():
+    from tests.servers.website import WebsiteServer
+
+    server = WebsiteServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def site(website):
+    """The test website, reset to its original pages for each test."""
+    website.reset()
+    return website
