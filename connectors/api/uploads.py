@@ -1,20 +1,18 @@
 """``POST /v1/spaces/{space_id}/collections/{collection_id}/connectors/{connector_id}/files``:
 one or more files (multipart) for an upload connector of that collection."""
 
-import uuid
-
 from django.urls import path
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from connectors import selectors
-from connectors.api.auth import actor_of
-from connectors.errors import NotFound, PermissionDenied
-from connectors.models import Space
-from connectors.permissions import EDIT, can, workspaces_for
+from connectors.api import openapi
+from connectors.api.base import WorkspaceScopedMixin
+from connectors.api.openapi import COLLECTIONS
+from connectors.errors import NotFound
 from syncs.uploads import UploadResult, upload_files
 
 
@@ -43,22 +41,6 @@ class UploadResponseSerializer(serializers.Serializer):
     )
 
 
-def _space(actor, space_id) -> Space:
-    """The space, in a workspace the actor may see."""
-    try:
-        pk = uuid.UUID(str(space_id))
-    except ValueError:
-        raise NotFound("Space not found.") from None
-    space = (
-        Space.objects.filter(pk=pk, workspace__in=workspaces_for(actor))
-        .select_related("workspace")
-        .first()
-    )
-    if space is None:
-        raise NotFound("Space not found.")
-    return space
-
-
 def upload_body(result: UploadResult, connector) -> dict:
     return {
         "connector_id": str(connector.pk),
@@ -78,7 +60,8 @@ def upload_body(result: UploadResult, connector) -> dict:
     }
 
 
-class ConnectorFilesView(APIView):
+class ConnectorFilesView(WorkspaceScopedMixin, APIView):
+    workspace_from = "space"
     parser_classes = [MultiPartParser]
 
     @extend_schema(
@@ -99,25 +82,17 @@ class ConnectorFilesView(APIView):
                 "required": ["files"],
             }
         },
-        responses={
-            201: UploadResponseSerializer,
-            400: OpenApiResponse(description="No file, a refused type or size (named per file)."),
-            403: OpenApiResponse(description="The key or user may not edit this workspace."),
-            404: OpenApiResponse(description="Unknown space, collection or connector."),
-        },
-        tags=["collection connectors"],
+        responses={201: UploadResponseSerializer, **openapi.errors(404, 413)},
+        tags=[COLLECTIONS],
     )
     def post(self, request, space_id, collection_id, connector_id):
-        actor = actor_of(request)
-        space = _space(actor, space_id)
-        if not can(actor, EDIT, space.workspace):
-            raise PermissionDenied("This key or user may not edit this workspace.")
-        collection = selectors.collection_in(space, collection_id)
-        connector = selectors.connector_in(space.workspace, connector_id)
-        if not connector.associations.filter(collection=collection).exists():
+        connector = selectors.connector_in(self.workspace, connector_id)
+        if not connector.associations.filter(collection=self.collection).exists():
             raise NotFound("Connector not found in this collection.")
         files = [upload for name in request.FILES for upload in request.FILES.getlist(name)]
-        result = upload_files(actor=actor, connector=connector, files=files, collection=collection)
+        result = upload_files(
+            actor=self.actor, connector=connector, files=files, collection=self.collection
+        )
         return Response(upload_body(result, connector), status=status.HTTP_201_CREATED)
 
 
