@@ -10,7 +10,7 @@ so credentials never travel to another host.
 import json
 import ssl
 from functools import cache
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import certifi
 import httpx
@@ -106,7 +106,8 @@ class JsonApi:
         self.client.close()
 
     def url(self, path_or_url: str) -> str:
-        """An absolute URL on this service: a path is joined to ``base_url``."""
+        """An absolute URL on this service: a path (as in Atlassian's ``_links``) is appended to
+        ``base_url``; a full URL must be on the same origin."""
         if "://" not in path_or_url:
             return self.base_url + "/" + path_or_url.lstrip("/")
         if origin(path_or_url) != origin(self.base_url):
@@ -115,10 +116,6 @@ class JsonApi:
                 type="EgressRefused",
             )
         return path_or_url
-
-    def site_url(self, path: str) -> str:
-        """A path relative to the host of ``base_url`` (as in some ``_links``)."""
-        return self.url(urljoin(self.base_url + "/", path))
 
     def _message(self, text: str) -> str:
         return redact(text, self.secrets)[:500]

@@ -99,8 +99,13 @@ class FakeService:
         payload = body if isinstance(body, bytes) else json.dumps(body or {}).encode()
         with self._lock:
             self.faults.append(
-                Fault(status, payload, {"Content-Type": "application/json", **(headers or {})},
-                      path_contains, times)
+                Fault(
+                    status,
+                    payload,
+                    {"Content-Type": "application/json", **(headers or {})},
+                    path_contains,
+                    times,
+                )
             )
 
     def requests_to(self, fragment: str) -> list[Seen]:
@@ -120,8 +125,12 @@ class FakeService:
         request = Request(environ)
         with self._lock:
             self.seen.append(
-                Seen(request.method, request.path, request.args.to_dict(flat=False),
-                     dict(request.headers))
+                Seen(
+                    request.method,
+                    request.path,
+                    request.args.to_dict(flat=False),
+                    dict(request.headers),
+                )
             )
         fault = self._take_fault(request.path)
         if fault is not None:

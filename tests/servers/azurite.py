@@ -30,8 +30,16 @@ def ensure_installed() -> Path:
             if npm is None:
                 raise RuntimeError("npm is needed to install Azurite: apt-get install -y npm")
             subprocess.run(
-                [npm, "install", "--prefix", str(NPM_DIR), "--no-audit", "--no-fund",
-                 "--loglevel=error", f"azurite@{VERSION}"],
+                [
+                    npm,
+                    "install",
+                    "--prefix",
+                    str(NPM_DIR),
+                    "--no-audit",
+                    "--no-fund",
+                    "--loglevel=error",
+                    f"azurite@{VERSION}",
+                ],
                 check=True,
                 capture_output=True,
                 timeout=600,
@@ -49,9 +57,18 @@ class Azurite:
     def start(self) -> "Azurite":
         binary = ensure_installed()
         self.process = subprocess.Popen(
-            [str(binary), "--blobHost", "127.0.0.1", "--blobPort", str(self.port),
-             "--location", str(self.directory), "--skipApiVersionCheck", "--disableTelemetry",
-             "--silent"],
+            [
+                str(binary),
+                "--blobHost",
+                "127.0.0.1",
+                "--blobPort",
+                str(self.port),
+                "--location",
+                str(self.directory),
+                "--skipApiVersionCheck",
+                "--disableTelemetry",
+                "--silent",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

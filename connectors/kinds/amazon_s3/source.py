@@ -72,7 +72,9 @@ class AmazonS3Source(ObjectStorageSource):
 
     def _error(self, error: Exception, pair: str = "read") -> SourceError:
         if isinstance(error, ReadTimeoutError | ConnectionError):
-            return SourceError(f"Cannot reach the storage endpoint {self.endpoint}.", retryable=True)
+            return SourceError(
+                f"Cannot reach the storage endpoint {self.endpoint}.", retryable=True
+            )
         if not isinstance(error, ClientError):
             return SourceError(f"Amazon S3 request failed ({type(error).__name__}).")
         details = error.response.get("Error", {})

@@ -126,9 +126,11 @@ class AzureStorageSource(ObjectStorageSource):
 
     def list_page(self, marker, limit):
         try:
-            pages = self._container().list_blobs(
-                name_starts_with=self.prefix or None, results_per_page=limit
-            ).by_page(continuation_token=marker)
+            pages = (
+                self._container()
+                .list_blobs(name_starts_with=self.prefix or None, results_per_page=limit)
+                .by_page(continuation_token=marker)
+            )
             blobs = list(next(pages, []))
             next_marker = pages.continuation_token
         except (AzureError, HttpResponseError) as error:

@@ -23,9 +23,7 @@ def test_a_wrong_secret_key_is_reported(make_reader):
     with pytest.raises(SourceError) as raised:
         make_reader(password_read="not-the-secret").check()
 
-    assert raised.value.message == (
-        "The read secret access key does not match its access key id."
-    )
+    assert raised.value.message == ("The read secret access key does not match its access key id.")
     assert "not-the-secret" not in str(raised.value)
 
 
@@ -47,7 +45,12 @@ def test_a_missing_bucket_is_reported(make_reader):
 def test_half_a_write_pair_is_refused():
     with pytest.raises(InvalidInput) as raised:
         AmazonS3Source.prepare_config(
-            {"bucket_name": "b-1", "username_read": "a", "password_read": "b", "username_write": "c"}
+            {
+                "bucket_name": "b-1",
+                "username_read": "a",
+                "password_read": "b",
+                "username_write": "c",
+            }
         )
 
     assert raised.value.errors == {"password_write": ["Give both write credentials, or neither."]}

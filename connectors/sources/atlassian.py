@@ -1,0 +1,96 @@
+"""What the Atlassian readers (Confluence, Jira) share.
+
+Credentials decide the deployment: ``email`` + ``api_token`` is Atlassian Cloud (basic auth),
+``personal_access_token`` is Data Center (bearer). CQL and JQL read dates in the time zone of the
+account, which the reader does not know: a query window therefore starts a day early and results
+are then kept by their exact ISO modification time.
+"""
+
+import re
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import httpx
+
+from connectors.errors import InvalidInput
+from connectors.sources.base import SourceContext, SourceError
+from connectors.sources.changes import parse_iso
+from connectors.sources.rest import JsonApi
+
+QUERY_DATE_MARGIN = timedelta(days=1)
+_URL = re.compile(r"^https?://[^\s/]+(/[^\s]*)?$")
+
+
+def clean_base_url(config: dict) -> dict:
+    config = dict(config)
+    base_url = (config.get("base_url") or "").strip().rstrip("/")
+    if not _URL.match(base_url):
+        raise InvalidInput({"base_url": ["Must be the http(s) address of the site."]})
+    config["base_url"] = base_url
+    return config
+
+
+def check_credentials(config: dict) -> dict:
+    """Strip the credential fields and require one complete set."""
+    config = dict(config)
+    for key in ("email", "api_token", "personal_access_token"):
+        if isinstance(config.get(key), str):
+            config[key] = config[key].strip()
+    email, token, pat = (config.get(k) for k in ("email", "api_token", "personal_access_token"))
+    if email and not token:
+        raise InvalidInput({"api_token": ["Required with email (Atlassian Cloud)."]})
+    if token and not email:
+        raise InvalidInput({"email": ["Required with api_token (Atlassian Cloud)."]})
+    if not (email and token) and not pat:
+        raise InvalidInput(
+            {
+                "api_token": [
+                    "Give email and api_token (Atlassian Cloud), or personal_access_token "
+                    "(Data Center)."
+                ]
+            }
+        )
+    return config
+
+
+def is_cloud(config: dict) -> bool:
+    return bool(config.get("email") and config.get("api_token"))
+
+
+def api(config: dict, base_url: str, context: SourceContext, service: str) -> JsonApi:
+    if is_cloud(config):
+        auth, headers = httpx.BasicAuth(config["email"], config["api_token"]), {}
+        secrets = [config["api_token"]]
+    elif not config.get("personal_access_token"):
+        raise SourceError(f"No {service} credentials are configured.", type="AuthenticationFailed")
+    else:
+        auth, headers = None, {"Authorization": f"Bearer {config['personal_access_token']}"}
+        secrets = [config["personal_access_token"]]
+    return JsonApi(
+        base_url, context=context, service=service, headers=headers, auth=auth, secrets=secrets
+    )
+
+
+def quoted(value: str) -> str:
+    """A CQL/JQL string literal."""
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def query_date(since: str) -> str:
+    """A CQL/JQL date a day before ``since`` (see the module docstring)."""
+    return (parse_iso(since) - QUERY_DATE_MARGIN).strftime("%Y/%m/%d %H:%M")
+
+
+def require_user(payload: dict, service: str) -> None:
+    """``check()``'s verdict on a current-user answer: an anonymous user means the credentials
+    were not recognised."""
+    if not isinstance(payload, dict) or payload.get("type") == "anonymous":
+        raise SourceError(
+            f"{service} answered as an anonymous user: the credentials were not recognised.",
+            type="AuthenticationFailed",
+        )
+
+
+def same_site(url: str, base_url: str) -> bool:
+    a, b = urlsplit(url), urlsplit(base_url)
+    return (a.scheme, a.netloc.lower()) == (b.scheme, b.netloc.lower())
