@@ -5,7 +5,7 @@
 - Data Center lives at the root: bearer ``PERSONAL_ACCESS_TOKEN``, ``start``/``limit`` links.
 
 Endpoints: ``GET rest/api/user/current`` (anonymous user without credentials, 401 with wrong
-ones), ``GET rest/api/content/search`` (CQL per ``atlassian_query``, ``expand`` of
+ones), ``GET rest/api/content/search`` (CQL per ``query_language``, ``expand`` of
 ``body.storage``, ``version``, ``space``, ``history``), ``GET
 rest/api/content/{id}/child/attachment`` and ``GET download/attachments/{page}/{file}``. Error
 bodies are ``{"statusCode", "message"}`` as Confluence sends them.
@@ -20,7 +20,7 @@ from urllib.parse import quote, urlencode
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Response
 
-from tests.fakes.atlassian_query import Query, QueryError, in_zone
+from tests.fakes.query_language import Query, QueryError, in_zone
 from tests.fakes.service import FakeService, json_response
 
 EMAIL = "reader@example.com"

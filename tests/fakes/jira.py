@@ -10,7 +10,7 @@ Data Center (bearer ``PERSONAL_ACCESS_TOKEN``): ``GET /rest/api/2/myself``, ``GE
 /rest/api/2/search`` (``startAt``/``maxResults``/``total``), ``GET
 /secure/attachment/{id}/{name}``; descriptions and comments are wiki-markup strings.
 
-JQL per ``atlassian_query`` (fields project, key, id, parent, issuetype, status, labels, summary,
+JQL per ``query_language`` (fields project, key, id, parent, issuetype, status, labels, summary,
 text, created, updated). Errors are ``{"errorMessages": [...], "errors": {}}`` as Jira sends them.
 """
 
@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Response
 
-from tests.fakes.atlassian_query import Query, QueryError, in_zone
+from tests.fakes.query_language import Query, QueryError, in_zone
 from tests.fakes.service import FakeService, json_response
 
 EMAIL = "reader@example.com"

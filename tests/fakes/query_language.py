@@ -1,10 +1,11 @@
-"""The subset of CQL and JQL the fakes understand (the two languages share their syntax).
+"""The subset of CQL, JQL and Drive's ``q`` the fakes understand (they share their syntax).
 
 Clauses ``field op value`` with ``=``, ``!=``, ``>``, ``>=``, ``<``, ``<=``, ``~`` (contains),
-``in (...)`` and ``not in (...)``, combined with ``and``, ``or``, ``not`` and parentheses, then an
-optional ``order by field [asc|desc]``. Values are quoted strings or bare words. Dates
-(``yyyy/MM/dd HH:mm``, ``yyyy-MM-dd HH:mm``, ``yyyy/MM/dd``) are read in the account's time zone,
-as Atlassian does. Anything else raises ``QueryError`` (the services answer 400).
+``in (...)`` and ``not in (...)``, Drive's ``'value' in field`` (the field's values include it),
+combined with ``and``, ``or``, ``not`` and parentheses, then an optional ``order by field
+[asc|desc]``. Values are quoted strings or bare words. Dates (``yyyy/MM/dd HH:mm``, ``yyyy-MM-dd
+HH:mm``, ``yyyy/MM/dd``) are read in the account's time zone, as Atlassian does; RFC 3339 times
+carry their own. Anything else raises ``QueryError`` (the services answer 400).
 """
 
 import re
@@ -109,6 +110,9 @@ class Query:
 
     def _clause(self):
         kind, field = self._take()
+        if kind == "string" and self._word() == "in" and self._peek(1)[0] == "word":
+            self.position += 1
+            return ("clause", self._take()[1].lower(), "=", field)
         if kind not in ("word", "string"):
             raise QueryError(f"expected a field, found {field!r}")
         if self._word() == "not" and self._word(1) == "in":
@@ -147,10 +151,16 @@ class Query:
                 return datetime.strptime(value, pattern).replace(tzinfo=self.tz)
             except ValueError:
                 continue
-        raise QueryError(f"{value!r} is not a date")
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise QueryError(f"{value!r} is not a date") from None
+        return moment if moment.tzinfo else moment.replace(tzinfo=self.tz)
 
     def _compare(self, have, op: str, want) -> bool:
-        if isinstance(have, datetime):
+        if isinstance(have, bool):
+            have, want = str(have).lower(), str(want).lower()
+        elif isinstance(have, datetime):
             want = self._date(want)
         elif isinstance(have, int | float):
             want = float(want)
