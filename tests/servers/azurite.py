@@ -90,3 +90,7 @@ class Azurite:
                 self.process.kill()
                 self.process.wait()
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+if __name__ == "__main__":  # python -m tests.servers.azurite: install ahead of the tests (CI)
+    print(ensure_installed())
