@@ -8,7 +8,6 @@ are then kept by their exact ISO modification time.
 
 import re
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 import httpx
 
@@ -89,8 +88,3 @@ def require_user(payload: dict, service: str) -> None:
             f"{service} answered as an anonymous user: the credentials were not recognised.",
             type="AuthenticationFailed",
         )
-
-
-def same_site(url: str, base_url: str) -> bool:
-    a, b = urlsplit(url), urlsplit(base_url)
-    return (a.scheme, a.netloc.lower()) == (b.scheme, b.netloc.lower())

@@ -138,7 +138,8 @@ class JiraSource(Source):
             if token:
                 params["nextPageToken"] = token
             page = self.api.get_json(f"{self.root}/search/jql", params=params)
-            following = None if page.get("isLast", True) else page.get("nextPageToken")
+            # The last page has isLast and (despite the reference) no nextPageToken at all.
+            following = None if page.get("isLast") else page.get("nextPageToken")
             return page.get("issues", []), following
         start = int(token or 0)
         params = {"jql": jql, "startAt": start, "maxResults": limit, "fields": ",".join(FIELDS)}
