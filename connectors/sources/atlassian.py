@@ -21,8 +21,12 @@ _URL = re.compile(r"^https?://[^\s/]+(/[^\s]*)?$")
 
 
 def clean_base_url(config: dict) -> dict:
+    """A given ``base_url`` without its trailing slash; it must be an http(s) address (whether
+    it is there at all is the schema's business)."""
     config = dict(config)
-    base_url = (config.get("base_url") or "").strip().rstrip("/")
+    if config.get("base_url") in (None, ""):
+        return config
+    base_url = str(config["base_url"]).strip().rstrip("/")
     if not _URL.match(base_url):
         raise InvalidInput({"base_url": ["Must be the http(s) address of the site."]})
     config["base_url"] = base_url
@@ -30,25 +34,18 @@ def clean_base_url(config: dict) -> dict:
 
 
 def check_credentials(config: dict) -> dict:
-    """Strip the credential fields and require one complete set."""
+    """Strip the credential fields and refuse half a Cloud pair. Credentials may come later
+    (004 creates connectors with ``credentials`` defaulting to ``{}``): ``check()`` then says
+    that none are configured."""
     config = dict(config)
     for key in ("email", "api_token", "personal_access_token"):
         if isinstance(config.get(key), str):
             config[key] = config[key].strip()
-    email, token, pat = (config.get(k) for k in ("email", "api_token", "personal_access_token"))
+    email, token = config.get("email"), config.get("api_token")
     if email and not token:
         raise InvalidInput({"api_token": ["Required with email (Atlassian Cloud)."]})
     if token and not email:
         raise InvalidInput({"email": ["Required with api_token (Atlassian Cloud)."]})
-    if not (email and token) and not pat:
-        raise InvalidInput(
-            {
-                "api_token": [
-                    "Give email and api_token (Atlassian Cloud), or personal_access_token "
-                    "(Data Center)."
-                ]
-            }
-        )
     return config
 
 
@@ -61,7 +58,11 @@ def api(config: dict, base_url: str, context: SourceContext, service: str) -> Js
         auth, headers = httpx.BasicAuth(config["email"], config["api_token"]), {}
         secrets = [config["api_token"]]
     elif not config.get("personal_access_token"):
-        raise SourceError(f"No {service} credentials are configured.", type="AuthenticationFailed")
+        raise SourceError(
+            f"No {service} credentials are configured: give email and api_token (Atlassian "
+            "Cloud), or personal_access_token (Data Center).",
+            type="AuthenticationFailed",
+        )
     else:
         auth, headers = None, {"Authorization": f"Bearer {config['personal_access_token']}"}
         secrets = [config["personal_access_token"]]

@@ -8,7 +8,13 @@ from urllib.parse import quote
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError, ConnectionError, ReadTimeoutError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionError,
+    ParamValidationError,
+    ReadTimeoutError,
+)
 
 from connectors.errors import InvalidInput
 from connectors.sources.base import SourceError
@@ -53,6 +59,8 @@ class AmazonS3Source(ObjectStorageSource):
     def _client(self, pair: str = "read"):
         if pair not in self._clients:
             user, secret = PAIRS[pair]
+            if not self.endpoint.startswith(("http://", "https://")):
+                raise SourceError("The endpoint URL must be an http(s) address.")
             check_url(self.endpoint)
             custom = bool(self.config.get("url"))
             self._clients[pair] = boto3.session.Session().client(
@@ -75,6 +83,8 @@ class AmazonS3Source(ObjectStorageSource):
             return SourceError(
                 f"Cannot reach the storage endpoint {self.endpoint}.", retryable=True
             )
+        if isinstance(error, ParamValidationError):
+            return SourceError(f"Amazon S3 refused the request: {error}")
         if not isinstance(error, ClientError):
             return SourceError(f"Amazon S3 request failed ({type(error).__name__}).")
         details = error.response.get("Error", {})

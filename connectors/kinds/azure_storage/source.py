@@ -52,15 +52,6 @@ class AzureStorageSource(ObjectStorageSource):
             raise InvalidInput(
                 {key if config.get(name) else name: ["Give both write credentials, or neither."]}
             )
-        for field in (PAIRS["read"][1], PAIRS["write"][1]):
-            value = config.get(field)
-            if isinstance(value, str) and value:
-                try:
-                    base64.b64decode(value, validate=True)
-                except (binascii.Error, ValueError):
-                    raise InvalidInput(
-                        {field: ["Must be a storage account access key (base64 text)."]}
-                    )
         return config
 
     @property
@@ -74,6 +65,15 @@ class AzureStorageSource(ObjectStorageSource):
     def _container(self, pair: str = "read"):
         if pair not in self._containers:
             name, key = PAIRS[pair]
+            try:
+                base64.b64decode(self.config.get(key) or "", validate=True)
+            except (binascii.Error, ValueError):
+                raise SourceError(
+                    f"The {pair} account key is not a storage account access key (base64 text).",
+                    type="AuthenticationFailed",
+                ) from None
+            if not self.account_url(pair).startswith(("http://", "https://")):
+                raise SourceError("The blob endpoint URL must be an http(s) address.")
             url = check_url(self.account_url(pair))
             service = BlobServiceClient(
                 account_url=url,

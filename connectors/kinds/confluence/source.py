@@ -17,7 +17,6 @@ import re
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
-from connectors.errors import InvalidInput
 from connectors.sources import atlassian
 from connectors.sources.base import Batch, Source, SourceDocument, SourceError
 from connectors.sources.changes import OVERLAP, changed_since, next_since, now, parse_iso, to_iso
@@ -66,8 +65,12 @@ class ConfluenceSource(Source):
 
     @classmethod
     def prepare_config(cls, config: dict) -> dict:
-        config = atlassian.check_credentials(atlassian.clean_base_url(config))
-        errors = {}
+        return atlassian.check_credentials(atlassian.clean_base_url(config))
+
+    def selection_errors(self) -> list[str]:
+        """What in the selection cannot be read (checked when the connector starts, since 004
+        accepts any strings in these slots)."""
+        config, errors = self.config, []
         for field, parse, what in (
             ("spaces", space_key, "a space key or a link to the space"),
             ("pages", content_id, "a page id or a link that contains it (…/pages/123456/…)"),
@@ -76,21 +79,21 @@ class ConfluenceSource(Source):
         ):
             for index, value in enumerate(config.get(field) or []):
                 if not isinstance(value, str) or parse(value) is None:
-                    errors[f"{field}.{index}"] = [f"Must be {what}."]
-        if errors:
-            raise InvalidInput(errors)
+                    errors.append(f"{field}.{index} must be {what}")
         selected = config.get("upload_all_data") or (config.get("cql_query") or "").strip()
         if not selected and not any(
             config.get(f) for f in ("spaces", "pages", "pages_w_child", "folders")
         ):
-            raise InvalidInput(
-                {
-                    "cql_query": [
-                        "Give a CQL query, spaces, pages or folders, or set upload_all_data."
-                    ]
-                }
+            errors.append(
+                "nothing is selected: give a CQL query, spaces, pages or folders, or set "
+                "upload_all_data"
             )
-        return config
+        return errors
+
+    def _require_selection(self) -> None:
+        errors = self.selection_errors()
+        if errors:
+            raise SourceError("Confluence selection: " + "; ".join(errors) + ".")
 
     def __init__(self, config, context=None):
         super().__init__(config, context)
@@ -112,6 +115,7 @@ class ConfluenceSource(Source):
             self._api = None
 
     def check(self) -> None:
+        self._require_selection()
         atlassian.require_user(self.api.get_json("rest/api/user/current"), "Confluence")
 
     # The queries of a read.
@@ -156,6 +160,8 @@ class ConfluenceSource(Source):
         cursor = cursor or {}
         since = cursor.get("since")
         started = cursor.get("started_at") or to_iso(now())
+        if "queue" not in cursor:
+            self._require_selection()
         queue = cursor["queue"] if "queue" in cursor else self._queries()
         next_link = cursor.get("next")
         if "queue" not in cursor:

@@ -48,7 +48,6 @@ DAILY_LIMIT = {"dailyLimitExceeded", "quotaExceeded"}
 SKIPPED = {"exportSizeLimitExceeded", "cannotDownloadFile", "fileNotDownloadable"}
 _ID = re.compile(r"^[A-Za-z0-9_-]{10,}$")
 _ID_IN_PATH = re.compile(r"/(?:d|folders)/([A-Za-z0-9_-]{10,})")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def drive_id(value) -> str | None:
@@ -85,38 +84,30 @@ class GoogleDriveSource(Source):
 
     @classmethod
     def prepare_config(cls, config: dict) -> dict:
+        """Drive links become ids ("the route will extract the id", as 004 says); other values
+        are kept as given, and ``check()`` reports what Drive does not know."""
         config, errors = dict(config), {}
-        if config.get("root_file_id") not in (None, ""):
-            found = drive_id(config["root_file_id"])
-            if found is None:
-                errors["root_file_id"] = ["Must be a Drive file or folder id, or its link."]
-            config["root_file_id"] = found or config["root_file_id"]
-        items = config.get("root_item_ids")
-        if isinstance(items, list):
-            normalised = []
-            for index, value in enumerate(items):
-                found = drive_id(value)
+
+        def normalised(value, path):
+            text = str(value).strip() if isinstance(value, str) else value
+            if isinstance(text, str) and text.startswith(("http://", "https://")):
+                found = drive_id(text)
                 if found is None:
-                    errors[f"root_item_ids.{index}"] = [
-                        "Must be a Drive file or folder id, or its link."
-                    ]
-                normalised.append(found or value)
-            config["root_item_ids"] = normalised
-        key = config.get("service_account_json")
-        if key not in (None, ""):
-            info = service_account_info(key)
-            if info is None:
-                errors["service_account_json"] = [
-                    "Must be the JSON key file of a service account (type, client_email, private_key, "
-                    "token_uri)."
-                ]
-            elif isinstance(key, dict):
-                config["service_account_json"] = json.dumps(key)
-        if cls.subject_field:
-            subject = str(config.get(cls.subject_field) or "").strip()
-            if not _EMAIL.match(subject):
-                errors[cls.subject_field] = ["Must be the e-mail address of the user to act as."]
-            config[cls.subject_field] = subject
+                    errors[path] = ["Must be a Drive file or folder id, or its link."]
+                return found or text
+            return text
+
+        if config.get("root_file_id") not in (None, ""):
+            config["root_file_id"] = normalised(config["root_file_id"], "root_file_id")
+        if isinstance(config.get("root_item_ids"), list):
+            config["root_item_ids"] = [
+                normalised(value, f"root_item_ids.{index}")
+                for index, value in enumerate(config["root_item_ids"])
+            ]
+        if isinstance(config.get("service_account_json"), dict):
+            config["service_account_json"] = json.dumps(config["service_account_json"])
+        if cls.subject_field and isinstance(config.get(cls.subject_field), str):
+            config[cls.subject_field] = config[cls.subject_field].strip()
         if errors:
             raise InvalidInput(errors)
         return config
@@ -127,10 +118,15 @@ class GoogleDriveSource(Source):
 
     @property
     def info(self) -> dict:
-        info = service_account_info(self.config.get("service_account_json"))
+        key = self.config.get("service_account_json")
+        info = service_account_info(key)
         if info is None:
             raise SourceError(
-                "No valid service account key is configured.", type="AuthenticationFailed"
+                "The service account key is not the JSON key file of a service account (type, "
+                "client_email, private_key, token_uri)."
+                if key
+                else "No service account key is configured.",
+                type="AuthenticationFailed",
             )
         return info
 

@@ -56,9 +56,10 @@ class JiraSource(Source):
     @classmethod
     def prepare_config(cls, config: dict) -> dict:
         config = atlassian.check_credentials(atlassian.clean_base_url(config))
-        if not split_order((config.get("jql_query") or "").strip())[0]:
-            raise InvalidInput({"jql_query": ["Give a JQL query that selects the issues."]})
-        config["jql_query"] = config["jql_query"].strip()
+        if isinstance(config.get("jql_query"), str):
+            config["jql_query"] = config["jql_query"].strip()
+            if config["jql_query"] and not split_order(config["jql_query"])[0]:
+                raise InvalidInput({"jql_query": ["Give a JQL query that selects the issues."]})
         return config
 
     def __init__(self, config, context=None):
@@ -79,13 +80,16 @@ class JiraSource(Source):
             self._api = None
 
     def check(self) -> None:
+        self._queries()
         atlassian.require_user(self.api.get_json(f"{self.root}/myself"), "Jira")
 
     def _options(self) -> dict:
         return self.config.get("config") or {}
 
     def _queries(self) -> list[dict]:
-        jql, order = split_order(self.config["jql_query"])
+        jql, order = split_order(self.config.get("jql_query") or "")
+        if not jql:
+            raise SourceError("No JQL query is configured: give one that selects the issues.")
         options = self._options()
         expand = bool(options.get("search_children_issues") or options.get("search_parent_issues"))
         # With expansion, every match is listed (cheaply, ids only) so that the children and

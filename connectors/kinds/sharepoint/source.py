@@ -45,12 +45,8 @@ class DriveDeltaSource(Source):
                 config[key] = config[key].rstrip("/")
                 if urlsplit(config[key]).scheme != "https":
                     errors[key] = ["Must be an https address."]
-        urls = config.get("urls")
-        if isinstance(urls, list):
-            config["urls"] = [u.strip() if isinstance(u, str) else u for u in urls]
-            for index, value in enumerate(config["urls"]):
-                if not isinstance(value, str) or not cls.check_link(value):
-                    errors[f"urls.{index}"] = [cls.link_rule]
+        if isinstance(config.get("urls"), list):
+            config["urls"] = [u.strip() if isinstance(u, str) else u for u in config["urls"]]
         if errors:
             raise InvalidInput(errors)
         return config
@@ -70,9 +66,24 @@ class DriveDeltaSource(Source):
             self._graph.close()
             self._graph = None
 
+    def _require_links(self) -> list[str]:
+        """The configured links; 004 accepts any strings, so the rule is applied here."""
+        urls = self.config.get("urls") or []
+        bad = [
+            f"urls.{index}"
+            for index, value in enumerate(urls)
+            if not isinstance(value, str) or not self.check_link(value)
+        ]
+        if bad:
+            raise SourceError(f"{', '.join(bad)}: {self.link_rule}")
+        return urls
+
     def check(self) -> None:
+        urls = self._require_links()
+        if not urls:
+            raise SourceError("No links are configured.")
         self.graph.token()
-        for url in self.config.get("urls") or []:
+        for url in urls:
             self.graph.resolve(url)
 
     def _target(self, url: str) -> dict:
@@ -83,7 +94,7 @@ class DriveDeltaSource(Source):
         return state
 
     def read(self, cursor: dict | None) -> Iterator[Batch]:
-        urls = list(self.config.get("urls") or [])
+        urls = list(self._require_links())
         cursor = copy.deepcopy(cursor or {})
         targets = cursor.get("targets") or {}
         current = cursor.get("current")

@@ -4,8 +4,6 @@ import base64
 
 import pytest
 
-from connectors.errors import InvalidInput
-from connectors.kinds.azure_storage.source import AzureStorageSource
 from connectors.sources.base import SourceError
 
 WRONG_KEY = base64.b64encode(b"w" * 64).decode()
@@ -43,12 +41,10 @@ def test_a_missing_container_is_reported(make_reader):
     )
 
 
-def test_a_key_that_is_not_base64_is_refused():
-    with pytest.raises(InvalidInput) as raised:
-        AzureStorageSource.prepare_config(
-            {"container_name": "c-1", "account_name_read": "acct", "account_key_read": "no way!"}
-        )
+def test_a_key_that_is_not_base64_is_reported(make_reader):
+    with pytest.raises(SourceError) as raised:
+        make_reader(account_key_read="<account-key-read>").check()
 
-    assert raised.value.errors == {
-        "account_key_read": ["Must be a storage account access key (base64 text)."]
-    }
+    assert raised.value.message == (
+        "The read account key is not a storage account access key (base64 text)."
+    )

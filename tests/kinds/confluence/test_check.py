@@ -52,30 +52,45 @@ def test_an_anonymous_answer_means_the_credentials_were_not_used(confluence):
     assert "anonymous user" in raised.value.message
 
 
-@pytest.mark.parametrize(
-    ("slots", "errors"),
-    [
-        (
-            {"pages": ["https://x.atlassian.net/wiki/display/ENG/Some+Title"]},
-            {"pages.0": ["Must be a page id or a link that contains it (…/pages/123456/…)."]},
-        ),
-        (
-            {"folders": ["notes"]},
-            {"folders.0": ["Must be a folder id or a link that contains it (…/folder/123456)."]},
-        ),
-        (
-            {},
-            {"cql_query": ["Give a CQL query, spaces, pages or folders, or set upload_all_data."]},
-        ),
-    ],
-)
-def test_config_rules(slots, errors):
-    with pytest.raises(InvalidInput) as raised:
-        ConfluenceSource.prepare_config(
-            {"base_url": "https://x.atlassian.net", "email": fake.EMAIL, "api_token": "t", **slots}
-        )
+def test_the_selection_is_checked_when_the_connector_starts(confluence):
+    config = ConfluenceSource.prepare_config(
+        {
+            "base_url": confluence.url,
+            "personal_access_token": fake.PERSONAL_ACCESS_TOKEN,
+            "pages": ["https://x.atlassian.net/wiki/display/ENG/Some+Title", "123"],
+            "folders": ["notes"],
+        }
+    )
 
-    assert raised.value.errors == errors
+    with pytest.raises(SourceError) as raised:
+        ConfluenceSource(config).check()
+
+    assert raised.value.message == (
+        "Confluence selection: pages.0 must be a page id or a link that contains it "
+        "(…/pages/123456/…); folders.0 must be a folder id or a link that contains it "
+        "(…/folder/123456)."
+    )
+    assert confluence.seen == []
+
+
+def test_nothing_selected_is_reported(confluence):
+    reader = ConfluenceSource({"base_url": confluence.url, "personal_access_token": "t"})
+
+    with pytest.raises(SourceError) as raised:
+        reader.check()
+
+    assert raised.value.message.endswith(
+        "nothing is selected: give a CQL query, spaces, pages or folders, or set upload_all_data."
+    )
+
+
+def test_missing_credentials_are_reported(confluence):
+    reader = ConfluenceSource({"base_url": confluence.url, "upload_all_data": True})
+
+    with pytest.raises(SourceError) as raised:
+        reader.check()
+
+    assert raised.value.message.startswith("No Confluence credentials are configured")
 
 
 def test_credentials_are_required_as_a_set():

@@ -68,23 +68,31 @@ def test_links_are_stored_as_ids_and_a_key_object_as_text(key_file):
     assert json.loads(config["service_account_json"]) == key_file
 
 
-def test_bad_values_are_named(key_file):
+def test_a_link_without_a_drive_id_is_refused_and_other_values_kept(key_file):
     with pytest.raises(InvalidInput) as raised:
         ImpersonatedGoogleDriveSource.prepare_config(
-            {
-                "root_file_id": "https://example.com/nothing",
-                "root_item_ids": ["ok-id-12345", "?"],
-                "service_account_json": '{"type": "authorized_user"}',
-            }
+            {"root_file_id": "https://example.com/nothing", "root_item_ids": ["https://x.y/?"]}
         )
+    kept = GoogleDriveSource.prepare_config({"root_file_id": "id or URL of a google drive file"})
 
     assert raised.value.errors == {
         "root_file_id": ["Must be a Drive file or folder id, or its link."],
-        "root_item_ids.1": ["Must be a Drive file or folder id, or its link."],
-        "service_account_json": [
-            "Must be the JSON key file of a service account (type, client_email, private_key, "
-            "token_uri)."
-        ],
-        "target_account": ["Must be the e-mail address of the user to act as."],
+        "root_item_ids.0": ["Must be a Drive file or folder id, or its link."],
     }
-    assert "authorized_user" not in str(raised.value)
+    assert kept["root_file_id"] == "id or URL of a google drive file"
+
+
+def test_a_key_that_is_not_a_service_account_key_is_reported(google):
+    reader = GoogleDriveSource(
+        {"root_file_id": ROOT, "service_account_json": '{"type": "authorized_user"}'}
+    )
+
+    with pytest.raises(SourceError) as raised:
+        reader.check()
+
+    assert raised.value.message == (
+        "The service account key is not the JSON key file of a service account (type, "
+        "client_email, private_key, token_uri)."
+    )
+    assert "authorized_user" not in raised.value.message
+    assert google.seen == []

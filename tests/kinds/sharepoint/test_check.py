@@ -68,17 +68,20 @@ def test_an_unknown_library_is_reported(make_reader, site):
     )
 
 
-def test_links_must_be_https():
+def test_endpoints_must_be_https():
     with pytest.raises(InvalidInput) as raised:
-        SharePointSource.prepare_config(
-            {
-                "urls": ["http://contoso.sharepoint.com/sites/Team", "Team"],
-                "graph_base_url": "http://graph",
-            }
-        )
+        SharePointSource.prepare_config({"urls": [SITE], "graph_base_url": "http://graph"})
 
-    assert raised.value.errors == {
-        "urls.0": ["Must be an https link to a SharePoint site, library or folder."],
-        "urls.1": ["Must be an https link to a SharePoint site, library or folder."],
-        "graph_base_url": ["Must be an https address."],
-    }
+    assert raised.value.errors == {"graph_base_url": ["Must be an https address."]}
+
+
+def test_links_that_are_not_https_links_are_reported(make_reader, microsoft):
+    reader = make_reader("http://contoso.sharepoint.com/sites/Team", "sharepoint_url_02")
+
+    with pytest.raises(SourceError) as raised:
+        reader.check()
+
+    assert raised.value.message == (
+        "urls.0, urls.1: Must be an https link to a SharePoint site, library or folder."
+    )
+    assert microsoft.seen == []

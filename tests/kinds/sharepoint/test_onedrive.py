@@ -2,8 +2,7 @@
 
 import pytest
 
-from connectors.errors import InvalidInput
-from connectors.kinds.onedrive.source import OneDriveSource
+from connectors.sources.base import SourceError
 from tests.kinds.reading import deleted, documents, read_all
 
 PERSONAL = "https://contoso-my.sharepoint.com/personal/ana_contoso_com"
@@ -45,10 +44,10 @@ def test_a_sharing_link_to_a_folder_reads_that_folder(make_reader, microsoft, on
     assert deleted(read_all(reader, cursor)[0]) == {f"{drive.id}:{items['todo'].id}"}
 
 
-def test_entries_must_be_links_or_emails():
-    with pytest.raises(InvalidInput) as raised:
-        OneDriveSource.prepare_config({"urls": ["ana@contoso.com", "my files"]})
+def test_entries_must_be_links_or_emails(make_reader):
+    with pytest.raises(SourceError) as raised:
+        make_reader("ana@contoso.com", "my files", onedrive=True).check()
 
-    assert raised.value.errors == {
-        "urls.1": ["Must be an https link into a OneDrive, or the e-mail address of its owner."]
-    }
+    assert raised.value.message == (
+        "urls.1: Must be an https link into a OneDrive, or the e-mail address of its owner."
+    )
