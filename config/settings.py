@@ -41,6 +41,9 @@ CONNECTOR_HUB_SYNC_KEEP_LAST = env.int("CONNECTOR_HUB_SYNC_KEEP_LAST", default=2
 CONNECTOR_HUB_DELETED_DOCUMENT_RETENTION_DAYS = env.int(
     "CONNECTOR_HUB_DELETED_DOCUMENT_RETENTION_DAYS", default=30
 )
+# A PEM file of extra certificate authorities that connectors trust next to the public ones
+# (e.g. a company CA in front of a self-hosted Confluence or Jira).
+CONNECTOR_HUB_EXTRA_CA_FILE = env.str("CONNECTOR_HUB_EXTRA_CA_FILE", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,0 +1,108 @@
+"""What the object-storage readers (Amazon S3, Azure Blob Storage) share.
+
+A read lists the bucket or container under the optional prefix, page by page, downloads the
+objects whose type the text extractor supports and yields one batch per listing page; the cursor
+holds the listing marker, so a resumed read continues after the last page saved. The first read
+(no cursor) lists everything; later reads list again but fetch only objects modified after the
+start of the previous complete pass (minus ``changes.OVERLAP``). Listings do not show deletions:
+a full read (no cursor) is what prunes deleted objects.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from connectors.sources.base import Batch, Source, SourceDocument
+from connectors.sources.changes import OVERLAP, changed_since, next_since, now, to_iso
+from connectors.sources.filetext import MAX_FILE_BYTES, file_document, worth_fetching
+from connectors.sources.throttling import call_with_retries
+
+
+@dataclass
+class StoredObject:
+    key: str
+    modified: datetime
+    size: int
+    etag: str = ""
+    content_type: str = ""
+
+
+class ObjectStorageSource(Source):
+    incremental = True
+    service = "Object storage"
+    #: How long before the previous pass started the next incremental read looks for changes.
+    overlap = OVERLAP
+
+    # What a storage kind implements.
+    def list_page(self, marker: str | None, limit: int) -> tuple[list[StoredObject], str | None]:
+        """One page of objects under the prefix and the marker of the next page (None at the
+        end)."""
+        raise NotImplementedError
+
+    def fetch(self, item: StoredObject) -> tuple[bytes, str] | None:
+        """The object's body and declared content type; None if it is gone."""
+        raise NotImplementedError
+
+    def location(self, item: StoredObject) -> str:
+        raise NotImplementedError
+
+    @property
+    def prefix(self) -> str:
+        return (self.config.get("prefix") or "").lstrip("/")
+
+    def read(self, cursor: dict | None) -> Iterator[Batch]:
+        cursor = cursor or {}
+        since = cursor.get("since")
+        started = cursor.get("started_at") or to_iso(now())
+        marker = cursor.get("marker")
+        if marker is None:
+            scope = f" under {self.prefix}" if self.prefix else ""
+            change = f" changed since {since}" if since else ""
+            self.context.log(f"Listing objects{scope}{change}.")
+        limit = max(1, min(int(self.context.batch_size), 1000))
+        while True:
+            objects, marker = call_with_retries(
+                lambda current=marker: self.list_page(current, limit),
+                self.context,
+                service=self.service,
+            )
+            documents = self._documents(o for o in objects if changed_since(o.modified, since))
+            if marker:
+                yield Batch(documents, {"since": since, "started_at": started, "marker": marker})
+                continue
+            yield Batch(documents, {"since": next_since(started, self.overlap)})
+            return
+
+    def _documents(self, objects) -> list[SourceDocument]:
+        documents, skipped = [], 0
+        for item in objects:
+            self.context.heartbeat()
+            if item.size > MAX_FILE_BYTES:
+                self.context.log(f"Skipped {item.key}: larger than 50 MB.", "warning")
+                continue
+            if not worth_fetching(item.key, item.content_type, item.size):
+                skipped += 1
+                continue
+            fetched = call_with_retries(
+                lambda i=item: self.fetch(i), self.context, service=self.service
+            )
+            if fetched is None:
+                continue
+            data, content_type = fetched
+            document = file_document(
+                self.context,
+                external_id=item.key,
+                data=data,
+                filename=item.key,
+                mime_type=content_type or item.content_type,
+                url=self.location(item),
+                metadata={"key": item.key, "etag": item.etag, "size": item.size},
+                updated=item.modified,
+            )
+            if document is None:
+                skipped += 1
+            else:
+                documents.append(document)
+        if skipped:
+            self.context.log(f"Skipped {skipped} objects whose type has no readable text.")
+        return documents

@@ -1,0 +1,65 @@
+import itertools
+from datetime import timedelta
+
+import pytest
+
+from connectors.kinds.amazon_s3.source import AmazonS3Source
+from tests.fakes.throttling_proxy import ThrottlingProxy
+from tests.kinds.reading import RecordingContext
+from tests.servers.moto_s3 import REGION, MotoS3
+
+_buckets = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def moto():
+    server = MotoS3().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_proxy(moto):
+    proxy = ThrottlingProxy(moto.url).start()
+    yield proxy
+    proxy.stop()
+
+
+@pytest.fixture
+def bucket(moto, s3_proxy):
+    s3_proxy.reset()
+    name = f"hub-docs-{next(_buckets)}"
+    client = moto.client()
+    client.create_bucket(Bucket=name)
+    yield name
+
+
+@pytest.fixture
+def s3(moto):
+    return moto.client()
+
+
+@pytest.fixture
+def s3_config(moto, s3_proxy, bucket):
+    return {
+        "bucket_name": bucket,
+        "region": REGION,
+        "url": s3_proxy.url,
+        "username_read": moto.reader.access_key_id,
+        "password_read": moto.reader.secret_access_key,
+        "username_write": moto.writer.access_key_id,
+        "password_write": moto.writer.secret_access_key,
+        "prefix": "",
+    }
+
+
+@pytest.fixture
+def make_reader(s3_config):
+    def make(batch_size=2, **overrides):
+        config = AmazonS3Source.prepare_config({**s3_config, **overrides})
+        reader = AmazonS3Source(config, RecordingContext(batch_size=batch_size))
+        # Objects here change within seconds of each other: look back no further than the pass.
+        reader.overlap = timedelta(0)
+        return reader
+
+    return make
