@@ -9,8 +9,8 @@ from connectors.sources.base import SourceContext, SyncCancelled
 from syncs.engine.lease import Lease
 from syncs.models import SyncLogLine, SyncStatus
 
-# Lines kept back for the sync's outcome once the others have used the budget.
-RESERVED_FOR_OUTCOME = 2
+# The line kept back for the sync's outcome (engine or liveness) once the others used the budget.
+RESERVED_FOR_OUTCOME = 1
 
 
 class SyncLog:

@@ -268,8 +268,8 @@ class SyncRun:
         )
 
     def _succeed(self) -> None:
-        now = timezone.now()
         with self.lease.transaction():
+            now = timezone.now()
             pruned = (
                 documents.prune(self.connector.pk, self.state.pass_id, now)
                 if self.state.prune
@@ -290,6 +290,7 @@ class SyncRun:
             self.lease.update(
                 status=SyncStatus.SUCCEEDED,
                 finished_at=now,
+                heartbeat_at=now,
                 lease_token=None,
                 error_message="",
             )
@@ -302,7 +303,8 @@ class SyncRun:
                 "kept and the next sync goes on from here.",
                 outcome=True,
             )
-            fields = {"status": SyncStatus.CANCELLED, "finished_at": timezone.now()}
+            now = timezone.now()
+            fields = {"status": SyncStatus.CANCELLED, "finished_at": now, "heartbeat_at": now}
             if status != SyncStatus.CANCELLING:
                 fields["error_message"] = "The connector was stopped or deleted."
             self.lease.update(**fields, lease_token=None)
@@ -314,9 +316,11 @@ class SyncRun:
             message = f"{message} Gave up after {self.retries + 1} attempts."
         with self.lease.transaction():
             self.log.write(f"Failed: {message}", SyncLogLine.Level.ERROR, outcome=True)
+            now = timezone.now()
             self.lease.update(
                 status=SyncStatus.FAILED,
-                finished_at=timezone.now(),
+                finished_at=now,
+                heartbeat_at=now,
                 lease_token=None,
                 error_origin=failure.origin,
                 error_type=failure.type[:100],

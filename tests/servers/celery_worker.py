@@ -75,11 +75,12 @@ def purge_broker(broker_url: str | None = None) -> int:
 @contextmanager
 def broker_of_this_process(broker_url: str):
     """Send this process's tasks (``.delay`` in services) to ``broker_url`` for a while."""
+    from kombu import pools
+
     from config.celery import app
 
     def reset_pools():
-        if app._pool is not None:
-            app._pool.force_close_all()
+        pools.reset()  # kombu's shared connection and producer pools, keyed by broker
         app._pool = None
         app.amqp._producer_pool = None
 
@@ -162,16 +163,19 @@ class CeleryProcess:
             os.killpg(self.pid, signal.SIGKILL)
             self.process.wait()
 
-    def stop(self, timeout: float = 15) -> None:
-        if self.process.poll() is not None:
-            return
+    def request_stop(self) -> None:
+        """Ask for a warm shutdown: the main process stops its pool itself. The file-system
+        transport's loop notices within a couple of seconds."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+
+    def stop(self, timeout: float = 20) -> None:
+        self.request_stop()
         try:
-            os.killpg(self.pid, signal.SIGTERM)
             self.process.wait(timeout=timeout)
+            return
         except subprocess.TimeoutExpired:
             pass
-        except ProcessLookupError:
-            return
         try:
             os.killpg(self.pid, signal.SIGKILL)
         except ProcessLookupError:
@@ -265,6 +269,8 @@ class CeleryProcesses:
         return "\n\n".join(f"== {p.kind} {p.pid} ==\n{p.log_tail()}" for p in self.started)
 
     def stop_all(self) -> None:
+        for process in self.started:
+            process.request_stop()
         for process in reversed(self.started):
             process.stop()
 

@@ -7,11 +7,15 @@ import pytest
 
 from connectors import services
 from connectors.lifecycle import State
+from connectors.models import Connector
 from connectors.sources.registry import KINDS_DIR
 from connectors.tasks import check_connector
 from syncs import engine
 from syncs import services as sync_services
+from syncs.engine import runner
 from syncs.models import ACTIVE_STATUSES, Sync, SyncTrigger
+from tests.servers.celery_worker import celery_processes  # noqa: F401 (a fixture)
+from tests.servers.redis import redis_server  # noqa: F401 (a fixture)
 
 SAMPLE_SPEC = json.loads((KINDS_DIR / "sample_data" / "ui-config.json").read_text())
 
@@ -68,5 +72,37 @@ def sync_to_end(owner):
     return run
 
 
-from tests.servers.celery_worker import celery_processes  # noqa: E402,F401
-from tests.servers.redis import redis_server  # noqa: E402,F401
+SCRIPTED_SPEC = {
+    "schema": {
+        "type": "object",
+        "properties": {
+            "token": {"type": "string", "title": "Token", "writeOnly": True},
+            "items": {"type": "array", "title": "Items"},
+        },
+    }
+}
+
+
+@pytest.fixture
+def scripted_connector(workspace, owner, make_definition, monkeypatch):
+    """A running connector whose reader is ``reader_class`` (a test's own Source subclass)."""
+
+    definition = make_definition(
+        connector_id="scripted", implementation="scripted", ui_spec=SCRIPTED_SPEC
+    )
+
+    def make(reader_class, name="scripted", **config):
+        installed = runner.implementation
+        monkeypatch.setattr(
+            runner,
+            "implementation",
+            lambda name: reader_class if name == "scripted" else installed(name),
+        )
+        connector = services.connector_create(
+            actor=owner, workspace=workspace, definition=definition, name=name, config=config
+        )
+        Connector.objects.filter(pk=connector.pk).update(state=State.RUNNING, check_token=None)
+        connector.refresh_from_db()
+        return connector
+
+    return make

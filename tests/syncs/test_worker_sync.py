@@ -21,9 +21,7 @@ def _finished(sync: Sync, processes, timeout: float) -> Sync:
 
 
 def _external_ids(connector) -> list[str]:
-    return list(
-        Document.objects.filter(connector=connector).values_list("external_id", flat=True)
-    )
+    return list(Document.objects.filter(connector=connector).values_list("external_id", flat=True))
 
 
 def test_a_worker_syncs_ten_thousand_documents(celery_processes, make_sample_connector, owner):
@@ -136,9 +134,7 @@ def test_a_killed_worker_loses_and_duplicates_nothing(
     )
     assert "stopped responding" in lost.error_message
 
-    resumed = sync_services.sync_trigger(
-        actor=owner, connector=connector, trigger=SyncTrigger.API
-    )
+    resumed = sync_services.sync_trigger(actor=owner, connector=connector, trigger=SyncTrigger.API)
     resumed = _finished(resumed, celery_processes, timeout=60)
     assert resumed.status == SyncStatus.SUCCEEDED, (resumed.error_message, celery_processes.logs())
     assert lost.documents_created + resumed.documents_created == 1000
