@@ -76,9 +76,14 @@ def _stored(connector_id, external_ids: list[str]) -> dict[str, tuple[str, bool]
     """external id -> (content hash, soft-deleted) of the ones already stored."""
     stored = {}
     for chunk in _chunks(external_ids):
-        for external_id, digest, deleted_at in Document.objects.filter(
-            connector_id=connector_id, external_id__in=chunk
-        ).values_list("external_id", "content_hash", "deleted_at"):
+        # No ORDER BY: sorting by id would make SQLite walk every document of the connector
+        # instead of looking each id up in the (connector, external_id) index.
+        rows = (
+            Document.objects.filter(connector_id=connector_id, external_id__in=chunk)
+            .order_by()
+            .values_list("external_id", "content_hash", "deleted_at")
+        )
+        for external_id, digest, deleted_at in rows:
             stored[external_id] = (digest, deleted_at is not None)
     return stored
 

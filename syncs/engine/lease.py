@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from connectors.lifecycle import State
+from connectors.models import Connector
 from connectors.sources.base import SyncCancelled
 from syncs.models import Sync, SyncStatus
 
@@ -56,6 +57,7 @@ def claim(sync_id) -> Claim | None:
 class Lease:
     sync_id: uuid.UUID
     token: uuid.UUID
+    connector_id: uuid.UUID
 
     def _mine(self):
         return Sync.objects.filter(pk=self.sync_id, lease_token=self.token)
@@ -63,9 +65,16 @@ class Lease:
     @contextmanager
     def transaction(self):
         """A transaction that first proves the lease (and ticks the heartbeat); yields the sync's
-        status. On PostgreSQL the UPDATE also locks the row until commit, so liveness cannot fail
-        the sync half-way through a batch."""
+        status. On PostgreSQL the UPDATE also locks the sync row until commit, so liveness cannot
+        fail the sync half-way through a batch. The connector row is locked before it, in the
+        order the services lock them (connector, then sync): a stop or delete arriving during a
+        batch waits for it instead of deadlocking with it."""
         with transaction.atomic():
+            list(
+                Connector.all_objects.select_for_update()
+                .filter(pk=self.connector_id)
+                .values_list("pk", flat=True)
+            )
             if not self._mine().update(heartbeat_at=timezone.now()):
                 raise LeaseLost()
             yield self._mine().values_list("status", flat=True).first()

@@ -62,9 +62,9 @@ def _cancellation_in(error: BaseException) -> SyncCancelled | None:
 
 class SyncRun:
     def __init__(self, sync_id, claimed: Claim):
-        self.lease = Lease(sync_id, claimed.token)
         self.first = claimed.first
         self.sync = Sync.objects.select_related("connector__definition").get(pk=sync_id)
+        self.lease = Lease(sync_id, claimed.token, self.sync.connector_id)
         self.connector = self.sync.connector
         self.reader_class = implementation(self.connector.definition.implementation)
         self.incremental = bool(self.reader_class.incremental)

@@ -155,7 +155,10 @@ class CeleryProcess:
 
     def peak_rss_kib(self) -> int:
         """The largest peak resident memory (VmHWM) of the process and its pool children."""
-        return max((_status_kib(pid, "VmHWM") for pid in _tree(self.pid)), default=0)
+        return max(self.peak_rss_by_process().values(), default=0)
+
+    def peak_rss_by_process(self) -> dict[int, int]:
+        return {pid: _status_kib(pid, "VmHWM") for pid in _tree(self.pid)}
 
     def kill(self) -> None:
         """SIGKILL the whole process group, as when a machine or container dies."""

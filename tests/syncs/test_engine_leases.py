@@ -38,7 +38,7 @@ def test_a_sync_is_claimed_once(make_sample_connector, owner):
 def test_the_heartbeat_notices_a_cancel_and_a_lost_lease(make_sample_connector, owner, settings):
     settings.CONNECTOR_HUB_SYNC_HEARTBEAT_INTERVAL = 0
     sync = _queued(make_sample_connector(), owner)
-    lease = Lease(sync.pk, claim(sync.pk).token)
+    lease = Lease(sync.pk, claim(sync.pk).token, sync.connector_id)
     context = EngineContext(lease, SyncLog(lease, [], already=0, limit=10))
     context.heartbeat()
 
@@ -56,7 +56,7 @@ def test_the_heartbeat_notices_a_cancel_and_a_lost_lease(make_sample_connector, 
 def test_the_heartbeat_is_throttled(make_sample_connector, owner, settings):
     settings.CONNECTOR_HUB_SYNC_HEARTBEAT_INTERVAL = 3600
     sync = _queued(make_sample_connector(), owner)
-    lease = Lease(sync.pk, claim(sync.pk).token)
+    lease = Lease(sync.pk, claim(sync.pk).token, sync.connector_id)
     context = EngineContext(lease, SyncLog(lease, [], already=0, limit=10))
     Sync.objects.filter(pk=sync.pk).update(heartbeat_at=None)
     context.heartbeat()
@@ -151,3 +151,49 @@ def test_a_finished_or_unknown_sync_is_left_alone(make_sample_connector, owner):
         None,
         0,
     )
+
+
+def test_a_stop_arriving_during_a_batch_waits_for_it(
+    transactional_db, make_sample_connector, owner, monkeypatch
+):
+    import threading
+    import time
+
+    from django.db import connection
+
+    from connectors.lifecycle import State
+    from connectors.models import Connector
+    from connectors.tasks import check_connector
+    from syncs.tasks import run_sync
+
+    monkeypatch.setattr(check_connector, "delay", lambda *args: None)
+    monkeypatch.setattr(run_sync, "delay", lambda *args: None)
+    connector = make_sample_connector()
+    sync = _queued(connector, owner)
+    lease = Lease(sync.pk, claim(sync.pk).token, connector.pk)
+    inside, errors = threading.Event(), []
+
+    def store_a_batch():
+        try:
+            with lease.transaction():
+                inside.set()
+                time.sleep(0.5)  # the stop request arrives meanwhile
+                lease.update(progress_done=1)
+                Connector.all_objects.filter(pk=connector.pk).update(cursor={"reader": {"n": 1}})
+        except Exception as error:  # a deadlock would surface here or in the stop
+            errors.append(error)
+        finally:
+            connection.close()
+
+    batch = threading.Thread(target=store_a_batch)
+    batch.start()
+    assert inside.wait(10)
+    services.connector_stop(actor=owner, connector=connector)
+    batch.join(10)
+
+    assert errors == []
+    connector.refresh_from_db()
+    sync.refresh_from_db()
+    assert connector.state == State.STOPPED
+    assert connector.cursor == {"reader": {"n": 1}}
+    assert (sync.status, sync.progress_done) == (SyncStatus.CANCELLING, 1)
