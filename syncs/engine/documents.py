@@ -105,18 +105,21 @@ def upsert(connector_id, pass_id, documents: list[SourceDocument], now) -> tuple
         latest[external_id] = document  # the last copy of an id within a batch wins
     stored = _stored(connector_id, list(latest))
 
-    rows, confirmed, seen_unchanged = [], [], []
+    # A document back in the source after it was marked deleted counts as new again.
+    rows, kept, restored = [], [], 0
     for external_id, document in latest.items():
         previous = stored.get(external_id)
         if document.unchanged:
             if previous is None:
                 rejected.append(external_id)  # nothing stored to keep
             else:
-                confirmed.append(external_id)
+                kept.append(external_id)
+                restored += previous[1]
             continue
         digest = content_hash(document)
         if previous is not None and previous[0] == digest:
-            seen_unchanged.append(external_id)
+            kept.append(external_id)
+            restored += previous[1]
             continue
         content = _text(document.content)
         rows.append(
@@ -138,7 +141,7 @@ def upsert(connector_id, pass_id, documents: list[SourceDocument], now) -> tuple
                 deleted_at=None,
             )
         )
-        if previous is None:
+        if previous is None or previous[1]:
             counts.created += 1
         else:
             counts.updated += 1
@@ -149,12 +152,12 @@ def upsert(connector_id, pass_id, documents: list[SourceDocument], now) -> tuple
             unique_fields=["connector", "external_id"],
             update_fields=UPSERT_FIELDS,
         )
-    keep = confirmed + seen_unchanged
-    for chunk in _chunks(keep):
+    for chunk in _chunks(kept):
         Document.objects.filter(connector_id=connector_id, external_id__in=chunk).update(
             last_seen_at=now, last_pass_id=pass_id, deleted_at=None
         )
-    counts.unchanged = len(keep)
+    counts.created += restored
+    counts.unchanged = len(kept) - restored
     counts.failed = len(rejected)
     counts.seen = counts.created + counts.updated + counts.unchanged
     return counts, rejected

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 import httpx
-from django.db import InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError
 
 from connectors.crypto import DecryptionFailed
 from connectors.errors import DomainError
@@ -103,6 +103,8 @@ def _classify(error: BaseException) -> Failure:
     if isinstance(error, OperationalError | InterfaceError):
         # Our own database (locked, restarted): the batch rolled back, so reading on is safe.
         return Failure(ErrorOrigin.SYSTEM, name, f"Database error: {error}", True)
+    if isinstance(error, DatabaseError):
+        return Failure(ErrorOrigin.SYSTEM, name, f"Database error: {error}", False)
     if _qualified_names(error) & TEMPORARY_DRIVER_ERRORS:
         text = str(error)
         temporary = not any(hint in text.lower() for hint in PERMANENT_HINTS)

@@ -118,7 +118,11 @@ def test_documents_gone_from_the_source_are_marked_deleted_then_restored(
     Connector.objects.filter(pk=connector.pk).update(config={"document_count": 100})
     connector.refresh_from_db()
     grown = sync_to_end(connector)
-    assert grown.documents_deleted == 0
+    assert (grown.documents_created, grown.documents_unchanged, grown.documents_deleted) == (
+        30,
+        70,
+        0,
+    )
     assert _live_ids(connector) == {f"sample-{i}" for i in range(100)}
 
 

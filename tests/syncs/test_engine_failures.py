@@ -4,6 +4,7 @@ sync with an origin, a type and a message a person can act on, and never a secre
 import httpx
 import psycopg
 import pytest
+from django import db as django_db
 
 from connectors.crypto import DecryptionFailed
 from connectors.sources.base import Batch, Source, SourceDocument, SourceError
@@ -176,6 +177,8 @@ def _status_error(status, headers=None):
             "source",
         ),
         (DecryptionFailed("cannot decrypt"), False, "config"),
+        (django_db.OperationalError("database is locked"), True, "system"),
+        (django_db.IntegrityError("NOT NULL constraint failed"), False, "system"),
         (ValueError("bad"), False, "source"),
     ],
 )
