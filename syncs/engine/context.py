@@ -45,6 +45,7 @@ class EngineContext(SourceContext):
     def __init__(self, lease: Lease, log: SyncLog, *, batch_size: int | None = None):
         self.lease = lease
         self.sync_log = log
+        self.connector_id = str(lease.connector_id)  # for readers of what the service stores
         if batch_size:
             self.batch_size = batch_size
         self.interval = settings.CONNECTOR_HUB_SYNC_HEARTBEAT_INTERVAL
