@@ -199,3 +199,29 @@ SPECTACULAR_SETTINGS["SWAGGER_UI_SETTINGS"] = {"deepLinking": True, "validatorUr
 SPECTACULAR_SETTINGS["COMPONENT_SPLIT_REQUEST"] = True
 # Files given to upload connectors: the largest accepted file, in bytes.
 CONNECTOR_HUB_UPLOAD_MAX_BYTES = env.int("CONNECTOR_HUB_UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
+# Sync engine (syncs/engine): batches per task run before the sync continues in a fresh task,
+# retries of temporary source errors (exponential back-off with jitter, capped), heartbeat
+# throttle, bounded log lines, and how often the liveness check runs.
+CONNECTOR_HUB_SYNC_MAX_BATCHES = env.int("CONNECTOR_HUB_SYNC_MAX_BATCHES", default=1000)
+CONNECTOR_HUB_SYNC_MAX_RETRIES = env.int("CONNECTOR_HUB_SYNC_MAX_RETRIES", default=5)
+CONNECTOR_HUB_SYNC_RETRY_BACKOFF = env.float("CONNECTOR_HUB_SYNC_RETRY_BACKOFF", default=2.0)
+CONNECTOR_HUB_SYNC_RETRY_MAX_WAIT = env.float("CONNECTOR_HUB_SYNC_RETRY_MAX_WAIT", default=300.0)
+CONNECTOR_HUB_SYNC_HEARTBEAT_INTERVAL = env.float(
+    "CONNECTOR_HUB_SYNC_HEARTBEAT_INTERVAL", default=1.0
+)
+CONNECTOR_HUB_SYNC_LOG_LINES = env.int("CONNECTOR_HUB_SYNC_LOG_LINES", default=200)
+CONNECTOR_HUB_SYNC_LIVENESS_INTERVAL = env.float(
+    "CONNECTOR_HUB_SYNC_LIVENESS_INTERVAL", default=30.0
+)
+CONNECTOR_HUB_RETENTION_INTERVAL = env.float("CONNECTOR_HUB_RETENTION_INTERVAL", default=3600.0)
+# Beat's DatabaseScheduler copies these into its tables when it starts.
+CELERY_BEAT_SCHEDULE = {
+    "syncs.liveness": {
+        "task": "syncs.tasks.check_liveness",
+        "schedule": CONNECTOR_HUB_SYNC_LIVENESS_INTERVAL,
+    },
+    "syncs.retention": {
+        "task": "syncs.tasks.purge_expired",
+        "schedule": CONNECTOR_HUB_RETENTION_INTERVAL,
+    },
+}

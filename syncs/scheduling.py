@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cron_descriptor import get_description
 from croniter import croniter
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone as dj_timezone
 from django_celery_beat.models import ClockedSchedule, CrontabSchedule, PeriodicTask
 
@@ -146,6 +148,15 @@ def _task_name(connector: Connector) -> str:
 def apply(connector: Connector, schedule: Schedule) -> None:
     """Store ``schedule`` on the connector and make beat match it (call inside the transaction
     that writes the connector: if this fails, nothing of the connector is kept)."""
+    try:
+        with transaction.atomic():
+            _apply(connector, schedule)
+    except (ValidationError, IntegrityError) as error:
+        detail = "; ".join(getattr(error, "messages", None) or [str(error)])
+        raise InvalidInput({"schedule": [f"The schedule could not be created: {detail}"]}) from None
+
+
+def _apply(connector: Connector, schedule: Schedule) -> None:
     connector.schedule_type = schedule.type
     connector.schedule_cron = schedule.cron
     connector.schedule_timezone = schedule.timezone

@@ -1,4 +1,13 @@
-"""Thin Celery tasks: they take ids and call the engine or a service."""
+"""Thin Celery tasks: they take ids and call the engine or a service.
+
+Acknowledgement policy of ``run_sync``: ``acks_late`` with ``reject_on_worker_lost``. The message is
+acknowledged only once the task returns, so a sync whose worker died before claiming it is
+delivered again instead of staying queued; a redelivered message whose sync was already claimed
+finds the lease taken (the claim is a conditional UPDATE) and exits without writing. A worker that
+died mid-sync is covered by liveness either way: with Redis the message comes back after the
+visibility timeout (or at once when only a pool process died) and is a no-op; the file-system
+transport never redelivers. Liveness also re-sends the message of a sync left waiting too long.
+"""
 
 from celery import shared_task
 from django.db import transaction
@@ -11,7 +20,7 @@ from syncs.models import Document, Sync, SyncLogLine, SyncTrigger
 PURGE_CHUNK = 5000
 
 
-@shared_task(name="syncs.tasks.run_sync")
+@shared_task(name="syncs.tasks.run_sync", acks_late=True, reject_on_worker_lost=True)
 def run_sync(sync_id: str) -> None:
     from syncs.engine import run
 
@@ -47,3 +56,23 @@ def purge_connector(connector_id: str) -> None:
     with transaction.atomic():
         Sync.objects.filter(connector=connector).delete()
         connector.delete()
+
+
+@shared_task(name="syncs.tasks.check_liveness")
+def check_liveness() -> dict:
+    from syncs import liveness
+
+    return {
+        "failed": liveness.fail_lost_syncs(),
+        "redispatched": liveness.redispatch_waiting_syncs(),
+    }
+
+
+@shared_task(name="syncs.tasks.purge_expired")
+def purge_expired() -> dict:
+    from syncs import retention
+
+    return {
+        "syncs": retention.purge_old_syncs(),
+        "documents": retention.purge_deleted_documents(),
+    }

@@ -1,7 +1,7 @@
 """Test settings: the project's settings, with fixed keys and a var folder per test process.
 
 Every subprocess a test starts (workers, beat, servers) gets the same environment through
-``tests.processes.service_env``.
+``tests.servers.celery_worker.service_env``.
 """
 
 import os

@@ -1,0 +1,182 @@
+"""Writing a batch of source documents: set-based, one batch in memory at a time.
+
+Documents are keyed by (connector, external id). A document whose content hash is unchanged is not
+rewritten; it is only marked seen in the current pass. Called inside the batch's transaction.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from connectors.sources.base import SourceDocument
+from syncs.models import Document
+
+IN_CHUNK = 500  # bound on parameters per IN (...) list
+EXTERNAL_ID_MAX = Document._meta.get_field("external_id").max_length
+MIME_TYPE_MAX = Document._meta.get_field("mime_type").max_length
+UPSERT_FIELDS = [
+    "title",
+    "url",
+    "mime_type",
+    "content",
+    "content_hash",
+    "metadata",
+    "size",
+    "source_created_at",
+    "source_updated_at",
+    "last_seen_at",
+    "last_pass_id",
+    "deleted_at",
+]
+
+
+@dataclass
+class Counts:
+    seen: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    failed: int = 0
+
+
+def _text(value) -> str:
+    # PostgreSQL text cannot hold NUL characters.
+    return str(value or "").replace("\x00", "")
+
+
+def content_hash(document: SourceDocument) -> str:
+    """SHA-256 over everything stored of a document, so any change at the source is an update."""
+    payload = json.dumps(
+        [
+            document.title,
+            document.url,
+            document.mime_type,
+            document.metadata,
+            document.source_created_at,
+            document.source_updated_at,
+        ],
+        sort_keys=True,
+        default=str,
+    )
+    digest = hashlib.sha256(payload.encode())
+    digest.update(b"\x00")
+    digest.update(_text(document.content).encode())
+    return digest.hexdigest()
+
+
+def _chunks(items: list, size: int = IN_CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _stored(connector_id, external_ids: list[str]) -> dict[str, tuple[str, bool]]:
+    """external id -> (content hash, soft-deleted) of the ones already stored."""
+    stored = {}
+    for chunk in _chunks(external_ids):
+        # No ORDER BY: sorting by id would make SQLite walk every document of the connector
+        # instead of looking each id up in the (connector, external_id) index.
+        rows = (
+            Document.objects.filter(connector_id=connector_id, external_id__in=chunk)
+            .order_by()
+            .values_list("external_id", "content_hash", "deleted_at")
+        )
+        for external_id, digest, deleted_at in rows:
+            stored[external_id] = (digest, deleted_at is not None)
+    return stored
+
+
+def upsert(connector_id, pass_id, documents: list[SourceDocument], now) -> tuple[Counts, list]:
+    """Store a batch. Returns the counts and the external ids that could not be stored."""
+    counts = Counts()
+    rejected = []
+    latest: dict[str, SourceDocument] = {}
+    for document in documents:
+        external_id = document.external_id
+        if (
+            not isinstance(external_id, str)
+            or not external_id
+            or len(external_id) > EXTERNAL_ID_MAX
+        ):
+            rejected.append(external_id)
+            continue
+        latest[external_id] = document  # the last copy of an id within a batch wins
+    stored = _stored(connector_id, list(latest))
+
+    # A document back in the source after it was marked deleted counts as new again.
+    rows, kept, restored = [], [], 0
+    for external_id, document in latest.items():
+        previous = stored.get(external_id)
+        if document.unchanged:
+            if previous is None:
+                rejected.append(external_id)  # nothing stored to keep
+            else:
+                kept.append(external_id)
+                restored += previous[1]
+            continue
+        digest = content_hash(document)
+        if previous is not None and previous[0] == digest:
+            kept.append(external_id)
+            restored += previous[1]
+            continue
+        content = _text(document.content)
+        rows.append(
+            Document(
+                connector_id=connector_id,
+                external_id=external_id,
+                title=_text(document.title),
+                url=_text(document.url),
+                mime_type=_text(document.mime_type)[:MIME_TYPE_MAX],
+                content=content,
+                content_hash=digest,
+                metadata=document.metadata or {},
+                size=document.size if document.size is not None else len(content.encode()),
+                source_created_at=document.source_created_at,
+                source_updated_at=document.source_updated_at,
+                first_seen_at=now,
+                last_seen_at=now,
+                last_pass_id=pass_id,
+                deleted_at=None,
+            )
+        )
+        if previous is None or previous[1]:
+            counts.created += 1
+        else:
+            counts.updated += 1
+    if rows:
+        Document.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["connector", "external_id"],
+            update_fields=UPSERT_FIELDS,
+        )
+    for chunk in _chunks(kept):
+        Document.objects.filter(connector_id=connector_id, external_id__in=chunk).update(
+            last_seen_at=now, last_pass_id=pass_id, deleted_at=None
+        )
+    counts.created += restored
+    counts.unchanged = len(kept) - restored
+    counts.failed = len(rejected)
+    counts.seen = counts.created + counts.updated + counts.unchanged
+    return counts, rejected
+
+
+def mark_deleted(connector_id, external_ids: list[str], now) -> int:
+    """Soft-delete documents the source reported deleted."""
+    deleted = 0
+    for chunk in _chunks([e for e in external_ids if isinstance(e, str)]):
+        deleted += Document.objects.filter(
+            connector_id=connector_id, external_id__in=chunk, deleted_at__isnull=True
+        ).update(deleted_at=now)
+    return deleted
+
+
+def prune(connector_id, pass_id, now) -> int:
+    """Soft-delete the connector's documents not seen in a completed pass."""
+    return (
+        Document.objects.filter(connector_id=connector_id, deleted_at__isnull=True)
+        .filter(~Q(last_pass_id=pass_id) | Q(last_pass_id__isnull=True))
+        .update(deleted_at=now)
+    )

@@ -1,0 +1,98 @@
+"""Who may write a sync: the task holding its lease.
+
+A task claims a sync with a conditional UPDATE that stores a fresh lease token. Every later write
+(batch, heartbeat, log line, outcome) is conditional on that token, so a redelivered or zombie task
+whose lease was taken away (liveness failed the sync, another task claimed it) writes nothing.
+
+Between two task runs of one long sync (``max_batches``), the sync stays running with no lease:
+the next task claims it the same way a queued one is claimed.
+"""
+
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from connectors.lifecycle import State
+from connectors.models import Connector
+from connectors.sources.base import SyncCancelled
+from syncs.models import Sync, SyncStatus
+
+LEASED_STATUSES = (SyncStatus.RUNNING, SyncStatus.CANCELLING)
+
+
+class LeaseLost(SyncCancelled):
+    """This task no longer holds the sync's lease: it stops without writing anything. A
+    ``SyncCancelled`` so that it leaves a reader the same way a cancellation does."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    token: uuid.UUID
+    first: bool  # True when the sync was queued, False when a previous task run handed it on
+
+
+def claim(sync_id) -> Claim | None:
+    """Take the sync for this task, or None when it is not waiting for a worker."""
+    token, now = uuid.uuid4(), timezone.now()
+    started = Sync.objects.filter(pk=sync_id, status=SyncStatus.QUEUED).update(
+        status=SyncStatus.RUNNING,
+        lease_token=token,
+        attempts=F("attempts") + 1,
+        started_at=now,
+        heartbeat_at=now,
+    )
+    if started:
+        return Claim(token, first=True)
+    continued = Sync.objects.filter(
+        pk=sync_id, status__in=LEASED_STATUSES, lease_token__isnull=True
+    ).update(lease_token=token, heartbeat_at=now)
+    return Claim(token, first=False) if continued else None
+
+
+@dataclass
+class Lease:
+    sync_id: uuid.UUID
+    token: uuid.UUID
+    connector_id: uuid.UUID
+
+    def _mine(self):
+        return Sync.objects.filter(pk=self.sync_id, lease_token=self.token)
+
+    @contextmanager
+    def transaction(self):
+        """A transaction that first proves the lease (and ticks the heartbeat); yields the sync's
+        status. On PostgreSQL the UPDATE also locks the sync row until commit, so liveness cannot
+        fail the sync half-way through a batch. The connector row is locked before it, in the
+        order the services lock them (connector, then sync): a stop or delete arriving during a
+        batch waits for it instead of deadlocking with it."""
+        with transaction.atomic():
+            list(
+                Connector.all_objects.select_for_update()
+                .filter(pk=self.connector_id)
+                .values_list("pk", flat=True)
+            )
+            if not self._mine().update(heartbeat_at=timezone.now()):
+                raise LeaseLost()
+            yield self._mine().values_list("status", flat=True).first()
+
+    def beat(self) -> tuple[str, bool]:
+        """Tick the heartbeat; return the sync's status and whether its connector is gone."""
+        row = (
+            self._mine().values_list("status", "connector__deleted_at", "connector__state").first()
+        )
+        if row is None or not self._mine().update(heartbeat_at=timezone.now()):
+            raise LeaseLost()
+        status, deleted_at, state = row
+        return status, deleted_at is not None or state in (State.STOPPED, State.FAILED)
+
+    def update(self, **fields) -> None:
+        """Write fields of the sync, inside ``transaction()``."""
+        self._mine().update(**fields)
+
+    def count_attempt(self) -> None:
+        with self.transaction():
+            self.update(attempts=F("attempts") + 1)

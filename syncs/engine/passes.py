@@ -1,0 +1,59 @@
+"""Where a connector stands in its source: the reader's cursor and the current pass.
+
+``Connector.cursor`` holds ``{"reader": <reader cursor>, "pass": <pass id>, "prune": bool,
+"done": <documents seen in the pass>}`` while a pass is under way, and is saved with every batch.
+Each document seen gets the pass id; when a pruning pass completes, the connector's documents that
+carry another pass id were not in the source any more. Because the pass id lives on the connector,
+a pass interrupted by a dead worker and resumed by the next sync still prunes exactly.
+
+A reader that lists the whole source on every read (``incremental = False``) prunes on every
+completed pass and starts the next sync from no cursor. An incremental reader keeps its cursor
+between syncs and prunes only after a ``full`` sync, which restarts it from no cursor.
+"""
+
+import uuid
+from dataclasses import dataclass, replace
+
+
+@dataclass(frozen=True)
+class PassState:
+    reader: dict | None
+    pass_id: str
+    prune: bool
+    done: int = 0
+
+    @classmethod
+    def begin(cls, stored: dict | None, *, incremental: bool, full: bool) -> "PassState":
+        """The state a new sync starts from."""
+        stored = stored if isinstance(stored, dict) else {}
+        if full:
+            return cls(reader=None, pass_id=str(uuid.uuid4()), prune=True)
+        if stored.get("pass"):
+            return cls.resume(stored)
+        return cls(
+            reader=stored.get("reader") if incremental else None,
+            pass_id=str(uuid.uuid4()),
+            prune=not incremental,
+        )
+
+    @classmethod
+    def resume(cls, stored: dict | None) -> "PassState":
+        """The state a continuing task run starts from (the last committed batch's)."""
+        stored = stored if isinstance(stored, dict) else {}
+        return cls(
+            reader=stored.get("reader"),
+            pass_id=stored.get("pass") or str(uuid.uuid4()),
+            prune=bool(stored.get("prune")),
+            done=int(stored.get("done") or 0),
+        )
+
+    def after_batch(self, cursor: dict | None, seen: int) -> "PassState":
+        return replace(self, reader=cursor, done=self.done + seen)
+
+    def as_json(self) -> dict:
+        return {"reader": self.reader, "pass": self.pass_id, "prune": self.prune, "done": self.done}
+
+    def completed(self, *, incremental: bool) -> dict | None:
+        """The connector's cursor once the source is exhausted: a whole-source reader starts over
+        next time, an incremental one goes on from where it is."""
+        return {"reader": self.reader} if incremental else None

@@ -1,0 +1,341 @@
+"""Running one sync in one task: claim it, read batches, store them, and end it or hand it on.
+
+Each batch is stored in one transaction that begins by proving the lease and also saves the
+counters, progress, heartbeat, ``Sync.checkpoint`` and the connector's cursor: a crash never
+leaves documents without their checkpoint or the reverse. After ``max_batches`` batches the task
+releases its lease and enqueues the same sync again, so one task run stays short.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from connectors import credentials
+from connectors.events import emit
+from connectors.lifecycle import State
+from connectors.models import Connector
+from connectors.schema.secrets import secret_layout, secret_values
+from connectors.sources.base import SyncCancelled
+from connectors.sources.registry import implementation
+from syncs.engine import documents
+from syncs.engine.context import EngineContext, SyncLog
+from syncs.engine.failures import Failure, backoff, classify
+from syncs.engine.lease import Claim, Lease, LeaseLost, claim
+from syncs.engine.passes import PassState
+from syncs.models import ErrorOrigin, Sync, SyncLogLine, SyncStatus
+
+logger = logging.getLogger(__name__)
+
+EXHAUSTED, HANDED_ON, CANCELLED = "exhausted", "handed_on", "cancelled"
+
+
+def run(sync_id) -> None:
+    """Run the sync ``sync_id`` if it is waiting for a worker; otherwise do nothing."""
+    claimed = claim(sync_id)
+    if claimed is None:
+        logger.info("Sync %s is not waiting for a worker: nothing to do.", sync_id)
+        return
+    SyncRun(sync_id, claimed).execute()
+
+
+def _positive_int(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+def _cancellation_in(error: BaseException) -> SyncCancelled | None:
+    """A reader that wrapped a cancellation in its own error still lets it through."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, SyncCancelled):
+            return error
+        error = error.__cause__ or error.__context__
+    return None
+
+
+class SyncRun:
+    def __init__(self, sync_id, claimed: Claim):
+        self.first = claimed.first
+        self.sync = Sync.objects.select_related("connector__definition").get(pk=sync_id)
+        self.lease = Lease(sync_id, claimed.token, self.sync.connector_id)
+        self.connector = self.sync.connector
+        self.reader_class = implementation(self.connector.definition.implementation)
+        self.incremental = bool(self.reader_class.incremental)
+        self.secrets: list[str] = []
+        self.log = SyncLog(self.lease, [], already=0, limit=settings.CONNECTOR_HUB_SYNC_LOG_LINES)
+        self.state = PassState.resume(None)
+        self.retries = 0
+        self.batches = 0
+
+    # -- the run -------------------------------------------------------------------------------
+
+    def execute(self) -> None:
+        try:
+            failure = self._start()
+            if failure is not None:
+                self._fail(failure)
+            elif self._connector_gone():
+                self._cancel()
+            else:
+                self._end(self._read_with_retries())
+        except LeaseLost:
+            logger.warning("Sync %s: this task lost its lease and stops.", self.lease.sync_id)
+        except Exception as error:
+            logger.exception("Sync %s: the engine failed.", self.lease.sync_id)
+            failure = classify(error, self.secrets)
+            try:
+                self._fail(Failure(ErrorOrigin.SYSTEM, failure.type, failure.message, False))
+            except LeaseLost:
+                pass
+
+    def _start(self) -> Failure | None:
+        if not self.first:
+            self.log.written = SyncLogLine.objects.filter(sync=self.sync).count()
+        try:
+            self.config = credentials.full_config(self.connector)
+        except Exception as error:
+            self.context = EngineContext(self.lease, self.log)
+            return classify(error, [])
+        self.secrets = secret_values(secret_layout(self.connector.definition.ui_spec), self.config)
+        self.log.secret_values = self.secrets
+        operations = self.config.get("operations_config")
+        operations = operations if isinstance(operations, dict) else {}
+        self.max_batches = _positive_int(operations.get("max_batches")) or max(
+            1, settings.CONNECTOR_HUB_SYNC_MAX_BATCHES
+        )
+        self.context = EngineContext(
+            self.lease, self.log, batch_size=_positive_int(operations.get("batch_size"))
+        )
+        if not self.first:
+            self.state = PassState.resume(self.connector.cursor)
+            return None
+        self.state = PassState.begin(
+            self.connector.cursor, incremental=self.incremental, full=self.sync.full
+        )
+        with self.lease.transaction():
+            self.log.write(f"Started ({self.sync.trigger}). {self._plan()}")
+            emit(
+                "sync.started",
+                actor=None,
+                obj=self.sync,
+                workspace_id=self.connector.workspace_id,
+                connector=str(self.connector.pk),
+                trigger=self.sync.trigger,
+            )
+        return None
+
+    def _plan(self) -> str:
+        if self.state.done:
+            return f"Resuming the interrupted pass after {self.state.done} documents."
+        if self.state.reader is not None:
+            return "Reading what changed since the last sync."
+        if self.state.prune:
+            return "Reading the whole source; documents no longer there will be marked deleted."
+        return "Reading the whole source."
+
+    def _connector_gone(self) -> bool:
+        row = Connector.all_objects.filter(pk=self.connector.pk).values("deleted_at", "state")
+        row = row.first()
+        if row is None or row["deleted_at"] is not None:
+            return True
+        return row["state"] in (State.STOPPED, State.FAILED)
+
+    def _read_with_retries(self):
+        """EXHAUSTED, HANDED_ON, CANCELLED, or the Failure that ends the sync."""
+        while True:
+            try:
+                return self._read_once()
+            except LeaseLost:
+                raise
+            except Exception as error:
+                cancelled = _cancellation_in(error)
+                if isinstance(cancelled, LeaseLost):
+                    raise cancelled from None
+                if cancelled is not None:
+                    return CANCELLED
+                failure = classify(error, self.secrets)
+            if not failure.retryable or self.retries >= settings.CONNECTOR_HUB_SYNC_MAX_RETRIES:
+                return failure
+            self.retries += 1
+            if failure.origin == ErrorOrigin.SYSTEM:
+                connection.close_if_unusable_or_obsolete()
+            wait = backoff(
+                self.retries,
+                base=settings.CONNECTOR_HUB_SYNC_RETRY_BACKOFF,
+                cap=settings.CONNECTOR_HUB_SYNC_RETRY_MAX_WAIT,
+                retry_after=failure.retry_after,
+            )
+            with self.lease.transaction():
+                self.lease.update(attempts=F("attempts") + 1)
+                self.log.write(
+                    f"Temporary error ({failure.type}): {failure.message} Retrying in {wait:.1f} s "
+                    f"(retry {self.retries} of {settings.CONNECTOR_HUB_SYNC_MAX_RETRIES}).",
+                    SyncLogLine.Level.WARNING,
+                )
+            try:
+                self.context.sleep(wait)
+            except LeaseLost:
+                raise
+            except SyncCancelled:
+                return CANCELLED
+
+    def _read_once(self):
+        reader = self.reader_class(self.config, self.context)
+        batches = None
+        try:
+            batches = reader.read(self.state.reader)
+            for batch in batches:
+                status = self._store(batch)
+                self.retries = 0
+                self.batches += 1
+                if status == SyncStatus.CANCELLING:
+                    return CANCELLED
+                if self.batches >= self.max_batches:
+                    return HANDED_ON
+            return EXHAUSTED
+        finally:
+            if batches is not None and hasattr(batches, "close"):
+                batches.close()
+            try:
+                reader.close()
+            except Exception:
+                logger.warning("Sync %s: closing the reader failed.", self.lease.sync_id)
+
+    def _store(self, batch) -> str:
+        now = timezone.now()
+        connector_id = self.connector.pk
+        with self.lease.transaction() as status:
+            counts, rejected = documents.upsert(
+                connector_id, self.state.pass_id, list(batch.documents or ()), now
+            )
+            counts.deleted = documents.mark_deleted(
+                connector_id, list(batch.deleted_external_ids or ()), now
+            )
+            state = self.state.after_batch(batch.cursor, counts.seen)
+            snapshot = state.as_json()
+            fields = {
+                "documents_seen": F("documents_seen") + counts.seen,
+                "documents_created": F("documents_created") + counts.created,
+                "documents_updated": F("documents_updated") + counts.updated,
+                "documents_unchanged": F("documents_unchanged") + counts.unchanged,
+                "documents_deleted": F("documents_deleted") + counts.deleted,
+                "documents_failed": F("documents_failed") + counts.failed,
+                "progress_done": state.done,
+                "checkpoint": snapshot,
+            }
+            if batch.total is not None:
+                fields["progress_total"] = max(0, int(batch.total))
+            self.lease.update(**fields)
+            Connector.all_objects.filter(pk=connector_id).update(cursor=snapshot)
+            if rejected:
+                self.log.write(
+                    f"{len(rejected)} document(s) of this batch were not stored: an id was "
+                    "missing or too long, or the source called a document unchanged that was "
+                    "never stored.",
+                    SyncLogLine.Level.WARNING,
+                )
+        self.state = state
+        self.context.beaten()
+        return status
+
+    # -- endings -------------------------------------------------------------------------------
+
+    def _end(self, outcome) -> None:
+        if isinstance(outcome, Failure):
+            self._fail(outcome)
+        elif outcome == EXHAUSTED:
+            self._succeed()
+        elif outcome == CANCELLED:
+            self._cancel()
+        else:
+            self._hand_on()
+
+    def _finished(self, status: str) -> None:
+        emit(
+            "sync.finished",
+            actor=None,
+            obj=self.sync,
+            workspace_id=self.connector.workspace_id,
+            status=status,
+            connector=str(self.connector.pk),
+        )
+
+    def _succeed(self) -> None:
+        with self.lease.transaction():
+            now = timezone.now()
+            pruned = (
+                documents.prune(self.connector.pk, self.state.pass_id, now)
+                if self.state.prune
+                else 0
+            )
+            Connector.all_objects.filter(pk=self.connector.pk).update(
+                cursor=self.state.completed(incremental=self.incremental)
+            )
+            self.lease.update(documents_deleted=F("documents_deleted") + pruned)
+            counts = Sync.objects.values(
+                "documents_created", "documents_updated", "documents_unchanged", "documents_deleted"
+            ).get(pk=self.sync.pk)
+            self.log.write(
+                "Finished: {documents_created} new, {documents_updated} updated, "
+                "{documents_unchanged} unchanged, {documents_deleted} deleted.".format(**counts),
+                outcome=True,
+            )
+            self.lease.update(
+                status=SyncStatus.SUCCEEDED,
+                finished_at=now,
+                heartbeat_at=now,
+                lease_token=None,
+                error_message="",
+            )
+            self._finished(SyncStatus.SUCCEEDED)
+
+    def _cancel(self) -> None:
+        with self.lease.transaction() as status:
+            self.log.write(
+                f"Cancelled after {self.state.done} documents of this pass. What was imported is "
+                "kept and the next sync goes on from here.",
+                outcome=True,
+            )
+            now = timezone.now()
+            fields = {"status": SyncStatus.CANCELLED, "finished_at": now, "heartbeat_at": now}
+            if status != SyncStatus.CANCELLING:
+                fields["error_message"] = "The connector was stopped or deleted."
+            self.lease.update(**fields, lease_token=None)
+            self._finished(SyncStatus.CANCELLED)
+
+    def _fail(self, failure: Failure) -> None:
+        message = failure.message
+        if failure.retryable and self.retries:
+            message = f"{message} Gave up after {self.retries + 1} attempts."
+        with self.lease.transaction():
+            self.log.write(f"Failed: {message}", SyncLogLine.Level.ERROR, outcome=True)
+            now = timezone.now()
+            self.lease.update(
+                status=SyncStatus.FAILED,
+                finished_at=now,
+                heartbeat_at=now,
+                lease_token=None,
+                error_origin=failure.origin,
+                error_type=failure.type[:100],
+                error_message=message,
+                error_retryable=failure.retryable,
+            )
+            self._finished(SyncStatus.FAILED)
+
+    def _hand_on(self) -> None:
+        from syncs.tasks import run_sync
+
+        with self.lease.transaction() as status:
+            if status != SyncStatus.CANCELLING:
+                self.lease.update(lease_token=None, heartbeat_at=timezone.now())
+                sync_id = str(self.sync.pk)
+                transaction.on_commit(lambda: run_sync.delay(sync_id))
+                return
+        self._cancel()
