@@ -117,3 +117,12 @@ def definition_by_registry_id(registry_id: str, status: str) -> ConnectorDefinit
     if definition is None:
         raise NotFound(f"Connector not found: {registry_id}")
     return definition
+
+
+def space_by_name_or_id(workspace: Workspace, name_or_id: str) -> Space:
+    space = spaces_in(workspace).filter(name=name_or_id).first()
+    if space is None and (pk := _as_uuid(name_or_id)):
+        space = spaces_in(workspace).filter(pk=pk).first()
+    if space is None:
+        raise NotFound(f"Space {name_or_id!r} not found.")
+    return space

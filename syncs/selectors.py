@@ -25,3 +25,23 @@ def documents_of_collection(collection: Collection) -> QuerySet[Document]:
         connector__deleted_at__isnull=True,
         deleted_at__isnull=True,
     )
+
+
+def sync_in(workspace, sync_id) -> Sync:
+    """A sync of a visible connector of the workspace, by id."""
+    from connectors.errors import NotFound
+    from connectors.selectors import _as_uuid
+
+    pk = _as_uuid(sync_id)
+    sync = (
+        Sync.objects.filter(
+            pk=pk, connector__workspace=workspace, connector__deleted_at__isnull=True
+        )
+        .select_related("connector")
+        .first()
+        if pk
+        else None
+    )
+    if sync is None:
+        raise NotFound("Sync not found.")
+    return sync

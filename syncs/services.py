@@ -30,9 +30,11 @@ def sync_trigger(
     trigger: str,
     collection: Collection | None = None,
     full: bool = False,
+    enqueue: bool = True,
 ) -> Sync:
     """Queue a sync. Refused (409) on a stopped or failed connector and while one is active; on a
-    starting connector it waits for the check to pass."""
+    starting connector it waits for the check to pass. ``enqueue=False`` leaves it for the caller
+    to run in its own process."""
     connector = Connector.objects.select_for_update().get(pk=connector.pk)
     next_state(connector.state, Action.SYNC)
     if (existing := active_sync(connector)) is not None:
@@ -50,7 +52,7 @@ def sync_trigger(
     except IntegrityError:
         # The partial unique index saw a sync queued by a concurrent request.
         raise SyncAlreadyActive(active_sync(connector)) from None
-    if connector.state == State.RUNNING:
+    if enqueue and connector.state == State.RUNNING:
         _enqueue(sync)
     emit(
         "sync.queued",

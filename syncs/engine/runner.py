@@ -32,13 +32,19 @@ logger = logging.getLogger(__name__)
 EXHAUSTED, HANDED_ON, CANCELLED = "exhausted", "handed_on", "cancelled"
 
 
-def run(sync_id) -> None:
-    """Run the sync ``sync_id`` if it is waiting for a worker; otherwise do nothing."""
-    claimed = claim(sync_id)
-    if claimed is None:
-        logger.info("Sync %s is not waiting for a worker: nothing to do.", sync_id)
-        return
-    SyncRun(sync_id, claimed).execute()
+def run(sync_id, *, inline: bool = False) -> None:
+    """Run the sync ``sync_id`` if it is waiting for a worker; otherwise do nothing.
+
+    ``inline`` keeps the whole sync in this process (the ``run_sync --inline`` command): where a
+    task would hand on to a fresh task after ``max_batches``, it claims the sync again here."""
+    while True:
+        claimed = claim(sync_id)
+        if claimed is None:
+            logger.info("Sync %s is not waiting for a worker: nothing to do.", sync_id)
+            return
+        handed_on = SyncRun(sync_id, claimed, enqueue_hand_on=not inline).execute()
+        if not handed_on:
+            return
 
 
 def _positive_int(value) -> int | None:
@@ -61,8 +67,10 @@ def _cancellation_in(error: BaseException) -> SyncCancelled | None:
 
 
 class SyncRun:
-    def __init__(self, sync_id, claimed: Claim):
+    def __init__(self, sync_id, claimed: Claim, *, enqueue_hand_on: bool = True):
         self.first = claimed.first
+        self.enqueue_hand_on = enqueue_hand_on
+        self.handed_on = False
         self.sync = Sync.objects.select_related("connector__definition").get(pk=sync_id)
         self.lease = Lease(sync_id, claimed.token, self.sync.connector_id)
         self.connector = self.sync.connector
@@ -76,7 +84,8 @@ class SyncRun:
 
     # -- the run -------------------------------------------------------------------------------
 
-    def execute(self) -> None:
+    def execute(self) -> bool:
+        """Run until the sync ends or is handed on; True when handed on."""
         try:
             failure = self._start()
             if failure is not None:
@@ -94,6 +103,7 @@ class SyncRun:
                 self._fail(Failure(ErrorOrigin.SYSTEM, failure.type, failure.message, False))
             except LeaseLost:
                 pass
+        return self.handed_on
 
     def _start(self) -> Failure | None:
         if not self.first:
@@ -335,7 +345,9 @@ class SyncRun:
         with self.lease.transaction() as status:
             if status != SyncStatus.CANCELLING:
                 self.lease.update(lease_token=None, heartbeat_at=timezone.now())
-                sync_id = str(self.sync.pk)
-                transaction.on_commit(lambda: run_sync.delay(sync_id))
+                self.handed_on = True
+                if self.enqueue_hand_on:
+                    sync_id = str(self.sync.pk)
+                    transaction.on_commit(lambda: run_sync.delay(sync_id))
                 return
         self._cancel()

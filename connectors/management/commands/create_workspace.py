@@ -1,0 +1,16 @@
+from connectors import services
+from connectors.management.base import HubCommand
+from connectors.management.presenters import workspace_row
+
+
+class Command(HubCommand):
+    help = "Create a workspace."
+    json_output = True
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug", help="Unique slug: lower-case letters, digits and dashes.")
+        parser.add_argument("--name", help="Display name (default: the slug).")
+
+    def handle(self, *args, slug, name, **options):
+        workspace = services.workspace_create(actor=None, name=name or slug, slug=slug)
+        self.print_object(workspace_row(workspace), options)

@@ -1,0 +1,17 @@
+from connectors import selectors, services
+from connectors.management.base import HubCommand
+
+
+class Command(HubCommand):
+    help = "Delete a collection; its connectors are dissociated and stay in the workspace."
+
+    def add_arguments(self, parser):
+        self.add_workspace_argument(parser)
+        parser.add_argument("collection", help="Collection id.")
+        parser.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
+
+    def handle(self, *args, workspace, collection, **options):
+        target = selectors.collection_in_workspace(self.workspace(workspace), collection)
+        self.confirm(f"Delete collection {target.name}?", options)
+        services.collection_delete(actor=None, collection=target)
+        self.stdout.write(f"Deleted collection {target.name}.")

@@ -1,0 +1,15 @@
+from connectors import selectors
+from connectors.management.base import HubCommand
+from connectors.management.presenters import space_row
+
+
+class Command(HubCommand):
+    help = "List the spaces of a workspace."
+    json_output = True
+
+    def add_arguments(self, parser):
+        self.add_workspace_argument(parser)
+
+    def handle(self, *args, workspace, **options):
+        spaces = selectors.spaces_in(self.workspace(workspace)).order_by("name")
+        self.print_rows([space_row(s) for s in spaces], ["name", "id", "created_at"], options)

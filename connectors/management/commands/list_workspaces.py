@@ -1,0 +1,12 @@
+from connectors.management.base import HubCommand
+from connectors.management.presenters import workspace_row
+from connectors.models import Workspace
+
+
+class Command(HubCommand):
+    help = "List workspaces."
+    json_output = True
+
+    def handle(self, *args, **options):
+        rows = [workspace_row(w) for w in Workspace.objects.order_by("slug")]
+        self.print_rows(rows, ["slug", "name", "id", "created_at"], options)

@@ -1,0 +1,15 @@
+from connectors import services
+from connectors.management.base import HubCommand
+
+
+class Command(HubCommand):
+    help = "Start a stopped or failed connector: its check runs, then it is running."
+
+    def add_arguments(self, parser):
+        self.add_workspace_argument(parser)
+        parser.add_argument("connector", help="Connector name or id.")
+
+    def handle(self, *args, workspace, connector, **options):
+        target = self.connector(self.workspace(workspace), connector)
+        updated = services.connector_start(actor=None, connector=target)
+        self.stdout.write(f"{updated.name}: {updated.state}")

@@ -1,0 +1,39 @@
+from connectors import credentials, services
+from connectors.management.base import HubCommand
+from connectors.management.connector_args import (
+    add_config_arguments,
+    add_schedule_arguments,
+    config_from_options,
+    schedule_from_options,
+)
+from connectors.management.presenters import connector_detail
+
+
+class Command(HubCommand):
+    help = (
+        "Change a connector's name, description, config or schedule. --set and the secrets "
+        "options apply on top of the current config (secrets you do not send are kept); "
+        "--config replaces the whole config."
+    )
+    json_output = True
+
+    def add_arguments(self, parser):
+        self.add_workspace_argument(parser)
+        parser.add_argument("connector", help="Connector name or id.")
+        parser.add_argument("--name")
+        parser.add_argument("--description")
+        add_config_arguments(parser)
+        add_schedule_arguments(parser)
+
+    def handle(self, *args, workspace, connector, name, description, **options):
+        target = self.connector(self.workspace(workspace), connector)
+        config = config_from_options(self, options, base=credentials.masked_config(target))
+        changes = {"name": name, "description": description}
+        updated = services.connector_update(
+            actor=None,
+            connector=target,
+            config=config,
+            schedule=schedule_from_options(options),
+            **{field: value for field, value in changes.items() if value is not None},
+        )
+        self.print_object(connector_detail(updated), options)

@@ -1,0 +1,145 @@
+"""Plain dicts of domain objects for command output (secrets always masked)."""
+
+from connectors import credentials
+from syncs import scheduling
+
+
+def workspace_row(workspace) -> dict:
+    return {
+        "id": str(workspace.pk),
+        "slug": workspace.slug,
+        "name": workspace.name,
+        "created_at": workspace.created_at,
+    }
+
+
+def space_row(space) -> dict:
+    return {
+        "id": str(space.pk),
+        "name": space.name,
+        "description": space.description,
+        "created_at": space.created_at,
+    }
+
+
+def collection_row(collection) -> dict:
+    return {
+        "id": str(collection.pk),
+        "name": collection.name,
+        "space": collection.space.name,
+        "space_id": str(collection.space_id),
+        "created_at": collection.created_at,
+    }
+
+
+def connector_row(connector) -> dict:
+    return {
+        "id": str(connector.pk),
+        "name": connector.name,
+        "type": connector.definition.connector_id,
+        "version": connector.definition.version,
+        "state": connector.state,
+        "schedule": scheduling.describe(scheduling.schedule_of(connector)),
+        "updated_at": connector.updated_at,
+    }
+
+
+def connector_detail(connector) -> dict:
+    schedule = scheduling.schedule_of(connector)
+    return {
+        **connector_row(connector),
+        "workspace": connector.workspace.slug,
+        "description": connector.description,
+        "state_reason": connector.state_reason,
+        "state_changed_at": connector.state_changed_at,
+        "schedule_type": schedule.type,
+        "schedule_cron": schedule.cron,
+        "schedule_timezone": schedule.timezone,
+        "schedule_at": schedule.at,
+        "next_runs": scheduling.next_runs(schedule),
+        "collections": [str(pk) for pk in connector.collections.values_list("pk", flat=True)],
+        "config": credentials.masked_config(connector),
+        "created_by": connector.created_by,
+        "created_at": connector.created_at,
+    }
+
+
+def sync_row(sync) -> dict:
+    return {
+        "id": str(sync.pk),
+        "connector": sync.connector.name,
+        "trigger": sync.trigger,
+        "status": sync.status,
+        "done": sync.progress_done,
+        "total": sync.progress_total,
+        "percent": sync.percent,
+        "queued_at": sync.queued_at,
+        "finished_at": sync.finished_at,
+    }
+
+
+def sync_detail(sync) -> dict:
+    return {
+        **sync_row(sync),
+        "connector_id": str(sync.connector_id),
+        "full": sync.full,
+        "counts": {
+            "seen": sync.documents_seen,
+            "created": sync.documents_created,
+            "updated": sync.documents_updated,
+            "unchanged": sync.documents_unchanged,
+            "deleted": sync.documents_deleted,
+            "failed": sync.documents_failed,
+        },
+        "started_at": sync.started_at,
+        "heartbeat_at": sync.heartbeat_at,
+        "error": {
+            "origin": sync.error_origin,
+            "type": sync.error_type,
+            "message": sync.error_message,
+            "retryable": sync.error_retryable,
+        }
+        if sync.error_message
+        else None,
+        "log": [
+            f"{line.at:%H:%M:%S} {line.level}: {line.message}" for line in sync.log_lines.all()
+        ],
+    }
+
+
+def definition_row(definition) -> dict:
+    return {
+        "id": definition.registry_id,
+        "connector_id": definition.connector_id,
+        "version": definition.version,
+        "name": definition.name,
+        "category": definition.category,
+        "status": definition.status,
+        "live_date": definition.live_date,
+    }
+
+
+def definition_detail(definition) -> dict:
+    return {
+        **definition_row(definition),
+        "type": definition.type,
+        "description": definition.description,
+        "technology": definition.technology,
+        "runtime": definition.runtime,
+        "licence": definition.licence,
+        "owner": definition.owner,
+        "implementation": definition.implementation,
+        "ui_spec": definition.ui_spec,
+    }
+
+
+def api_key_row(api_key) -> dict:
+    return {
+        "prefix": api_key.prefix,
+        "name": api_key.name,
+        "role": api_key.role,
+        "registry": api_key.registry,
+        "revoked": api_key.revoked,
+        "last_used_at": api_key.last_used_at,
+        "created": api_key.created,
+    }
