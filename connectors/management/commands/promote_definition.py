@@ -1,0 +1,14 @@
+from connectors import services
+from connectors.management.base import HubCommand
+from connectors.management.commands.show_definition import _definition
+
+
+class Command(HubCommand):
+    help = "Publish a Draft definition: it becomes Live and other Live versions are retired."
+
+    def add_arguments(self, parser):
+        parser.add_argument("registry_id")
+
+    def handle(self, *args, registry_id, **options):
+        definition = services.definition_promote(actor=None, definition=_definition(registry_id))
+        self.stdout.write(f"{definition.registry_id}: {definition.status}")

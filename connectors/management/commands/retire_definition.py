@@ -1,0 +1,14 @@
+from connectors import services
+from connectors.management.base import HubCommand
+from connectors.management.commands.show_definition import _definition
+
+
+class Command(HubCommand):
+    help = "Retire a definition: existing connectors keep working, new ones cannot use it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("registry_id")
+
+    def handle(self, *args, registry_id, **options):
+        definition = services.definition_retire(actor=None, definition=_definition(registry_id))
+        self.stdout.write(f"{definition.registry_id}: {definition.status}")
