@@ -43,7 +43,7 @@ def run(sync_id, *, inline: bool = False) -> None:
             logger.info("Sync %s is not waiting for a worker: nothing to do.", sync_id)
             return
         handed_on = SyncRun(sync_id, claimed, enqueue_hand_on=not inline).execute()
-        if not handed_on:
+        if not (inline and handed_on):
             return
 
 
