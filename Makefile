@@ -42,3 +42,9 @@ lint: $(DEV_STAMP)
 format: $(DEV_STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The production topology on this machine: PostgreSQL + Redis (Debian packages, data under
+# var/stack/), gunicorn, a worker per queue and beat. Ctrl-C stops everything.
+.PHONY: run-stack
+run-stack: $(RUNTIME_STAMP)
+	bash deploy/run-stack.sh

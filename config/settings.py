@@ -8,6 +8,7 @@ Standard names (``DATABASE_URL``, ``CELERY_BROKER_URL``, ``SECRET_KEY``, ``DEBUG
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 from config.local_secrets import generate_fernet_key, generate_secret_key, read_or_create
 
@@ -15,6 +16,22 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 VAR_DIR = Path(env.str("CONNECTOR_HUB_VAR_DIR", default=str(BASE_DIR / "var"))).resolve()
+# Production: every key and service comes from the environment (nothing is generated under
+# VAR_DIR, where each container would make its own), HTTPS settings on, JSON logs, collected
+# static files. See "Production and operations" at the end of this file and the README.
+CONNECTOR_HUB_PRODUCTION = env.bool("CONNECTOR_HUB_PRODUCTION", default=False)
+_REQUIRED_IN_PRODUCTION = (
+    "SECRET_KEY",
+    "CONNECTOR_HUB_ENCRYPTION_KEYS",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+)
+if CONNECTOR_HUB_PRODUCTION and [n for n in _REQUIRED_IN_PRODUCTION if not env.str(n, default="")]:
+    raise ImproperlyConfigured(
+        "CONNECTOR_HUB_PRODUCTION=true needs these environment variables: "
+        + ", ".join(n for n in _REQUIRED_IN_PRODUCTION if not env.str(n, default=""))
+    )
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="") or read_or_create(
@@ -61,9 +78,12 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "connectors",
     "syncs",
+    "ops",
 ]
 
 MIDDLEWARE = [
+    "ops.middleware.RequestMetricsMiddleware",
+    "ops.middleware.OperationsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -117,7 +137,7 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env.str("CONNECTOR_HUB_STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else []
 WHITENOISE_USE_FINDERS = True
@@ -165,18 +185,22 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's DatabaseScheduler, recording a tick that /readyz checks (ops.beat).
+CELERY_BEAT_SCHEDULER = "ops.beat:TickingScheduler"
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("CONNECTOR_HUB_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# Logs: one JSON object per line in production, plain text otherwise; ids of the workspace,
+# connector and sync on every line logged while a task works on them (ops.logs). Workers and beat
+# use the same configuration (config/celery.py).
+from ops.logs import logging_config  # noqa: E402
+
+CONNECTOR_HUB_LOG_FORMAT = env.str(
+    "CONNECTOR_HUB_LOG_FORMAT", default="json" if CONNECTOR_HUB_PRODUCTION else "plain"
+)
+LOGGING = logging_config(
+    CONNECTOR_HUB_LOG_FORMAT, env.str("CONNECTOR_HUB_LOG_LEVEL", default="INFO")
+)
 
 # Distribution files (the registry's register endpoint and command): an archive is read in memory,
 # never extracted, and refused past these limits.
@@ -225,3 +249,126 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": CONNECTOR_HUB_RETENTION_INTERVAL,
     },
 }
+
+# -- Production and operations --------------------------------------------------------------------
+# HTTPS: on by default in production, each overridable. The proxy header is opt-in: set it only
+# when a proxy you run sets (and overwrites) that header, else clients could claim HTTPS.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=CONNECTOR_HUB_PRODUCTION)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=CONNECTOR_HUB_PRODUCTION)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=CONNECTOR_HUB_PRODUCTION)
+SECURE_HSTS_SECONDS = env.int(
+    "SECURE_HSTS_SECONDS", default=31536000 if CONNECTOR_HUB_PRODUCTION else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=CONNECTOR_HUB_PRODUCTION
+)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=CONNECTOR_HUB_PRODUCTION)
+_proxy_ssl_header = env.str("CONNECTOR_HUB_PROXY_SSL_HEADER", default="")
+if _proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
+SILENCED_SYSTEM_CHECKS = env.list("CONNECTOR_HUB_SILENCED_CHECKS", default=[])
+
+# Static files: hashed, compressed copies made by collectstatic (the image runs it), served by
+# WhiteNoise; outside production the files are served from the source folders as they are.
+CONNECTOR_HUB_STATIC_MANIFEST = env.bool(
+    "CONNECTOR_HUB_STATIC_MANIFEST", default=CONNECTOR_HUB_PRODUCTION
+)
+if CONNECTOR_HUB_STATIC_MANIFEST:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    WHITENOISE_USE_FINDERS = False
+
+# Database connections: kept open between requests in production, checked before reuse.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int(
+    "CONNECTOR_HUB_DB_CONN_MAX_AGE", default=60 if CONNECTOR_HUB_PRODUCTION else 0
+)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+
+# Celery queues: "syncs" for sync task runs, "quick" for everything short (connector checks,
+# schedule ticks, liveness, retention, purges). A worker without -Q consumes both; in production
+# give syncs their own workers (-Q syncs) so checks and ticks never wait behind long syncs.
+from kombu import Exchange, Queue  # noqa: E402
+
+# Each queue has its own exchange and key: queues sharing the default ones would each get a copy.
+CELERY_TASK_QUEUES = tuple(
+    Queue(name, Exchange(name), routing_key=name) for name in ("syncs", "quick")
+)
+CELERY_TASK_DEFAULT_QUEUE = "quick"
+CELERY_TASK_DEFAULT_EXCHANGE = "quick"
+CELERY_TASK_DEFAULT_ROUTING_KEY = "quick"
+CELERY_TASK_ROUTES = {"syncs.tasks.run_sync": {"queue": "syncs"}}
+# Time limits, in seconds: a task past its soft limit gets SoftTimeLimitExceeded (a sync then
+# fails with that error; liveness and the lease cover a task killed at the hard limit). Sync task
+# runs and purges get the long ones, every other task the quick ones.
+CONNECTOR_HUB_SYNC_TASK_SOFT_TIME_LIMIT = env.int(
+    "CONNECTOR_HUB_SYNC_TASK_SOFT_TIME_LIMIT", default=3300
+)
+CONNECTOR_HUB_SYNC_TASK_TIME_LIMIT = env.int("CONNECTOR_HUB_SYNC_TASK_TIME_LIMIT", default=3600)
+CONNECTOR_HUB_QUICK_TASK_SOFT_TIME_LIMIT = env.int(
+    "CONNECTOR_HUB_QUICK_TASK_SOFT_TIME_LIMIT", default=120
+)
+CONNECTOR_HUB_QUICK_TASK_TIME_LIMIT = env.int("CONNECTOR_HUB_QUICK_TASK_TIME_LIMIT", default=180)
+CELERY_TASK_SOFT_TIME_LIMIT = CONNECTOR_HUB_QUICK_TASK_SOFT_TIME_LIMIT
+CELERY_TASK_TIME_LIMIT = CONNECTOR_HUB_QUICK_TASK_TIME_LIMIT
+CELERY_TASK_ANNOTATIONS = {
+    name: {
+        "soft_time_limit": CONNECTOR_HUB_SYNC_TASK_SOFT_TIME_LIMIT,
+        "time_limit": CONNECTOR_HUB_SYNC_TASK_TIME_LIMIT,
+    }
+    for name in (
+        "syncs.tasks.run_sync",
+        "syncs.tasks.purge_connector",
+        "syncs.tasks.purge_expired",
+    )
+}
+# Redis redelivers a message not acknowledged within the visibility timeout (run_sync is
+# acknowledged late): it must outlast the longest task run, or a running sync's message would be
+# delivered again mid-run (harmless thanks to the lease, but wasted work).
+CONNECTOR_HUB_BROKER_VISIBILITY_TIMEOUT = env.int(
+    "CONNECTOR_HUB_BROKER_VISIBILITY_TIMEOUT", default=CONNECTOR_HUB_SYNC_TASK_TIME_LIMIT + 600
+)
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://", "sentinel://")):
+    if CONNECTOR_HUB_BROKER_VISIBILITY_TIMEOUT <= CONNECTOR_HUB_SYNC_TASK_TIME_LIMIT:
+        raise ImproperlyConfigured(
+            "CONNECTOR_HUB_BROKER_VISIBILITY_TIMEOUT must be longer than "
+            "CONNECTOR_HUB_SYNC_TASK_TIME_LIMIT (the longest a task may run)."
+        )
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CONNECTOR_HUB_BROKER_VISIBILITY_TIMEOUT,
+        "socket_connect_timeout": 5,
+        "socket_keepalive": True,
+        "health_check_interval": 30,
+    }
+CELERY_WORKER_MAX_TASKS_PER_CHILD = (
+    env.int("CONNECTOR_HUB_WORKER_MAX_TASKS_PER_CHILD", default=0) or None
+)
+# With late acknowledgement, tasks running when the broker connection drops are stopped and
+# delivered again once it is back (the lease makes the second delivery safe).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+
+# Beat records a tick (ops.beat); workers record heartbeats (ops.heartbeats). Optional files are
+# touched too, for container health checks that should not need the database.
+CONNECTOR_HUB_BEAT_TICK_INTERVAL = env.float("CONNECTOR_HUB_BEAT_TICK_INTERVAL", default=10.0)
+CONNECTOR_HUB_BEAT_MAX_AGE = env.float("CONNECTOR_HUB_BEAT_MAX_AGE", default=60.0)
+CONNECTOR_HUB_BEAT_HEARTBEAT_FILE = env.str("CONNECTOR_HUB_BEAT_HEARTBEAT_FILE", default="")
+CONNECTOR_HUB_WORKER_HEARTBEAT_INTERVAL = env.float(
+    "CONNECTOR_HUB_WORKER_HEARTBEAT_INTERVAL", default=10.0
+)
+CONNECTOR_HUB_WORKER_HEARTBEAT_FILE = env.str("CONNECTOR_HUB_WORKER_HEARTBEAT_FILE", default="")
+CONNECTOR_HUB_HEARTBEAT_FORGET_AFTER = env.int(
+    "CONNECTOR_HUB_HEARTBEAT_FORGET_AFTER", default=24 * 3600
+)
+
+# /readyz and /metrics.
+CONNECTOR_HUB_READY_TIMEOUT = env.float("CONNECTOR_HUB_READY_TIMEOUT", default=2.0)
+CONNECTOR_HUB_METRICS_TOKEN = env.str("CONNECTOR_HUB_METRICS_TOKEN", default="")
+CONNECTOR_HUB_METRICS_ALLOWED_NETWORKS = env.list(
+    "CONNECTOR_HUB_METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"]
+)
+CONNECTOR_HUB_METRICS_CACHE_SECONDS = env.float("CONNECTOR_HUB_METRICS_CACHE_SECONDS", default=5.0)
+# A bare DRF view at /bench/hello, for bench/api_load.py only.
+CONNECTOR_HUB_BENCH_HELLO = env.bool("CONNECTOR_HUB_BENCH_HELLO", default=False)

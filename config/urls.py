@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -19,3 +20,8 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("", include("connectors.api.urls")),
 ]
+
+if settings.CONNECTOR_HUB_BENCH_HELLO:
+    from ops.views import HelloView
+
+    urlpatterns.append(path("bench/hello", HelloView.as_view(), name="bench-hello"))

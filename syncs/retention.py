@@ -3,6 +3,7 @@
 A finished sync is removed once it is older than ``CONNECTOR_HUB_SYNC_RETENTION_DAYS``, except
 the last ``CONNECTOR_HUB_SYNC_KEEP_LAST`` syncs of each connector; its log lines go with it.
 Documents soft-deleted more than ``CONNECTOR_HUB_DELETED_DOCUMENT_RETENTION_DAYS`` ago are removed.
+Idempotency records older than their 24-hour lifetime are removed.
 """
 
 from datetime import timedelta
@@ -55,3 +56,11 @@ def purge_deleted_documents(*, now=None) -> int:
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.CONNECTOR_HUB_DELETED_DOCUMENT_RETENTION_DAYS)
     return _delete_in_chunks(Document.objects.filter(deleted_at__lt=cutoff))
+
+
+def purge_expired_idempotency_records(*, now=None) -> int:
+    from connectors.api.idempotency import KEY_LIFETIME
+    from connectors.models import IdempotencyRecord
+
+    now = now or timezone.now()
+    return _delete_in_chunks(IdempotencyRecord.objects.filter(created_at__lt=now - KEY_LIFETIME))

@@ -70,9 +70,12 @@ def check_liveness() -> dict:
 
 @shared_task(name="syncs.tasks.purge_expired")
 def purge_expired() -> dict:
+    from ops import heartbeats
     from syncs import retention
 
     return {
         "syncs": retention.purge_old_syncs(),
         "documents": retention.purge_deleted_documents(),
+        "idempotency_records": retention.purge_expired_idempotency_records(),
+        "heartbeats": heartbeats.purge_stale(),
     }

@@ -30,6 +30,18 @@ CONNECTOR_ID = openapi.path_id("connector_id", "The connector's id.")
 NESTED = [SPACE_ID, COLLECTION_ID]
 
 
+class ScheduleInputSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(
+        choices=["none", "cron", "when"],
+        help_text="none: syncs only when triggered; cron: `cron` in `timezone`; when: once, at `at`.",
+    )
+    cron = serializers.CharField(
+        required=False, allow_blank=True, help_text="A 5-field cron expression."
+    )
+    at = serializers.CharField(required=False, help_text="A future ISO date or date-time.")
+    timezone = serializers.CharField(required=False, default="UTC", max_length=64)
+
+
 class ConnectorCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     type = serializers.CharField(
@@ -44,6 +56,10 @@ class ConnectorCreateSerializer(serializers.Serializer):
         required=False,
         default=dict,
         help_text="Secret values, deep-merged into the config and stored encrypted.",
+    )
+    schedule = ScheduleInputSerializer(
+        required=False,
+        help_text="Optional; without it the schedule follows the config (e.g. pollingInterval).",
     )
 
 
@@ -164,6 +180,7 @@ class CollectionConnectorViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
             description=data["description"],
             config=data["config"],
             secrets=data["credentials"],
+            schedule=data.get("schedule"),
         )
         return self._show(connector, status.HTTP_201_CREATED)
 

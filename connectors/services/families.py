@@ -188,8 +188,10 @@ def collection_connector_create(
     description: str = "",
     config: dict,
     secrets: dict,
+    schedule: dict | None = None,
 ) -> Connector:
-    """003: any kind, created in the collection's workspace and associated with it."""
+    """003: any kind, created in the collection's workspace and associated with it; ``schedule``
+    is the body's optional ``{"type", "cron", "at", "timezone"}``."""
     definition = family_definition(type_name, None, "type")
     prepared = _prepared(definition, deep_merge(config, secrets), _under("config"))
     return connector_create(
@@ -200,7 +202,21 @@ def collection_connector_create(
         description=description,
         config=prepared,
         collections=[collection],
+        schedule=_body_schedule(schedule),
     )
+
+
+def _body_schedule(schedule: dict | None) -> scheduling.Schedule | None:
+    if not schedule:
+        return None
+    timezone = schedule.get("timezone") or "UTC"
+    if schedule.get("type") == "cron":
+        return scheduling.cron(schedule.get("cron") or "", timezone, field="schedule.cron")
+    if schedule.get("type") == "when":
+        if not schedule.get("at"):
+            raise InvalidInput({"schedule.at": ["A date or date-time is required."]})
+        return scheduling.when(schedule["at"], timezone, field="schedule.at")
+    return scheduling.Schedule(timezone=timezone)
 
 
 @transaction.atomic

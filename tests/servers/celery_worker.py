@@ -65,11 +65,13 @@ def service_env(**overrides) -> dict:
 
 
 def purge_broker(broker_url: str | None = None) -> int:
-    """Drop every waiting message of the default queue (left over by an earlier run)."""
+    """Drop every waiting message of the workers' queues (left over by an earlier run)."""
     from config.celery import app
 
+    names = [queue.name for queue in app.conf.task_queues or ()] or [app.conf.task_default_queue]
     with app.connection_for_write(broker_url or app.conf.broker_url) as connection:
-        return connection.default_channel.queue_purge(app.conf.task_default_queue) or 0
+        channel = connection.default_channel
+        return sum(channel.queue_purge(name) or 0 for name in names)
 
 
 @contextmanager

@@ -182,7 +182,12 @@ def test_long_deleted_documents_are_purged(make_sample_connector, settings):
         Document.objects.create(
             connector=connector, external_id=external_id, content_hash="h", deleted_at=deleted_at
         )
-    assert purge_expired() == {"syncs": 0, "documents": 1}
+    assert purge_expired() == {
+        "syncs": 0,
+        "documents": 1,
+        "idempotency_records": 0,
+        "heartbeats": 0,
+    }
     assert set(Document.objects.values_list("external_id", flat=True)) == {
         "live",
         "recently-deleted",
