@@ -267,6 +267,8 @@ _proxy_ssl_header = env.str("CONNECTOR_HUB_PROXY_SSL_HEADER", default="")
 if _proxy_ssl_header:
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
 SILENCED_SYSTEM_CHECKS = env.list("CONNECTOR_HUB_SILENCED_CHECKS", default=[])
+# Rotating SECRET_KEY: put the old one here for a while, so sessions and signed cursors still work.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 # Static files: hashed, compressed copies made by collectstatic (the image runs it), served by
 # WhiteNoise; outside production the files are served from the source folders as they are.

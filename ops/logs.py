@@ -144,17 +144,23 @@ def _task_ended(sender=None, task_id=None, **extra):
 def _sync_log_line_saved(sender, instance, created, **kwargs):
     if not created:
         return
-    from django.db import transaction
+    from django.db import DatabaseError, transaction
 
     level = {"warning": logging.WARNING, "error": logging.ERROR}.get(instance.level, logging.INFO)
     sync_id = str(instance.sync_id)
     message = instance.message
 
     def log():
-        with log_context(sync_id=sync_id):
+        ids = {"sync_id": sync_id}
+        if current().get("sync_id") != sync_id:  # written outside the sync's own task
+            try:
+                ids.update(_ids_for_task("syncs.tasks.run_sync", [sync_id], {}))
+            except DatabaseError:
+                pass
+        with log_context(**ids):
             logging.getLogger("syncs.log").log(level, message)
 
-    transaction.on_commit(log)
+    transaction.on_commit(log, robust=True)
 
 
 def connect() -> None:

@@ -73,20 +73,26 @@ def test_request_latency_is_recorded_by_url_pattern(client, space, owner):
     client.get("/no/such/page")
     found = samples(client.get("/metrics"))
     route = "/v1/spaces/<str:space_id>"
-    assert value(
-        found,
-        "connector_hub_http_request_duration_seconds_count",
-        route=route,
-        method="GET",
-        status="200",
-    ) >= 1
-    assert value(
-        found,
-        "connector_hub_http_request_duration_seconds_count",
-        route="<unmatched>",
-        method="GET",
-        status="404",
-    ) >= 1
+    assert (
+        value(
+            found,
+            "connector_hub_http_request_duration_seconds_count",
+            route=route,
+            method="GET",
+            status="200",
+        )
+        >= 1
+    )
+    assert (
+        value(
+            found,
+            "connector_hub_http_request_duration_seconds_count",
+            route="<unmatched>",
+            method="GET",
+            status="404",
+        )
+        >= 1
+    )
     assert not any(str(space.pk) in dict(labels).get("route", "") for _, labels in found)
 
 
@@ -126,7 +132,7 @@ def test_queue_depth_and_heartbeat_ages(client, make_sample_connector, owner):
     assert value(found, "connector_hub_queue_depth", queue="syncs") == 1
     assert value(found, "connector_hub_queue_depth", queue="quick") == 1
     assert value(found, "connector_hub_dependency_up", dependency="broker") == 1
-    assert 30 <= value(found, "connector_hub_worker_heartbeat_age_seconds", worker="syncs@host-a")
+    assert value(found, "connector_hub_worker_heartbeat_age_seconds", worker="syncs@host-a") >= 30
     assert 7 <= value(found, "connector_hub_beat_tick_age_seconds") < 30
     purge_broker()
 

@@ -1,0 +1,247 @@
+"""Requests per second and p50/p99 latency of the API's main list and read endpoints under
+gunicorn with concurrent clients (wrk), next to a bare "hello" DRF view on the same server in the
+same run; prints each endpoint's throughput as a fraction of hello's.
+
+    python bench/api_load.py                 # 10 s per endpoint, 32 connections
+    python bench/api_load.py --smoke         # 2 s per endpoint (CI)
+    python bench/api_load.py --duration 20 --connections 64 --workers 3 --threads 4
+
+Runs the production shape: a throw-away PostgreSQL (tests/servers/postgres.py), gunicorn from
+config/gunicorn.py (gthread workers, persistent database connections, access log off), an API key
+in the X-API-Key header. The data: CONNECTORS sample-data connectors in one collection, each with
+DOCUMENTS documents and a finished sync. wrk comes from Debian (installed when missing).
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, capture_output=True)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "wrk"],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
+    return shutil.which("wrk")
+
+
+def seed(connectors: int, documents: int) -> dict:
+    """Migrate and fill the database; return the key and the ids the paths need."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from connectors import services
+    from connectors.lifecycle import State
+    from connectors.models import Connector
+    from syncs.models import Document, Sync, SyncStatus, SyncTrigger
+
+    call_command("migrate", verbosity=0)
+    call_command("load_catalog", verbosity=0)
+    from connectors.selectors import definition_for_type
+
+    definition = definition_for_type("sample-data")
+    user = get_user_model().objects.create_user(username="bench")
+    workspace = services.workspace_create(actor=user, name="Bench", slug="bench")
+    _, key = services.api_key_create(actor=user, workspace=workspace, name="bench")
+    space = services.space_create(actor=user, workspace=workspace, name="Space")
+    collection = services.collection_create(actor=user, space=space, name="Collection")
+    now = timezone.now()
+    created = []
+    for n in range(connectors):
+        connector = services.connector_create(
+            actor=user,
+            workspace=workspace,
+            definition=definition,
+            name=f"sample-{n:04d}",
+            config={"document_count": documents},
+            collections=[collection],
+        )
+        created.append(connector)
+        Document.objects.bulk_create(
+            Document(
+                connector=connector,
+                external_id=f"doc-{i}",
+                title=f"Document {i}",
+                content=f"Sample document {i}. " * 20,
+                content_hash=f"{i:064x}",
+                size=400,
+            )
+            for i in range(documents)
+        )
+        Sync.objects.create(
+            connector=connector,
+            trigger=SyncTrigger.API,
+            status=SyncStatus.SUCCEEDED,
+            documents_seen=documents,
+            documents_created=documents,
+            started_at=now,
+            finished_at=now,
+        )
+    Connector.objects.update(state=State.RUNNING)
+    first = created[0]
+    return {
+        "key": key,
+        "workspace": workspace.slug,
+        "space": str(space.pk),
+        "collection": str(collection.pk),
+        "connector": str(first.pk),
+        "document": str(Document.objects.filter(connector=first).values_list("pk", flat=True)[0]),
+    }
+
+
+def endpoints(ids: dict) -> list[tuple[str, str]]:
+    nested = f"/v1/spaces/{ids['space']}/collections/{ids['collection']}"
+    return [
+        ("hello (bare DRF view)", "/bench/hello"),
+        ("004 list connectors", f"/v1/connector/list_connectors/{ids['workspace']}?limit=50"),
+        ("004 get connector", f"/v1/connector/get_connector/{ids['workspace']}/{ids['connector']}"),
+        ("003 list connectors", f"{nested}/connectors?limit=50"),
+        ("003 get connector", f"{nested}/connectors/{ids['connector']}"),
+        ("003 list syncs", f"{nested}/connectors/{ids['connector']}/sync?limit=20"),
+        ("003 list documents", f"{nested}/documents?limit=50"),
+        ("003 get document", f"{nested}/documents/{ids['document']}"),
+        ("001 list connectors", "/connectors"),
+        ("000 list live sources", "/layar/liveSource?rows=50"),
+        ("000 job status", f"/layar/liveSource/{ids['connector']}/jobStatus"),
+    ]
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(number) * UNITS[unit]
+
+
+def run_wrk(wrk: str, url: str, key: str, *, seconds: int, connections: int) -> dict:
+    result = subprocess.run(
+        [
+            wrk,
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "--timeout",
+            "10s",
+            "-H",
+            f"X-API-Key: {key}",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    out = result.stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors:.*", out)
+    return {
+        "rps": rps,
+        "p50": p50,
+        "p99": p99,
+        "non_2xx": int(bad.group(1)) if bad else 0,
+        "socket_errors": errors.group(0) if errors else "",
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--smoke", action="store_true", help="2 s per endpoint, small data")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per endpoint")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--connectors", type=int, default=200)
+    parser.add_argument("--documents", type=int, default=100, help="documents per connector")
+    args = parser.parse_args()
+    if args.smoke:
+        args.duration, args.connectors, args.documents = 2, 20, 20
+
+    wrk = ensure_wrk()
+    from tests.servers import gunicorn, postgres
+
+    work = Path(tempfile.mkdtemp(prefix="api-load."))
+    database = postgres.start()
+    server = None
+    try:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "CONNECTOR_HUB_VAR_DIR": str(work / "var"),
+            "DATABASE_URL": database.url,
+            "DEBUG": "false",
+            "CONNECTOR_HUB_BENCH_HELLO": "true",
+            "CONNECTOR_HUB_DB_CONN_MAX_AGE": "60",
+            "CONNECTOR_HUB_LOG_FORMAT": "json",
+            "CONNECTOR_HUB_LOG_LEVEL": "WARNING",
+            "GUNICORN_ACCESS_LOG": "off",
+        }
+        os.environ.update({k: v for k, v in env.items() if k != "DJANGO_SETTINGS_MODULE"})
+        os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+        ids = seed(args.connectors, args.documents)
+        server = gunicorn.start(env, work, workers=args.workers, threads=args.threads)
+        print(
+            f"gunicorn {args.workers} workers x {args.threads} threads, PostgreSQL, "
+            f"{args.connectors} connectors x {args.documents} documents; wrk 2 threads, "
+            f"{args.connections} connections, {args.duration} s per endpoint; "
+            f"{os.cpu_count()} cores shared by server, database and load generator"
+        )
+        results = []
+        for name, path in endpoints(ids):
+            run_wrk(wrk, server.url + path, ids["key"], seconds=1, connections=4)  # warm up
+            measured = run_wrk(
+                wrk,
+                server.url + path,
+                ids["key"],
+                seconds=args.duration,
+                connections=args.connections,
+            )
+            results.append((name, measured))
+        hello = results[0][1]["rps"]
+        print(f"\n{'endpoint':<24} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs hello':>9}")
+        for name, m in results:
+            print(
+                f"{name:<24} {m['rps']:>9.1f} {m['p50']:>8.2f} {m['p99']:>8.2f} "
+                f"{m['rps'] / hello:>8.2f}x"
+            )
+        failures = [(name, m) for name, m in results if m["non_2xx"] or m["socket_errors"]]
+        for name, m in failures:
+            print(f"!! {name}: {m['non_2xx']} non-2xx responses {m['socket_errors']}")
+        api = [m["rps"] for name, m in results[1:]]
+        print(
+            f"\nAPI endpoints: {min(api):.1f}-{max(api):.1f} req/s, "
+            f"{min(api) / hello:.2f}-{max(api) / hello:.2f} of hello's {hello:.1f} req/s"
+        )
+        if failures:
+            sys.exit(1)
+    finally:
+        if server is not None:
+            server.stop()
+        database.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

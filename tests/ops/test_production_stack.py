@@ -1,0 +1,229 @@
+"""The production topology, driven only through HTTP: PostgreSQL + Redis + gunicorn + two worker
+processes + beat. Fifty sample-data connectors get a ``when`` schedule a few seconds ahead; beat
+fires them; one worker is killed mid-run and replaced; every sync ends, the interrupted ones are
+resumed through the API, and every connector holds exactly its documents, imported once."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from tests.servers import gunicorn, postgres
+from tests.servers.celery_worker import start_beat, start_worker, wait_until
+
+pytestmark = pytest.mark.worker
+
+ROOT = Path(__file__).resolve().parents[2]
+CONNECTORS, DOCUMENTS = 50, 200
+SAMPLE_CONFIG = {
+    "document_count": DOCUMENTS,
+    "document_size": 64,
+    "batch_delay": 0.03,
+    "operations_config": {"batch_size": 20, "max_batches": 4},
+}
+FINISHED = {"succeeded", "failed", "cancelled"}
+
+
+@pytest.fixture
+def stack(redis_server):
+    """The services and processes of one deployment, every one stopped at teardown."""
+    log_dir = Path(tempfile.mkdtemp(prefix="stack-logs."))
+    database = postgres.start()
+    started = []
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "CONNECTOR_HUB_VAR_DIR": str(log_dir / "var"),
+        "DATABASE_URL": database.url,
+        "CELERY_BROKER_URL": redis_server.url.rsplit("/", 1)[0] + "/5",
+        "CONNECTOR_HUB_LOG_FORMAT": "json",
+        "CONNECTOR_HUB_SYNC_HEARTBEAT_TIMEOUT": "8",
+        "CONNECTOR_HUB_SYNC_LIVENESS_INTERVAL": "2",
+        "CONNECTOR_HUB_BEAT_TICK_INTERVAL": "1",
+        "CONNECTOR_HUB_WORKER_HEARTBEAT_INTERVAL": "2",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+    class Stack:
+        def __init__(self):
+            self.env, self.log_dir, self.workers = env, log_dir, []
+
+        def manage(self, *args) -> str:
+            result = subprocess.run(
+                [sys.executable, "manage.py", *args],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert result.returncode == 0, result.stdout + result.stderr
+            return result.stdout
+
+        def web(self):
+            self.server = gunicorn.start(env, log_dir, workers=2, threads=2)
+            started.append(self.server)
+            return self.server
+
+        def worker(self):
+            process = start_worker(env, log_dir, concurrency=2)
+            started.append(process)
+            self.workers.append(process)
+            return process
+
+        def beat(self):
+            started.append(start_beat(env, log_dir))
+
+        def logs(self) -> str:
+            return "\n".join(
+                f"== {path.name} ==\n" + "\n".join(path.read_text().splitlines()[-15:])
+                for path in sorted(log_dir.glob("*.log"))
+            )
+
+    try:
+        yield Stack()
+    finally:
+        for process in started:
+            if hasattr(process, "request_stop"):
+                process.request_stop()
+        for process in reversed(started):
+            process.stop()
+        database.stop()
+        shutil.rmtree(log_dir, ignore_errors=True)
+
+
+def metric_samples(text: str) -> dict:
+    return {
+        (sample.name, frozenset(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+
+
+def test_fifty_scheduled_connectors_survive_a_worker_restart(stack, caplog):
+    caplog.set_level("WARNING", logger="httpx")  # hundreds of polls: keep a failure's output short
+    stack.manage("migrate", "--noinput")
+    stack.manage("load_catalog")
+    key = stack.manage("create_api_key", "--workspace", "acme", "--create-workspace")
+    key = key.strip().splitlines()[-1]
+    server = stack.web()
+    first_worker = stack.worker()
+    stack.worker()
+    stack.beat()
+    api = httpx.Client(base_url=server.url, headers={"X-API-Key": key}, timeout=30)
+
+    wait_until(
+        lambda: api.get("/readyz").status_code == 200,
+        timeout=30,
+        message=lambda: api.get("/readyz").text,
+    )
+    space = api.post("/v1/spaces", json={"name": "Load"}).json()["id"]
+    collection = api.post(f"/v1/spaces/{space}/collections", json={"name": "All"}).json()["id"]
+    base = f"/v1/spaces/{space}/collections/{collection}/connectors"
+
+    at = datetime.now(UTC) + timedelta(seconds=10)
+    connectors = []
+    for n in range(CONNECTORS):
+        created = api.post(
+            base,
+            json={
+                "name": f"sample-{n:02d}",
+                "type": "sample-data",
+                "config": SAMPLE_CONFIG,
+                "schedule": {"type": "when", "at": at.isoformat()},
+            },
+        )
+        assert created.status_code == 201, created.text
+        connectors.append(created.json()["id"])
+    assert datetime.now(UTC) < at, "creating the connectors took longer than the schedule lead"
+
+    def syncs_of(connector_id) -> list[dict]:
+        response = api.get(f"{base}/{connector_id}/sync", params={"limit": 20})
+        assert response.status_code == 200, response.text
+        return response.json()["data"]  # newest first
+
+    def latest_statuses() -> dict[str, str | None]:
+        result = {}
+        for connector_id in connectors:
+            syncs = syncs_of(connector_id)
+            result[connector_id] = syncs[0]["status"] if syncs else None
+        return result
+
+    # Beat fires the schedules; once some syncs are done and others still running, kill a worker.
+    def some_done_and_some_active():
+        statuses = latest_statuses()
+        done = sum(1 for s in statuses.values() if s == "succeeded")
+        unfinished = sum(1 for s in statuses.values() if s not in FINISHED)
+        return (done, unfinished) if done >= 8 and unfinished else None
+
+    done, unfinished = wait_until(
+        some_done_and_some_active, timeout=60, interval=0.5, message=stack.logs
+    )
+    assert datetime.now(UTC) >= at
+    first_worker.kill()
+    replacement = stack.worker()
+    assert "syncs.tasks.run_sync" in first_worker.log()
+
+    def all_finished():
+        statuses = latest_statuses()
+        return statuses if all(s in FINISHED for s in statuses.values()) else None
+
+    statuses = wait_until(all_finished, timeout=90, interval=1, message=stack.logs)
+    interrupted = [c for c, status in statuses.items() if status != "succeeded"]
+    for connector_id in interrupted:
+        (last,) = syncs_of(connector_id)[:1]
+        assert last["status"] == "failed" and last["error"]["type"] == "WorkerLost", last
+        resumed = api.post(f"{base}/{connector_id}/sync", json={})
+        assert resumed.status_code == 202, resumed.text
+    wait_until(
+        lambda: set(latest_statuses().values()) == {"succeeded"},
+        timeout=60,
+        interval=1,
+        message=stack.logs,
+    )
+
+    total_created = 0
+    for connector_id in connectors:
+        syncs = syncs_of(connector_id)[::-1]  # oldest first
+        assert syncs[0]["trigger"] == "schedule"
+        assert [s["status"] for s in syncs] == (
+            ["failed", "succeeded"] if connector_id in interrupted else ["succeeded"]
+        )
+        created = sum(s["documents"]["created"] for s in syncs)
+        assert created == DOCUMENTS, syncs  # resumed from the checkpoint: nothing imported twice
+        total_created += created
+        stored = api.get(f"/layar/liveSource/{connector_id}/sourceDocuments", params={"rows": 1})
+        assert stored.json()["total"] == DOCUMENTS
+
+    found = metric_samples(api.get("/metrics").text)
+    succeeded = frozenset({("status", "succeeded")})
+    assert found[("connector_hub_syncs_finished_total", succeeded)] == CONNECTORS
+    assert found[("connector_hub_documents_imported_total", frozenset())] == total_created
+    assert found[("connector_hub_queue_depth", frozenset({("queue", "syncs")}))] == 0
+    worker_ages = {
+        dict(labels)["worker"]: age
+        for (name, labels), age in found.items()
+        if name == "connector_hub_worker_heartbeat_age_seconds"
+    }
+    assert len(worker_ages) == 3  # the killed worker's row stays, getting older
+    assert api.get("/readyz").status_code == 200
+
+    # The replacement worker logged JSON lines; those of sync logs carry the three ids.
+    lines = [json.loads(line) for line in replacement.log().splitlines() if line.startswith("{")]
+    sync_lines = [line for line in lines if line["logger"] == "syncs.log"]
+    assert sync_lines
+    for line in sync_lines:
+        assert line["sync_id"] and line["connector_id"] in connectors, line
+        assert line["workspace_id"]
+    print(
+        f"\nkilled a worker with {done} syncs done and {unfinished} unfinished; "
+        f"{len(interrupted)} interrupted syncs resumed"
+    )
