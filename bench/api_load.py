@@ -13,6 +13,8 @@ DOCUMENTS documents and a finished sync. wrk comes from Debian (installed when m
 """
 
 import argparse
+import io
+import logging
 import os
 import re
 import shutil
@@ -55,7 +57,7 @@ def seed(connectors: int, documents: int) -> dict:
     from syncs.models import Document, Sync, SyncStatus, SyncTrigger
 
     call_command("migrate", verbosity=0)
-    call_command("load_catalog", verbosity=0)
+    call_command("load_catalog", stdout=io.StringIO())
     from connectors.selectors import definition_for_type
 
     definition = definition_for_type("sample-data")
@@ -180,6 +182,7 @@ def main() -> None:
         args.duration, args.connectors, args.documents = 2, 20, 20
 
     wrk = ensure_wrk()
+    logging.getLogger("kombu").setLevel(logging.ERROR)
     from tests.servers import gunicorn, postgres
 
     work = Path(tempfile.mkdtemp(prefix="api-load."))
@@ -206,7 +209,8 @@ def main() -> None:
             f"gunicorn {args.workers} workers x {args.threads} threads, PostgreSQL, "
             f"{args.connectors} connectors x {args.documents} documents; wrk 2 threads, "
             f"{args.connections} connections, {args.duration} s per endpoint; "
-            f"{os.cpu_count()} cores shared by server, database and load generator"
+            f"{os.cpu_count()} cores shared by server, database and load generator "
+            f"(load average before: {os.getloadavg()[0]:.1f})"
         )
         results = []
         for name, path in endpoints(ids):
@@ -229,6 +233,7 @@ def main() -> None:
         failures = [(name, m) for name, m in results if m["non_2xx"] or m["socket_errors"]]
         for name, m in failures:
             print(f"!! {name}: {m['non_2xx']} non-2xx responses {m['socket_errors']}")
+        print(f"load average after: {os.getloadavg()[0]:.1f}")
         api = [m["rps"] for name, m in results[1:]]
         print(
             f"\nAPI endpoints: {min(api):.1f}-{max(api):.1f} req/s, "
