@@ -66,10 +66,12 @@ def service_env(**overrides) -> dict:
 
 def purge_broker(broker_url: str | None = None) -> int:
     """Drop every waiting message of the workers' queues (left over by an earlier run)."""
+    from kombu import Connection
+
     from config.celery import app
 
     names = [queue.name for queue in app.conf.task_queues or ()] or [app.conf.task_default_queue]
-    with app.connection_for_write(broker_url or app.conf.broker_url) as connection:
+    with Connection(broker_url) if broker_url else app.connection_for_write() as connection:
         channel = connection.default_channel
         return sum(channel.queue_purge(name) or 0 for name in names)
 
@@ -86,14 +88,14 @@ def broker_of_this_process(broker_url: str):
         app._pool = None
         app.amqp._producer_pool = None
 
-    previous = app.conf.broker_url
+    previous = app.conf.broker_url, app.conf.broker_transport
     reset_pools()
-    app.conf.broker_url = broker_url
+    app.conf.broker_url, app.conf.broker_transport = broker_url, None  # the URL's own transport
     try:
         yield
     finally:
         reset_pools()
-        app.conf.broker_url = previous
+        app.conf.broker_url, app.conf.broker_transport = previous
 
 
 def _children(pid: int) -> list[int]:
