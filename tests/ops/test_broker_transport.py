@@ -1,6 +1,8 @@
 """The embedded broker writes each message under a name consumers skip, then renames it: a file
 still being written (empty) is never read as a message."""
 
+import uuid
+
 import pytest
 from kombu import Connection
 from kombu.simple import SimpleQueue
@@ -25,8 +27,9 @@ def connection(tmp_path):
 
 def test_a_message_still_being_written_is_skipped(connection):
     conn, folder = connection
-    queue = SimpleQueue(conn, "quick")
-    (folder / "0_half-written.quick.msg.partial").write_bytes(b"")  # a producer mid-write
+    name = f"q{uuid.uuid4().hex[:8]}"  # kombu keeps bindings per process: a name of our own
+    queue = SimpleQueue(conn, name)
+    (folder / f"0_half-written.{name}.msg.partial").write_bytes(b"")  # a producer mid-write
     queue.put({"task": "one"})
     assert queue.qsize() == 1
     message = queue.get(timeout=1)
@@ -34,5 +37,5 @@ def test_a_message_still_being_written_is_skipped(connection):
     message.ack()
     with pytest.raises(queue.Empty):
         queue.get(timeout=0.2)
-    assert not list(folder.glob("*.quick.msg"))  # nothing left half-written under a message name
+    assert not list(folder.glob(f"*.{name}.msg"))  # nothing left half-written under a message name
     queue.close()
