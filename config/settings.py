@@ -349,9 +349,10 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://", "sentinel://")):
 CELERY_WORKER_MAX_TASKS_PER_CHILD = (
     env.int("CONNECTOR_HUB_WORKER_MAX_TASKS_PER_CHILD", default=0) or None
 )
-# With late acknowledgement, tasks running when the broker connection drops are stopped and
-# delivered again once it is back (the lease makes the second delivery safe).
-CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# A sync task running when the broker connection drops keeps running: its message comes back
+# (it cannot be acknowledged any more) and finds the sync's lease taken, so it does nothing;
+# cancelling the task instead would fail the sync as "worker lost".
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 
 # Beat records a tick (ops.beat); workers record heartbeats (ops.heartbeats). Optional files are
 # touched too, for container health checks that should not need the database.
