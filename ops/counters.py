@@ -10,7 +10,7 @@ machines add to the same rows, and a restarted process loses nothing.
 import logging
 import math
 
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import Error, IntegrityError, transaction
 from django.db.models import F
 from prometheus_client.utils import floatToGoString
 
@@ -103,7 +103,7 @@ def _on_domain_event(sender, event, **kwargs) -> None:
         return
     try:
         record_finished_sync(event.object_id)
-    except DatabaseError:
+    except Error:
         logger.warning("Could not count finished sync %s in the metrics.", event.object_id)
 
 

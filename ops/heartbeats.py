@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import Error, connection
 from django.utils import timezone
 
 from ops.models import ServiceHeartbeat
@@ -30,7 +30,7 @@ def record(name: str, *, touch: str = "") -> bool:
         if not connection.in_atomic_block:
             connection.close_if_unusable_or_obsolete()
         ServiceHeartbeat.objects.update_or_create(name=name, defaults={"at": timezone.now()})
-    except DatabaseError as error:
+    except Error as error:
         logger.warning("Could not record the %s heartbeat: %s", name, type(error).__name__)
         if not connection.in_atomic_block:
             connection.close()
@@ -43,7 +43,7 @@ def record(name: str, *, touch: str = "") -> bool:
 def forget(name: str) -> None:
     try:
         ServiceHeartbeat.objects.filter(name=name).delete()
-    except DatabaseError:
+    except Error:
         pass
 
 

@@ -122,11 +122,11 @@ _tokens: dict[str, object] = {}
 
 def _task_started(sender=None, task_id=None, args=None, kwargs=None, **extra):
     from django.core.exceptions import ValidationError
-    from django.db import DatabaseError
+    from django.db import Error
 
     try:
         ids = _ids_for_task(getattr(sender, "name", ""), args, kwargs)
-    except (DatabaseError, ValidationError, ValueError):
+    except (Error, ValidationError, ValueError):
         ids = {}
     if ids and task_id:
         _tokens[task_id] = _context.set({**current(), **{k: str(v) for k, v in ids.items() if v}})
@@ -144,7 +144,7 @@ def _task_ended(sender=None, task_id=None, **extra):
 def _sync_log_line_saved(sender, instance, created, **kwargs):
     if not created:
         return
-    from django.db import DatabaseError, transaction
+    from django.db import Error, transaction
 
     level = {"warning": logging.WARNING, "error": logging.ERROR}.get(instance.level, logging.INFO)
     sync_id = str(instance.sync_id)
@@ -155,7 +155,7 @@ def _sync_log_line_saved(sender, instance, created, **kwargs):
         if current().get("sync_id") != sync_id:  # written outside the sync's own task
             try:
                 ids.update(_ids_for_task("syncs.tasks.run_sync", [sync_id], {}))
-            except DatabaseError:
+            except Error:
                 pass
         with log_context(**ids):
             logging.getLogger("syncs.log").log(level, message)

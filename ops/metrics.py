@@ -22,7 +22,7 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import Error
 from django.db.models import Count, Min
 from django.utils import timezone
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
@@ -115,7 +115,7 @@ class _Snapshot:
         try:
             reading.update(_database_snapshot())
             reading["up"]["database"] = 1
-        except DatabaseError as error:
+        except Error as error:
             logger.warning("Metrics: the database did not answer: %s", type(error).__name__)
             reading["up"]["database"] = 0
         try:
