@@ -2,6 +2,7 @@
 migrations, catalog, then gunicorn + a worker per queue + beat; ready over HTTP; Ctrl-C (SIGINT
 to the foreground process group) stops every one of them, the database and Redis included."""
 
+import contextlib
 import os
 import shutil
 import signal
@@ -13,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.servers.celery_worker import wait_until
+from tests.servers.celery_worker import _tree, wait_until
 from tests.servers.ports import free_port
 
 pytestmark = pytest.mark.worker
@@ -81,9 +82,16 @@ def test_run_stack_serves_and_ctrl_c_stops_everything():
             assert not listening(port), (port, output())
         assert not (work / "stack" / "postgres" / "data" / "postmaster.pid").exists()
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        if process.poll() is None:  # a failure above: stop as Ctrl-C would, then by force
+            descendants = _tree(process.pid)  # honcho runs each process in its own session
+            os.killpg(process.pid, signal.SIGINT)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                for pid in descendants:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
+                process.wait()
         stop_leftovers(work / "stack", ports["STACK_REDIS_PORT"])
         log.close()
         shutil.rmtree(work, ignore_errors=True)
