@@ -7,7 +7,9 @@ schema says ``writeOnly``, ``format: password`` or ``airbyte_secret``, or its UI
 """
 
 import copy
+import json
 from dataclasses import dataclass
+from functools import lru_cache
 
 from connectors.schema import spec_schema, spec_ui_hints, ui_hint
 from connectors.schema.walk import property_nodes
@@ -41,6 +43,21 @@ def _up_to_array(path: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def secret_layout(ui_spec: dict) -> SecretLayout:
+    """The secret paths of a ui_spec. Every read of a connector needs them, so the walk is cached
+    by the spec's content (a few specs serve every connector)."""
+    try:
+        key = json.dumps(ui_spec, sort_keys=True, separators=(",", ":"))
+    except (TypeError, ValueError):
+        return _walk_layout(ui_spec)
+    return _cached_layout(key)
+
+
+@lru_cache(maxsize=256)
+def _cached_layout(spec_json: str) -> SecretLayout:
+    return _walk_layout(json.loads(spec_json))
+
+
+def _walk_layout(ui_spec: dict) -> SecretLayout:
     hints = spec_ui_hints(ui_spec)
     encrypted, secret = set(), set()
     for path, node in property_nodes(spec_schema(ui_spec)):
