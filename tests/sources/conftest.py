@@ -13,6 +13,7 @@ class RecordingContext(SourceContext):
         self.connector_id = connector_id
         self.heartbeats = 0
         self.lines: list[tuple[str, str]] = []
+        self.sleeps: list[float] = []
         self.cancel_after = cancel_after
 
     def heartbeat(self) -> None:
@@ -22,6 +23,11 @@ class RecordingContext(SourceContext):
 
     def log(self, message: str, level: str = "info") -> None:
         self.lines.append((level, message))
+
+    def sleep(self, seconds: float) -> None:
+        """Waits are recorded, not slept."""
+        self.heartbeat()
+        self.sleeps.append(seconds)
 
 
 @pytest.fixture

@@ -201,6 +201,7 @@ class WebSource(Source):
             f"robots.txt could not be read (HTTP {result.status}); the site is not crawled "
             "until it can be.",
             retryable=True,
+            retry_after=result.retry_after,
             type="RobotsUnavailable",
         )
 
@@ -220,6 +221,7 @@ class WebSource(Source):
         raise SourceError(
             f"The start page {self.start} is unavailable ({reason}).",
             retryable=True,
+            retry_after=result.retry_after,
             type="Unreachable",
         )
 

@@ -74,7 +74,11 @@ class FeedSource(Source):
         if result.status in (401, 403, 404, 410):
             raise SourceError(f"The feed {self.url} answered {result.status}.")
         reason = f"HTTP {result.status}" if result.status else result.error
-        raise SourceError(f"The feed {self.url} is unavailable ({reason}).", retryable=True)
+        raise SourceError(
+            f"The feed {self.url} is unavailable ({reason}).",
+            retryable=True,
+            retry_after=result.retry_after,
+        )
 
     def check(self) -> None:
         egress.check_url(self.url)
