@@ -26,6 +26,10 @@ THROTTLED = {"SlowDown", "Throttling", "ThrottlingException", "RequestLimitExcee
 PAIRS = {"read": ("username_read", "password_read"), "write": ("username_write", "password_write")}
 
 
+def _guard_request(request, **kwargs) -> None:
+    check_url(request.url)
+
+
 class AmazonS3Source(ObjectStorageSource):
     service = "Amazon S3"
 
@@ -63,7 +67,7 @@ class AmazonS3Source(ObjectStorageSource):
                 raise SourceError("The endpoint URL must be an http(s) address.")
             check_url(self.endpoint)
             custom = bool(self.config.get("url"))
-            self._clients[pair] = boto3.session.Session().client(
+            client = boto3.session.Session().client(
                 "s3",
                 endpoint_url=self.endpoint,
                 region_name=self.config.get("region") or "us-east-1",
@@ -76,6 +80,9 @@ class AmazonS3Source(ObjectStorageSource):
                     s3={"addressing_style": "path" if custom else "auto"},
                 ),
             )
+            # Every request botocore sends (retries and region redirects too) passes the guard.
+            client.meta.events.register("before-send.s3", _guard_request)
+            self._clients[pair] = client
         return self._clients[pair]
 
     def _error(self, error: Exception, pair: str = "read") -> SourceError:

@@ -32,6 +32,10 @@ PAIRS = {
 }
 
 
+def _guard_request(request) -> None:
+    check_url(request.http_request.url)
+
+
 class AzureStorageSource(ObjectStorageSource):
     service = "Azure Blob Storage"
 
@@ -81,6 +85,9 @@ class AzureStorageSource(ObjectStorageSource):
                 retry_total=0,
                 connection_timeout=10,
                 read_timeout=60,
+                use_env_settings=False,
+                # Every request of the pipeline (redirects too) passes the guard.
+                raw_request_hook=_guard_request,
             )
             self._containers[pair] = service.get_container_client(self.container_name)
         return self._containers[pair]
