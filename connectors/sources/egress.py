@@ -17,8 +17,7 @@ How each kind's client is guarded:
 - boto3 (``before-send`` event) and azure-storage-blob (``raw_request_hook``): every request the
   SDK sends, its retries and redirects included, has its URL checked. The SDKs then resolve the
   host again themselves (urllib3 offers no public hook for the connection's address), so a DNS
-  answer that changes between the check and the connection is not caught for these two. The
-  endpoint is the operator-given one, not a link a remote server returned.
+  answer that changes between the check and the connection is not caught for these two.
 """
 
 import ipaddress

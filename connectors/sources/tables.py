@@ -71,6 +71,49 @@ class TableDriver:
         cursor."""
         raise NotImplementedError
 
+    # The errors both engines report in the same words.
+    def credentials_refused(self) -> SourceError:
+        return SourceError(
+            f"The database at {self.where} refused the user name or password "
+            f"(user {self.settings.username}).",
+            type="AuthenticationFailed",
+        )
+
+    def no_such_database(self) -> SourceError:
+        return SourceError(
+            f"The database {self.settings.database} does not exist on {self.where}.",
+            type="NoSuchDatabase",
+        )
+
+    def unreachable(self) -> SourceError:
+        return SourceError(
+            f"Cannot reach the database at {self.where}: the host is unreachable, refused the "
+            "connection or did not answer in time.",
+            retryable=True,
+            type="HostUnreachable",
+        )
+
+    def no_such_table(self) -> SourceError:
+        return SourceError(
+            f"The table {self.settings.table} does not exist in the database "
+            f"{self.settings.database}.",
+            type="NoSuchTable",
+        )
+
+    def may_not_read(self) -> SourceError:
+        return SourceError(
+            f"The user {self.settings.username} may not read the table {self.settings.table}.",
+            type="PermissionDenied",
+        )
+
+    @staticmethod
+    def connection_lost() -> SourceError:
+        return SourceError("The connection to the database was lost while reading.", retryable=True)
+
+    @property
+    def where(self) -> str:
+        return f"{self.settings.host}:{self.settings.port}"
+
     def close(self) -> None:
         connection, self.connection = self.connection, None
         if connection is not None:

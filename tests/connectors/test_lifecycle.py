@@ -181,7 +181,9 @@ def test_a_config_edit_resets_the_cursor_unless_only_secrets_changed(make_connec
     services.connector_update(
         actor=owner,
         connector=connector,
-        config={"connector_config": {**config, "host": "db5.example.com", "password": "**********"}},
+        config={
+            "connector_config": {**config, "host": "db5.example.com", "password": "**********"}
+        },
     )
     connector.refresh_from_db()
     assert connector.cursor is None

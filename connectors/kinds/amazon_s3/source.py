@@ -16,7 +16,6 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-from connectors.errors import InvalidInput
 from connectors.sources.base import SourceError
 from connectors.sources.egress import check_url
 from connectors.sources.object_storage import ObjectStorageSource, StoredObject
@@ -32,24 +31,12 @@ def _guard_request(request, **kwargs) -> None:
 
 class AmazonS3Source(ObjectStorageSource):
     service = "Amazon S3"
+    pairs = PAIRS
+    text_fields = ("bucket_name", "region", "url", "prefix")
 
     def __init__(self, config, context=None):
         super().__init__(config, context)
         self._clients = {}
-
-    @classmethod
-    def prepare_config(cls, config: dict) -> dict:
-        config = dict(config)
-        for key in ("bucket_name", "region", "url", "prefix", *PAIRS["read"], *PAIRS["write"]):
-            if isinstance(config.get(key), str):
-                config[key] = config[key].strip()
-        if config.get("url"):
-            config["url"] = config["url"].rstrip("/")
-        user, secret = PAIRS["write"]
-        if bool(config.get(user)) != bool(config.get(secret)):
-            missing = secret if config.get(user) else user
-            raise InvalidInput({missing: ["Give both write credentials, or neither."]})
-        return config
 
     @property
     def bucket(self) -> str:

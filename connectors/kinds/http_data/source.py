@@ -17,8 +17,7 @@ from connectors.sources import egress
 from connectors.sources.base import Batch, SourceDocument, SourceError
 from connectors.sources.base import Source as BaseSource
 from connectors.sources.throttling import RateLimited, call_with_retries, retry_after_seconds
-from connectors.sources.web.crawl import clean_start_url
-from connectors.sources.web.fetch import USER_AGENT
+from connectors.sources.web.fetch import USER_AGENT, clean_url
 
 MAX_REDIRECTS = 5
 MAX_RESPONSE_BYTES = 50 * 1024 * 1024
@@ -47,10 +46,7 @@ class HttpDataSource(BaseSource):
 
     @classmethod
     def prepare_config(cls, config: dict) -> dict:
-        if not isinstance(config, dict):
-            return config
-        if isinstance(config.get("url"), str):
-            config["url"] = clean_start_url(config["url"])
+        config = clean_url(config)
         for field in ("records_path", "id_field", "title_field", "next_link_field"):
             if isinstance(config.get(field), str):
                 config[field] = config[field].strip()

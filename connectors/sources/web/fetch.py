@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from connectors.errors import InvalidInput
 from connectors.sources import egress
 from connectors.sources.base import SourceError
 from connectors.sources.throttling import call_with_retries, retry_after_seconds
@@ -191,3 +192,23 @@ class Fetcher:
 
     def close(self) -> None:
         self.client.close()
+
+
+def clean_start_url(value: str) -> str:
+    """Surrounding blanks dropped and credentials in the URL refused; the scheme and host are the
+    spec's rules (a ``pattern``), and ``check()`` names a URL that still cannot be read."""
+    url = value.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise InvalidInput({"url": ["Must be a valid http:// or https:// URL."]}) from None
+    if parts.username or parts.password:
+        raise InvalidInput({"url": ["Must not contain a user name or password."]})
+    return url
+
+
+def clean_url(config: dict) -> dict:
+    """A URL kind's config (web pages, feeds, HTTP data) with its ``url`` cleaned."""
+    if isinstance(config, dict) and isinstance(config.get("url"), str):
+        config["url"] = clean_start_url(config["url"])
+    return config

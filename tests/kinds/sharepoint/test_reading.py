@@ -136,9 +136,9 @@ def test_an_expired_token_of_one_link_reads_every_link_again(make_reader, micros
     flagged = [index for index, batch in enumerate(batches) if batch.starts_full_pass]
     assert len(flagged) == 1
     relisted = documents(batches[flagged[0] :])
-    assert set(relisted) == keys(
-        drive, "intro", "travel", "leave", "old", "plan", items=items
-    ) | {f"{sales.id}:{pipeline.id}"}
+    assert set(relisted) == keys(drive, "intro", "travel", "leave", "old", "plan", items=items) | {
+        f"{sales.id}:{pipeline.id}"
+    }
     assert all(target["delta"] for target in next_cursor["targets"].values())
 
 
