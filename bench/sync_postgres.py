@@ -50,9 +50,7 @@ def _fill_source(server, rows: int) -> None:
             "timestamptz '2024-01-01 00:00:00+00' + (g / 3) * interval '1 second' "
             f"FROM generate_series(1, {rows}) g"
         )
-        connection.execute(
-            f"CREATE INDEX bench_items_keyset ON {SOURCE_TABLE} (updated_at, id)"
-        )
+        connection.execute(f"CREATE INDEX bench_items_keyset ON {SOURCE_TABLE} (updated_at, id)")
         connection.execute(f"VACUUM ANALYZE {SOURCE_TABLE}")
 
 

@@ -1,4 +1,5 @@
-"""Real servers for the readers (started once per test run) and a recording reader context."""
+"""A recording reader context (the servers the reader tests use are shared by the whole run:
+``tests/servers/fixtures.py``)."""
 
 import pytest
 
@@ -43,38 +44,3 @@ def read_all(source, cursor=None):
 
 def documents_of(batches):
     return [document for batch in batches for document in batch.documents]
-
-
-@pytest.fixture(scope="session")
-def postgres_server():
-    from tests.servers import postgres
-
-    server = postgres.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def mariadb_server():
-    from tests.servers import mariadb
-
-    server = mariadb.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def website():
-    from tests.servers.website import WebsiteServer
-
-    server = WebsiteServer()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def site(website):
-    """The test website, reset to its original pages for each test."""
-    website.reset()
-    return website
