@@ -166,12 +166,14 @@ def main() -> int:
 
     var_dir = Path(tempfile.mkdtemp(prefix="bench-postgres."))
     server = postgres.start()
+    configured = False
     try:
         os.environ["DATABASE_URL"] = server.url
         os.environ["CONNECTOR_HUB_ALLOW_PRIVATE_NETWORKS"] = "true"  # the source is on loopback
         from sync_sample import _configure
 
         _configure(var_dir)
+        configured = True
         started = time.perf_counter()
         _fill_source(server, rows)
         print(
@@ -195,9 +197,10 @@ def main() -> int:
         print(f"ratio COPY / sync                 {copy / result['rate']:12.1f}x")
         return 0
     finally:
-        from django.db import connections
+        if configured:
+            from django.db import connections
 
-        connections.close_all()
+            connections.close_all()
         server.stop()
         shutil.rmtree(var_dir, ignore_errors=True)
 
