@@ -92,12 +92,12 @@ def _definition():
 
 
 def sync_rate(server, rows: int, *, batch_size: int, max_batches: int, log_dir: Path) -> dict:
-    from sync_sample import _workspace
+    from sync_sample import _workspace, sync_seconds, wait_for_sync
 
     from connectors import services
     from connectors.tasks import check_connector
     from syncs import services as sync_services
-    from syncs.models import FINISHED_STATUSES, Document, SyncTrigger
+    from syncs.models import SyncTrigger
     from syncs.scheduling import Schedule
     from tests.servers.celery_worker import purge_broker, service_env, start_worker
     from tests.servers.postgres import PASSWORD, USER
@@ -134,22 +134,11 @@ def sync_rate(server, rows: int, *, batch_size: int, max_batches: int, log_dir: 
         sync = sync_services.sync_trigger(
             actor=user, connector=connector, trigger=SyncTrigger.MANUAL
         )
-        while True:
-            time.sleep(0.5)
-            sync.refresh_from_db()
-            if sync.status in FINISHED_STATUSES:
-                break
-            if worker.process.poll() is not None:
-                raise RuntimeError(f"the worker died:\n{worker.log_tail()}")
+        wait_for_sync(sync, worker)
         peak_kib = worker.peak_rss_kib()
     finally:
         worker.stop()
-    if sync.status != "succeeded":
-        raise RuntimeError(f"the sync {sync.status}: {sync.error_message}")
-    stored = Document.objects.filter(connector=connector).count()
-    if stored != rows:
-        raise RuntimeError(f"{stored} documents stored instead of {rows}")
-    seconds = (sync.finished_at - sync.started_at).total_seconds()
+    seconds = sync_seconds(sync, connector, rows)
     return {"seconds": seconds, "rate": rows / seconds, "peak_mib": peak_kib / 1024}
 
 

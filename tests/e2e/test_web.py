@@ -10,21 +10,11 @@ import pytest
 
 from tests.e2e.conftest import assert_failed_check, counts
 from tests.servers.website import Page, html, paragraph, rss_feed
+from tests.sources.test_web_sources import FULL_CRAWL
 
 pytestmark = [pytest.mark.worker, pytest.mark.database]
 
-CRAWLED = {
-    "/docs/",
-    "/docs/guide.html",
-    "/docs/deep/a.html",
-    "/docs/deep/b.html",
-    "/docs/deep/c/c.html",
-    "/docs/new.html",
-    "/docs/slow.html",
-    "/docs/notes.txt",
-    "/docs/orphan.html",
-    "/docs/listed-in-robots-sitemap.html",
-}
+CRAWLED = FULL_CRAWL  # what the reader tests crawl on the same site
 TOKEN = "Bearer e2e-Secret-Token-77"
 
 
