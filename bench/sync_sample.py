@@ -76,11 +76,36 @@ def _workspace():
     return user, workspace
 
 
+def wait_for_sync(sync, worker) -> None:
+    """Poll ``sync`` until it ends; fail if the worker dies first."""
+    from syncs.models import FINISHED_STATUSES
+
+    while True:
+        time.sleep(0.5)
+        sync.refresh_from_db()
+        if sync.status in FINISHED_STATUSES:
+            return
+        if worker.process.poll() is not None:
+            raise RuntimeError(f"the worker died:\n{worker.log_tail()}")
+
+
+def sync_seconds(sync, connector, count: int) -> float:
+    """How long a finished sync took; fail unless it succeeded and stored ``count`` documents."""
+    from syncs.models import Document
+
+    if sync.status != "succeeded":
+        raise RuntimeError(f"the sync {sync.status}: {sync.error_message}")
+    stored = Document.objects.filter(connector=connector).count()
+    if stored != count:
+        raise RuntimeError(f"{stored} documents stored instead of {count}")
+    return (sync.finished_at - sync.started_at).total_seconds()
+
+
 def run_once(count: int, *, document_size: int, batch_size: int, log_dir: Path) -> dict:
     from connectors import services
     from connectors.tasks import check_connector
     from syncs import services as sync_services
-    from syncs.models import FINISHED_STATUSES, Document, SyncTrigger
+    from syncs.models import SyncTrigger
     from tests.servers.celery_worker import purge_broker, service_env, start_worker
 
     user, workspace = _workspace()
@@ -103,24 +128,13 @@ def run_once(count: int, *, document_size: int, batch_size: int, log_dir: Path) 
         sync = sync_services.sync_trigger(
             actor=user, connector=connector, trigger=SyncTrigger.MANUAL
         )
-        while True:
-            time.sleep(0.5)
-            sync.refresh_from_db()
-            if sync.status in FINISHED_STATUSES:
-                break
-            if worker.process.poll() is not None:
-                raise RuntimeError(f"the worker died:\n{worker.log_tail()}")
+        wait_for_sync(sync, worker)
         peaks = worker.peak_rss_by_process()
         peak_kib = max(peaks.values())
         pool_kib = max((kib for pid, kib in peaks.items() if pid != worker.pid), default=0)
     finally:
         worker.stop()
-    if sync.status != "succeeded":
-        raise RuntimeError(f"the sync {sync.status}: {sync.error_message}")
-    stored = Document.objects.filter(connector=connector).count()
-    if stored != count:
-        raise RuntimeError(f"{stored} documents stored instead of {count}")
-    seconds = (sync.finished_at - sync.started_at).total_seconds()
+    seconds = sync_seconds(sync, connector, count)
     return {
         "count": count,
         "seconds": seconds,

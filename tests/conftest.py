@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 
 from connectors import services
 from connectors.models import ConnectorDefinition, DefinitionStatus, Role
+from tests.servers.fixtures import *  # noqa: F403 (the shared server fixtures)
 
 DATABASE_SPEC = {
     "schema": {

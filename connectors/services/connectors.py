@@ -20,6 +20,7 @@ from connectors.models import (
     ScheduleType,
     Workspace,
 )
+from connectors.schema import secrets
 from connectors.services.common import validated
 from syncs import scheduling
 from syncs import services as sync_services
@@ -195,7 +196,13 @@ def connector_update(
         full = credentials.prepare(connector.definition, config, stored)
         if full != stored:
             credentials.store(connector, full)
-            connector.save(update_fields=["config", "updated_at"])
+            update_fields = ["config", "updated_at"]
+            if _reads_differently(connector.definition, stored, full):
+                # The next sync starts a fresh pass; a sync still reading the old config sees
+                # that its pass is gone and stops (syncs.engine.passes).
+                connector.cursor = None
+                update_fields.append("cursor")
+            connector.save(update_fields=update_fields)
             changed.append("config")
             if schedule is None:
                 schedule = scheduling.from_config(full)
@@ -215,6 +222,13 @@ def connector_update(
             fields=changed,
         )
     return connector
+
+
+def _reads_differently(definition: ConnectorDefinition, stored: dict, full: dict) -> bool:
+    """Whether a new config may read another source or selection: anything but secret values
+    changed. A rotated password or token reads the same source, so the cursor stays."""
+    layout = secrets.secret_layout(definition.ui_spec)
+    return secrets.mask(layout, stored) != secrets.mask(layout, full)
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from datetime import timedelta
 import httpx
 
 from connectors.errors import InvalidInput
-from connectors.sources.base import SourceContext, SourceError
+from connectors.sources.base import Source, SourceContext, SourceError
 from connectors.sources.changes import parse_iso
 from connectors.sources.rest import JsonApi
 
@@ -89,3 +89,33 @@ def require_user(payload: dict, service: str) -> None:
             f"{service} answered as an anonymous user: the credentials were not recognised.",
             type="AuthenticationFailed",
         )
+
+
+class AtlassianSource(Source):
+    """What the Confluence and Jira readers share: config rules and the API client."""
+
+    incremental = True
+    service = "Atlassian"
+
+    @classmethod
+    def prepare_config(cls, config: dict) -> dict:
+        return check_credentials(clean_base_url(config))
+
+    def __init__(self, config, context=None):
+        super().__init__(config, context)
+        self._api = None
+
+    @property
+    def api_base_url(self) -> str:
+        return self.config["base_url"]
+
+    @property
+    def api(self) -> JsonApi:
+        if self._api is None:
+            self._api = api(self.config, self.api_base_url, self.context, self.service)
+        return self._api
+
+    def close(self) -> None:
+        if self._api is not None:
+            self._api.close()
+            self._api = None

@@ -60,6 +60,10 @@ class Batch:
     cursor: dict | None = None
     total: int | None = None
     deleted_external_ids: list[str] = field(default_factory=list)
+    #: The source is listed in whole from this batch on, although the read began with changes
+    #: only (e.g. an expired change token forced a full re-read). The engine starts a new pass
+    #: with this batch and, once the read is exhausted, prunes what that pass did not see.
+    starts_full_pass: bool = False
 
 
 class SourceContext:

@@ -5,6 +5,19 @@ multicast, reserved and cloud-metadata addresses are refused unless
 ``CONNECTOR_HUB_ALLOW_PRIVATE_NETWORKS`` is on. HTTP clients made by ``http_client`` check at
 connect time, so every redirect hop is checked too, and connect to the address that was checked
 (no second lookup an attacker's DNS could answer differently).
+
+How each kind's client is guarded:
+
+- httpx (web, feeds, HTTP data, Atlassian, Microsoft Graph and msal's token calls) and
+  google-api-python-client (``kinds/google_drive/guarded_http.py`` serves it from
+  ``http_client``): checked at connect time, every redirect hop included, pinned to the checked
+  address.
+- Database drivers (psycopg, PyMySQL): the host is resolved and checked here and the driver
+  connects to that address.
+- boto3 (``before-send`` event) and azure-storage-blob (``raw_request_hook``): every request the
+  SDK sends, its retries and redirects included, has its URL checked. The SDKs then resolve the
+  host again themselves (urllib3 offers no public hook for the connection's address), so a DNS
+  answer that changes between the check and the connection is not caught for these two.
 """
 
 import ipaddress

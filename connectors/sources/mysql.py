@@ -27,37 +27,27 @@ def quote_identifier(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
 
-@contextmanager
-def _query_errors(settings):
-    try:
-        yield
-    except pymysql.err.OperationalError as error:
-        code = error.args[0] if error.args else None
-        if code in (TABLE_ACCESS_DENIED, COLUMN_ACCESS_DENIED):
-            raise SourceError(
-                f"The user {settings.username} may not read the table {settings.table}.",
-                type="PermissionDenied",
-            ) from None
-        raise SourceError(
-            "The connection to the database was lost while reading.", retryable=True
-        ) from None
-    except pymysql.err.MySQLError as error:
-        code = error.args[0] if error.args else None
-        if code == NO_SUCH_TABLE:
-            raise SourceError(
-                f"The table {settings.table} does not exist in the database {settings.database}.",
-                type="NoSuchTable",
-            ) from None
-        raise SourceError(f"The database refused the query (error {code}).") from None
-
-
 class MySQLDriver(TableDriver):
     label = "MySQL"
+
+    @contextmanager
+    def _query_errors(self):
+        try:
+            yield
+        except pymysql.err.OperationalError as error:
+            code = error.args[0] if error.args else None
+            if code in (TABLE_ACCESS_DENIED, COLUMN_ACCESS_DENIED):
+                raise self.may_not_read() from None
+            raise self.connection_lost() from None
+        except pymysql.err.MySQLError as error:
+            code = error.args[0] if error.args else None
+            if code == NO_SUCH_TABLE:
+                raise self.no_such_table() from None
+            raise SourceError(f"The database refused the query (error {code}).") from None
 
     def connect(self) -> None:
         settings = self.settings
         address = egress.resolve(settings.host, settings.port)[0]
-        where = f"{settings.host}:{settings.port}"
         try:
             self.connection = pymysql.connect(
                 host=address,
@@ -75,28 +65,16 @@ class MySQLDriver(TableDriver):
         except pymysql.err.OperationalError as error:
             code = error.args[0] if error.args else None
             if code == ACCESS_DENIED:
-                raise SourceError(
-                    f"The database at {where} refused the user name or password "
-                    f"(user {settings.username}).",
-                    type="AuthenticationFailed",
-                ) from None
+                raise self.credentials_refused() from None
             if code == UNKNOWN_DATABASE:
-                raise SourceError(
-                    f"The database {settings.database} does not exist on {where}.",
-                    type="NoSuchDatabase",
-                ) from None
+                raise self.no_such_database() from None
             if code == DB_ACCESS_DENIED:
                 raise SourceError(
-                    f"The database {settings.database} does not exist on {where}, or the user "
-                    f"{settings.username} may not use it.",
+                    f"The database {settings.database} does not exist on {self.where}, or the "
+                    f"user {settings.username} may not use it.",
                     type="PermissionDenied",
                 ) from None
-            raise SourceError(
-                f"Cannot reach the database at {where}: the host is unreachable, refused the "
-                "connection or did not answer in time.",
-                retryable=True,
-                type="HostUnreachable",
-            ) from None
+            raise self.unreachable() from None
         with self.connection.cursor() as cursor:
             # TIMESTAMP values in UTC; a slow consumer of a streamed result is not cut off.
             cursor.execute("SET SESSION time_zone = '+00:00', net_write_timeout = 3600")
@@ -133,7 +111,7 @@ class MySQLDriver(TableDriver):
         columns = ", ".join(
             quote_identifier(c) for c in [self.settings.timestamp_column, *layout.primary_key]
         )
-        with _query_errors(self.settings), self.connection.cursor() as cursor:
+        with self._query_errors(), self.connection.cursor() as cursor:
             cursor.execute(f"SELECT {columns} FROM {self._table} LIMIT 0")
         self.connection.rollback()
 
@@ -153,7 +131,7 @@ class MySQLDriver(TableDriver):
 
     def count_after(self, key: list | None, layout: TableLayout) -> int:
         where, params = self._after(key, layout)
-        with _query_errors(self.settings), self.connection.cursor() as cursor:
+        with self._query_errors(), self.connection.cursor() as cursor:
             cursor.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY")
             cursor.execute(f"SELECT count(*) FROM {self._table}{where}", params)
             return cursor.fetchone()[0]
@@ -168,7 +146,7 @@ class MySQLDriver(TableDriver):
         cursor = self.connection.cursor(pymysql.cursors.SSDictCursor)
         finished = False
         try:
-            with _query_errors(self.settings):
+            with self._query_errors():
                 cursor.execute(query, params)
                 while rows := cursor.fetchmany(fetch_size):
                     yield rows

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from connectors.errors import InvalidInput
 from connectors.sources.base import Batch, Source, SourceDocument
 from connectors.sources.changes import OVERLAP, changed_since, next_since, now, to_iso
 from connectors.sources.filetext import MAX_FILE_BYTES, file_document, worth_fetching
@@ -32,6 +33,26 @@ class ObjectStorageSource(Source):
     service = "Object storage"
     #: How long before the previous pass started the next incremental read looks for changes.
     overlap = OVERLAP
+    #: The kind's credential pairs: ``{"read": (name field, secret field), "write": (...)}``.
+    pairs: dict[str, tuple[str, str]] = {}
+    #: Its other text fields (bucket or container, region, endpoint URL, prefix).
+    text_fields: tuple[str, ...] = ()
+
+    @classmethod
+    def prepare_config(cls, config: dict) -> dict:
+        """Blanks stripped, the endpoint URL without its trailing slash, and the write pair
+        given whole or not at all (it is stored and proven, never used to write)."""
+        config = dict(config)
+        for key in (*cls.text_fields, *cls.pairs["read"], *cls.pairs["write"]):
+            if isinstance(config.get(key), str):
+                config[key] = config[key].strip()
+        if config.get("url"):
+            config["url"] = config["url"].rstrip("/")
+        name, secret = cls.pairs["write"]
+        if bool(config.get(name)) != bool(config.get(secret)):
+            missing = secret if config.get(name) else name
+            raise InvalidInput({missing: ["Give both write credentials, or neither."]})
+        return config
 
     # What a storage kind implements.
     def list_page(self, marker: str | None, limit: int) -> tuple[list[StoredObject], str | None]:

@@ -12,47 +12,32 @@ from connectors.sources.base import SourceError
 from connectors.sources.tables import CONNECT_TIMEOUT_SECONDS, TableDriver, TableLayout
 
 
-def _connect_error(error: psycopg.OperationalError, settings) -> SourceError:
-    text = str(error)
-    where = f"{settings.host}:{settings.port}"
-    if "password authentication failed" in text or "authentication failed" in text:
-        return SourceError(
-            f"The database at {where} refused the user name or password "
-            f"(user {settings.username}).",
-            type="AuthenticationFailed",
-        )
-    if "does not exist" in text and "database" in text:
-        return SourceError(
-            f"The database {settings.database} does not exist on {where}.", type="NoSuchDatabase"
-        )
-    if "no pg_hba.conf entry" in text:
-        return SourceError(
-            f"The database at {where} does not accept connections from this service (pg_hba.conf).",
-            type="ConnectionRefused",
-        )
-    return SourceError(
-        f"Cannot reach the database at {where}: the host is unreachable, refused the "
-        "connection or did not answer in time.",
-        retryable=True,
-        type="HostUnreachable",
-    )
-
-
-@contextmanager
-def _query_errors():
-    try:
-        yield
-    except psycopg.OperationalError:
-        raise SourceError(
-            "The connection to the database was lost while reading.", retryable=True
-        ) from None
-    except psycopg.Error as error:
-        detail = error.diag.message_primary if error.diag else type(error).__name__
-        raise SourceError(f"The database refused the query: {detail}") from None
-
-
 class PostgresDriver(TableDriver):
     label = "PostgreSQL"
+
+    def _connect_error(self, error: psycopg.OperationalError) -> SourceError:
+        text = str(error)
+        if "password authentication failed" in text or "authentication failed" in text:
+            return self.credentials_refused()
+        if "does not exist" in text and "database" in text:
+            return self.no_such_database()
+        if "no pg_hba.conf entry" in text:
+            return SourceError(
+                f"The database at {self.where} does not accept connections from this service "
+                "(pg_hba.conf).",
+                type="ConnectionRefused",
+            )
+        return self.unreachable()
+
+    @contextmanager
+    def _query_errors(self):
+        try:
+            yield
+        except psycopg.OperationalError:
+            raise self.connection_lost() from None
+        except psycopg.Error as error:
+            detail = error.diag.message_primary if error.diag else type(error).__name__
+            raise SourceError(f"The database refused the query: {detail}") from None
 
     def connect(self) -> None:
         settings = self.settings
@@ -69,7 +54,7 @@ class PostgresDriver(TableDriver):
                 application_name="connector-hub",
             )
         except psycopg.OperationalError as error:
-            raise _connect_error(error, settings) from None
+            raise self._connect_error(error) from None
         self.connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         self.connection.read_only = True
 
@@ -86,11 +71,7 @@ class PostgresDriver(TableDriver):
             cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [name])
             if not cursor.fetchone()[0]:
                 self.connection.rollback()
-                raise SourceError(
-                    f"The table {self.settings.table} does not exist in the database "
-                    f"{self.settings.database}.",
-                    type="NoSuchTable",
-                )
+                raise self.no_such_table()
             cursor.execute(
                 "SELECT attname FROM pg_catalog.pg_attribute WHERE attrelid = to_regclass(%s) "
                 "AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
@@ -118,10 +99,7 @@ class PostgresDriver(TableDriver):
             with self.connection.cursor() as cursor:
                 cursor.execute(query)
         except psycopg.errors.InsufficientPrivilege:
-            raise SourceError(
-                f"The user {self.settings.username} may not read the table {self.settings.table}.",
-                type="PermissionDenied",
-            ) from None
+            raise self.may_not_read() from None
         finally:
             self.connection.rollback()
 
@@ -140,7 +118,7 @@ class PostgresDriver(TableDriver):
     def count_after(self, key: list | None, layout: TableLayout) -> int:
         where, params = self._after(key, layout)
         query = sql.SQL("SELECT count(*) FROM {table}").format(table=self._table) + where
-        with _query_errors(), self.connection.cursor() as cursor:
+        with self._query_errors(), self.connection.cursor() as cursor:
             cursor.execute(query, params)
             return cursor.fetchone()[0]
 
@@ -154,7 +132,7 @@ class PostgresDriver(TableDriver):
         query = sql.SQL("SELECT * FROM {table}").format(table=self._table) + where + order
         # A named cursor is a server-side cursor: rows arrive ``fetch_size`` at a time.
         with (
-            _query_errors(),
+            self._query_errors(),
             self.connection.cursor(name="connector_hub_read", row_factory=dict_row) as cursor,
         ):
             cursor.itersize = fetch_size

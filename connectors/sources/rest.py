@@ -9,6 +9,7 @@ so credentials never travel to another host.
 
 import json
 import ssl
+from contextlib import contextmanager
 from functools import cache
 from urllib.parse import urlsplit
 
@@ -18,7 +19,7 @@ from django.conf import settings
 
 from connectors.schema.secrets import redact
 from connectors.sources.base import SourceContext, SourceError
-from connectors.sources.egress import EgressRefused, check_url, http_client
+from connectors.sources.egress import check_url, http_client
 from connectors.sources.throttling import RateLimited, call_with_retries, retry_after_seconds
 
 
@@ -149,18 +150,22 @@ class JsonApi:
             message, status=status, code=code, headers=headers, retryable=status >= 500, type=kind
         )
 
-    def _send(self, method: str, url: str, **kwargs) -> httpx.Response:
-        self.context.heartbeat()
+    @contextmanager
+    def _transport_errors(self):
+        """The client's connection failures as retryable ``SourceError``s."""
         try:
-            response = self.client.request(method, url, **kwargs)
-        except EgressRefused:
-            raise
+            yield
         except httpx.TimeoutException:
             raise SourceError(f"{self.service} did not answer in time.", retryable=True)
         except httpx.HTTPError as error:
             raise SourceError(
                 f"Cannot reach {self.service} ({type(error).__name__}).", retryable=True
             )
+
+    def _send(self, method: str, url: str, **kwargs) -> httpx.Response:
+        self.context.heartbeat()
+        with self._transport_errors():
+            response = self.client.request(method, url, **kwargs)
         self.raise_for_status(response)
         return response
 
@@ -191,27 +196,18 @@ class JsonApi:
 
     def _download(self, url: str, max_bytes: int) -> tuple[bytes, str]:
         self.context.heartbeat()
-        try:
-            with self.client.stream("GET", url) as response:
-                if response.status_code >= 400:
-                    response.read()
-                    self.raise_for_status(response)
-                declared = response.headers.get("Content-Length")
-                if declared and declared.isdigit() and int(declared) > max_bytes:
+        with self._transport_errors(), self.client.stream("GET", url) as response:
+            if response.status_code >= 400:
+                response.read()
+                self.raise_for_status(response)
+            declared = response.headers.get("Content-Length")
+            if declared and declared.isdigit() and int(declared) > max_bytes:
+                raise TooLarge(max_bytes)
+            chunks, size = [], 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > max_bytes:
                     raise TooLarge(max_bytes)
-                chunks, size = [], 0
-                for chunk in response.iter_bytes():
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise TooLarge(max_bytes)
-                    chunks.append(chunk)
-                    self.context.heartbeat()
-                return b"".join(chunks), response.headers.get("Content-Type", "")
-        except (EgressRefused, SourceError):
-            raise
-        except httpx.TimeoutException:
-            raise SourceError(f"{self.service} did not answer in time.", retryable=True)
-        except httpx.HTTPError as error:
-            raise SourceError(
-                f"Cannot reach {self.service} ({type(error).__name__}).", retryable=True
-            )
+                chunks.append(chunk)
+                self.context.heartbeat()
+            return b"".join(chunks), response.headers.get("Content-Type", "")

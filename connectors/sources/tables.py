@@ -6,6 +6,10 @@ batch, each batch carrying the key of its last row as the cursor. Rows sharing o
 told apart by the primary key, so none is lost or read twice at a batch boundary. Rows whose
 timestamp is NULL cannot be ordered and are not read.
 
+Every batch reports the pass's total (rows after the key the pass started from): while a pass is
+under way the cursor also carries that total and the rows read so far, so a pass resumed by a
+later task run goes on counting against the same total.
+
 The engine-specific parts (connecting, the catalog, quoting, the keyset query) live in a
 ``TableDriver``: ``postgres.py`` and ``mysql.py``. The reader picks one by ``databaseType``.
 """
@@ -70,6 +74,49 @@ class TableDriver:
         """Lists of row dicts in keyset order, ``fetch_size`` at a time, from a server-side
         cursor."""
         raise NotImplementedError
+
+    # The errors both engines report in the same words.
+    def credentials_refused(self) -> SourceError:
+        return SourceError(
+            f"The database at {self.where} refused the user name or password "
+            f"(user {self.settings.username}).",
+            type="AuthenticationFailed",
+        )
+
+    def no_such_database(self) -> SourceError:
+        return SourceError(
+            f"The database {self.settings.database} does not exist on {self.where}.",
+            type="NoSuchDatabase",
+        )
+
+    def unreachable(self) -> SourceError:
+        return SourceError(
+            f"Cannot reach the database at {self.where}: the host is unreachable, refused the "
+            "connection or did not answer in time.",
+            retryable=True,
+            type="HostUnreachable",
+        )
+
+    def no_such_table(self) -> SourceError:
+        return SourceError(
+            f"The table {self.settings.table} does not exist in the database "
+            f"{self.settings.database}.",
+            type="NoSuchTable",
+        )
+
+    def may_not_read(self) -> SourceError:
+        return SourceError(
+            f"The user {self.settings.username} may not read the table {self.settings.table}.",
+            type="PermissionDenied",
+        )
+
+    @staticmethod
+    def connection_lost() -> SourceError:
+        return SourceError("The connection to the database was lost while reading.", retryable=True)
+
+    @property
+    def where(self) -> str:
+        return f"{self.settings.host}:{self.settings.port}"
 
     def close(self) -> None:
         connection, self.connection = self.connection, None
@@ -225,20 +272,36 @@ class TableSource(Source):
         self.context.heartbeat()
         driver = self._driver()
         layout = self._layout(driver)
-        key = [decode_key_part(p) for p in cursor["after"]] if cursor else None
-        total = driver.count_after(key, layout)
-        self.context.log(
-            f"Reading {total} row(s) of {self.settings.table}"
-            + (" changed since the last sync." if key else ".")
-        )
+        cursor = cursor or {}
+        key = [decode_key_part(p) for p in cursor["after"]] if cursor.get("after") else None
+        total, done = cursor.get("total"), int(cursor.get("read") or 0)
+        if total is None:
+            total, done = driver.count_after(key, layout), 0
+            self.context.log(
+                f"Reading {total} row(s) of {self.settings.table}"
+                + (" changed since the last sync." if key else ".")
+            )
+        else:
+            self.context.log(f"Reading on after {done} of {total} row(s).")
         batch_size = max(1, int(self.context.batch_size or 100))
+        pending = None
+        # One batch is held back until the next arrives: the last one's cursor ends the pass.
         for rows in driver.rows_after(key, layout, batch_size):
+            if pending is not None:
+                yield pending
             self.context.heartbeat()
-            documents = [self._document(row, layout) for row in rows]
+            done += len(rows)
             last = rows[-1]
             after = [encode_key_part(last[self.settings.timestamp_column])]
             after += [encode_key_part(last[column]) for column in layout.primary_key]
-            yield Batch(documents=documents, cursor={"after": after}, total=total)
+            pending = Batch(
+                documents=[self._document(row, layout) for row in rows],
+                cursor={"after": after, "total": total, "read": done},
+                total=total,
+            )
+        if pending is not None:
+            pending.cursor = {"after": pending.cursor["after"]}
+            yield pending
 
     def _document(self, row: dict, layout: TableLayout) -> SourceDocument:
         values = [row[column] for column in layout.primary_key]

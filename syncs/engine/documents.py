@@ -2,12 +2,17 @@
 
 Documents are keyed by (connector, external id). A document whose content hash is unchanged is not
 rewritten; it is only marked seen in the current pass. Called inside the batch's transaction.
+
+New and changed documents are written with one INSERT ... ON CONFLICT DO UPDATE. On PostgreSQL
+the rows first travel by COPY into a temporary table (a third of the time of a 1,000-row
+parameterised INSERT, see ``bench/sync_postgres.py``); SQLite gets Django's ``bulk_create``.
 """
 
 import hashlib
 import json
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Q
 
 from connectors.sources.base import SourceDocument
@@ -30,6 +35,9 @@ UPSERT_FIELDS = [
     "last_pass_id",
     "deleted_at",
 ]
+# Every column of a written row, in the order ``upsert`` builds them.
+COLUMNS = ["connector_id", "external_id", *UPSERT_FIELDS, "first_seen_at"]
+_METADATA = COLUMNS.index("metadata")
 
 
 @dataclass
@@ -74,6 +82,8 @@ def _chunks(items: list, size: int = IN_CHUNK):
 
 def _stored(connector_id, external_ids: list[str]) -> dict[str, tuple[str, bool]]:
     """external id -> (content hash, soft-deleted) of the ones already stored."""
+    if connection.vendor == "postgresql":
+        return _stored_by_array(connector_id, external_ids)
     stored = {}
     for chunk in _chunks(external_ids):
         # No ORDER BY: sorting by id would make SQLite walk every document of the connector
@@ -86,6 +96,36 @@ def _stored(connector_id, external_ids: list[str]) -> dict[str, tuple[str, bool]
         for external_id, digest, deleted_at in rows:
             stored[external_id] = (digest, deleted_at is not None)
     return stored
+
+
+# On PostgreSQL a batch's ids travel as one array (``= ANY(%s)``), which it plans several times
+# faster than chunks of IN lists.
+_STORED_BY_ARRAY = (
+    "SELECT external_id, content_hash, deleted_at IS NOT NULL FROM syncs_document "
+    "WHERE connector_id = %s AND external_id = ANY(%s)"
+)
+_SEEN_BY_ARRAY = (
+    "UPDATE syncs_document SET last_seen_at = %s, last_pass_id = %s, deleted_at = NULL "
+    "WHERE connector_id = %s AND external_id = ANY(%s)"
+)
+
+
+def _stored_by_array(connector_id, external_ids: list[str]) -> dict[str, tuple[str, bool]]:
+    with connection.cursor() as cursor:
+        cursor.execute(_STORED_BY_ARRAY, [connector_id, external_ids])
+        return {external_id: (digest, deleted) for external_id, digest, deleted in cursor}
+
+
+def _mark_seen(connector_id, external_ids: list[str], pass_id, now) -> None:
+    """Documents the source still has, unchanged: seen in this pass (and no longer deleted)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_SEEN_BY_ARRAY, [now, pass_id, connector_id, external_ids])
+        return
+    for chunk in _chunks(external_ids):
+        Document.objects.filter(connector_id=connector_id, external_id__in=chunk).update(
+            last_seen_at=now, last_pass_id=pass_id, deleted_at=None
+        )
 
 
 def upsert(connector_id, pass_id, documents: list[SourceDocument], now) -> tuple[Counts, list]:
@@ -123,44 +163,76 @@ def upsert(connector_id, pass_id, documents: list[SourceDocument], now) -> tuple
             continue
         content = _text(document.content)
         rows.append(
-            Document(
-                connector_id=connector_id,
-                external_id=external_id,
-                title=_text(document.title),
-                url=_text(document.url),
-                mime_type=_text(document.mime_type)[:MIME_TYPE_MAX],
-                content=content,
-                content_hash=digest,
-                metadata=document.metadata or {},
-                size=document.size if document.size is not None else len(content.encode()),
-                source_created_at=document.source_created_at,
-                source_updated_at=document.source_updated_at,
-                first_seen_at=now,
-                last_seen_at=now,
-                last_pass_id=pass_id,
-                deleted_at=None,
-            )
+            [
+                connector_id,
+                external_id,
+                _text(document.title),
+                _text(document.url),
+                _text(document.mime_type)[:MIME_TYPE_MAX],
+                content,
+                digest,
+                document.metadata or {},
+                document.size if document.size is not None else len(content.encode()),
+                document.source_created_at,
+                document.source_updated_at,
+                now,
+                pass_id,
+                None,
+                now,
+            ]
         )
         if previous is None or previous[1]:
             counts.created += 1
         else:
             counts.updated += 1
     if rows:
-        Document.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["connector", "external_id"],
-            update_fields=UPSERT_FIELDS,
-        )
-    for chunk in _chunks(kept):
-        Document.objects.filter(connector_id=connector_id, external_id__in=chunk).update(
-            last_seen_at=now, last_pass_id=pass_id, deleted_at=None
-        )
+        _write(rows)
+    if kept:
+        _mark_seen(connector_id, kept, pass_id, now)
     counts.created += restored
     counts.unchanged = len(kept) - restored
     counts.failed = len(rejected)
     counts.seen = counts.created + counts.updated + counts.unchanged
     return counts, rejected
+
+
+def _write(rows: list[list]) -> None:
+    """Insert the rows (``COLUMNS``), or update the stored document of the same connector and
+    external id (its ``first_seen_at`` stays)."""
+    if connection.vendor == "postgresql":
+        _write_through_copy(rows)
+        return
+    Document.objects.bulk_create(
+        [Document(**dict(zip(COLUMNS, row, strict=True))) for row in rows],
+        update_conflicts=True,
+        unique_fields=["connector", "external_id"],
+        update_fields=UPSERT_FIELDS,
+    )
+
+
+_COLUMN_LIST = ", ".join(COLUMNS)
+_COPY_STATEMENTS = (
+    "CREATE TEMPORARY TABLE syncs_document_batch ON COMMIT DROP AS "
+    f"SELECT {_COLUMN_LIST} FROM syncs_document WITH NO DATA",
+    f"COPY syncs_document_batch ({_COLUMN_LIST}) FROM STDIN",
+    f"INSERT INTO syncs_document ({_COLUMN_LIST}) SELECT {_COLUMN_LIST} "
+    "FROM syncs_document_batch ON CONFLICT (connector_id, external_id) DO UPDATE SET "
+    + ", ".join(f"{field} = EXCLUDED.{field}" for field in UPSERT_FIELDS),
+    "DROP TABLE syncs_document_batch",
+)
+
+
+def _write_through_copy(rows: list[list]) -> None:
+    create, copy_in, insert, drop = _COPY_STATEMENTS
+    encoder = Document._meta.get_field("metadata").encoder
+    with connection.cursor() as cursor:
+        cursor.execute(create)
+        with cursor.cursor.copy(copy_in) as copy:
+            for row in rows:
+                row[_METADATA] = json.dumps(row[_METADATA], cls=encoder)
+                copy.write_row(row)
+        cursor.execute(insert)
+        cursor.execute(drop)
 
 
 def mark_deleted(connector_id, external_ids: list[str], now) -> int:

@@ -7,8 +7,6 @@ temporary; anything else is permanent. Messages never carry secrets (``redact``)
 
 import random
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 
 import httpx
 from django.db import DatabaseError, InterfaceError, OperationalError
@@ -17,6 +15,7 @@ from connectors.crypto import DecryptionFailed
 from connectors.errors import DomainError
 from connectors.schema.secrets import redact
 from connectors.sources.base import SourceError
+from connectors.sources.throttling import retry_after_seconds
 from syncs.models import ErrorOrigin
 
 MESSAGE_MAX = 2000
@@ -43,21 +42,6 @@ class Failure:
     message: str
     retryable: bool
     retry_after: float | None = None
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
 
 
 def _qualified_names(error: BaseException) -> set[str]:
@@ -88,7 +72,7 @@ def _classify(error: BaseException) -> Failure:
             f"HTTP{status}",
             f"The source answered HTTP {status} {reason} for {_public_url(error.request.url)}.",
             status in TEMPORARY_HTTP_STATUSES,
-            _retry_after(error.response),
+            retry_after_seconds(error.response.headers.get("retry-after")),
         )
     if isinstance(error, httpx.TimeoutException | TimeoutError):
         return Failure(

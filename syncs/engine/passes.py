@@ -8,7 +8,12 @@ a pass interrupted by a dead worker and resumed by the next sync still prunes ex
 
 A reader that lists the whole source on every read (``incremental = False``) prunes on every
 completed pass and starts the next sync from no cursor. An incremental reader keeps its cursor
-between syncs and prunes only after a ``full`` sync, which restarts it from no cursor.
+between syncs and prunes only after a ``full`` sync, which restarts it from no cursor, or after a
+read in which it said a full listing starts (``Batch.starts_full_pass``).
+
+The state is written to the connector when a sync starts and with every batch. Editing the
+connector's config clears the cursor (``connector_update``): a sync whose pass is no longer the
+connector's then stops without writing, and the next sync starts afresh.
 """
 
 import uuid
@@ -46,6 +51,14 @@ class PassState:
             prune=bool(stored.get("prune")),
             done=int(stored.get("done") or 0),
         )
+
+    def restarted(self) -> "PassState":
+        """A new pruning pass from here on: the reader lists the whole source again."""
+        return replace(self, pass_id=str(uuid.uuid4()), prune=True, done=0)
+
+    def is_current(self, stored: dict | None) -> bool:
+        """Whether the connector's stored cursor still belongs to this pass."""
+        return isinstance(stored, dict) and stored.get("pass") == self.pass_id
 
     def after_batch(self, cursor: dict | None, seen: int) -> "PassState":
         return replace(self, reader=cursor, done=self.done + seen)

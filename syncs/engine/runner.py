@@ -29,7 +29,14 @@ from syncs.models import ErrorOrigin, Sync, SyncLogLine, SyncStatus
 
 logger = logging.getLogger(__name__)
 
-EXHAUSTED, HANDED_ON, CANCELLED = "exhausted", "handed_on", "cancelled"
+EXHAUSTED, HANDED_ON, CANCELLED, PASS_RESET = "exhausted", "handed_on", "cancelled", "pass_reset"
+PASS_RESET_MESSAGE = (
+    "The connector's configuration changed during this sync; the next sync starts a fresh pass."
+)
+
+
+class _PassReset(Exception):
+    """The connector's cursor no longer belongs to this sync's pass (its config was edited)."""
 
 
 def run(sync_id, *, inline: bool = False) -> None:
@@ -92,6 +99,8 @@ class SyncRun:
                 self._fail(failure)
             elif self._connector_gone():
                 self._cancel()
+            elif not self._pass_is_current():
+                self._cancel(PASS_RESET_MESSAGE)
             else:
                 self._end(self._read_with_retries())
         except LeaseLost:
@@ -130,6 +139,7 @@ class SyncRun:
             self.connector.cursor, incremental=self.incremental, full=self.sync.full
         )
         with self.lease.transaction():
+            self._save_cursor(self.state.as_json())
             self.log.write(f"Started ({self.sync.trigger}). {self._plan()}")
             emit(
                 "sync.started",
@@ -149,6 +159,15 @@ class SyncRun:
         if self.state.prune:
             return "Reading the whole source; documents no longer there will be marked deleted."
         return "Reading the whole source."
+
+    def _save_cursor(self, cursor: dict | None) -> None:
+        Connector.all_objects.filter(pk=self.connector.pk).update(cursor=cursor)
+
+    def _pass_is_current(self) -> bool:
+        """Inside a lease transaction (the connector row is locked): whether the connector's
+        cursor is still this sync's pass, i.e. nobody edited its config meanwhile."""
+        stored = Connector.all_objects.filter(pk=self.connector.pk).values_list("cursor", flat=True)
+        return self.state.is_current(stored.first())
 
     def _connector_gone(self) -> bool:
         row = Connector.all_objects.filter(pk=self.connector.pk).values("deleted_at", "state")
@@ -203,6 +222,8 @@ class SyncRun:
             batches = reader.read(self.state.reader)
             for batch in batches:
                 status = self._store(batch)
+                if status == PASS_RESET:
+                    return PASS_RESET
                 self.retries = 0
                 self.batches += 1
                 if status == SyncStatus.CANCELLING:
@@ -219,16 +240,32 @@ class SyncRun:
                 logger.warning("Sync %s: closing the reader failed.", self.lease.sync_id)
 
     def _store(self, batch) -> str:
+        """Store one batch; the sync's status, or PASS_RESET (nothing written)."""
+        try:
+            return self._store_batch(batch)
+        except _PassReset:
+            return PASS_RESET
+
+    def _store_batch(self, batch) -> str:
         now = timezone.now()
         connector_id = self.connector.pk
         with self.lease.transaction() as status:
+            if not self._pass_is_current():
+                raise _PassReset()
+            state = self.state
+            if batch.starts_full_pass:
+                state = state.restarted()
+                self.log.write(
+                    "The source is listed in full again from here; documents it no longer lists "
+                    "will be marked deleted at the end."
+                )
             counts, rejected = documents.upsert(
-                connector_id, self.state.pass_id, list(batch.documents or ()), now
+                connector_id, state.pass_id, list(batch.documents or ()), now
             )
             counts.deleted = documents.mark_deleted(
                 connector_id, list(batch.deleted_external_ids or ()), now
             )
-            state = self.state.after_batch(batch.cursor, counts.seen)
+            state = state.after_batch(batch.cursor, counts.seen)
             snapshot = state.as_json()
             fields = {
                 "documents_seen": F("documents_seen") + counts.seen,
@@ -243,7 +280,7 @@ class SyncRun:
             if batch.total is not None:
                 fields["progress_total"] = max(0, int(batch.total))
             self.lease.update(**fields)
-            Connector.all_objects.filter(pk=connector_id).update(cursor=snapshot)
+            self._save_cursor(snapshot)
             if rejected:
                 self.log.write(
                     f"{len(rejected)} document(s) of this batch were not stored: an id was "
@@ -264,6 +301,8 @@ class SyncRun:
             self._succeed()
         elif outcome == CANCELLED:
             self._cancel()
+        elif outcome == PASS_RESET:
+            self._cancel(PASS_RESET_MESSAGE)
         else:
             self._hand_on()
 
@@ -278,16 +317,22 @@ class SyncRun:
         )
 
     def _succeed(self) -> None:
+        try:
+            self._succeed_pass()
+        except _PassReset:
+            self._cancel(PASS_RESET_MESSAGE)
+
+    def _succeed_pass(self) -> None:
         with self.lease.transaction():
+            if not self._pass_is_current():
+                raise _PassReset()
             now = timezone.now()
             pruned = (
                 documents.prune(self.connector.pk, self.state.pass_id, now)
                 if self.state.prune
                 else 0
             )
-            Connector.all_objects.filter(pk=self.connector.pk).update(
-                cursor=self.state.completed(incremental=self.incremental)
-            )
+            self._save_cursor(self.state.completed(incremental=self.incremental))
             self.lease.update(documents_deleted=F("documents_deleted") + pruned)
             counts = Sync.objects.values(
                 "documents_created", "documents_updated", "documents_unchanged", "documents_deleted"
@@ -306,16 +351,20 @@ class SyncRun:
             )
             self._finished(SyncStatus.SUCCEEDED)
 
-    def _cancel(self) -> None:
+    def _cancel(self, reason: str = "") -> None:
         with self.lease.transaction() as status:
             self.log.write(
-                f"Cancelled after {self.state.done} documents of this pass. What was imported is "
-                "kept and the next sync goes on from here.",
+                f"Cancelled after {self.state.done} documents of this pass: {reason}"
+                if reason
+                else f"Cancelled after {self.state.done} documents of this pass. What was "
+                "imported is kept and the next sync goes on from here.",
                 outcome=True,
             )
             now = timezone.now()
             fields = {"status": SyncStatus.CANCELLED, "finished_at": now, "heartbeat_at": now}
-            if status != SyncStatus.CANCELLING:
+            if reason:
+                fields["error_message"] = reason
+            elif status != SyncStatus.CANCELLING:
                 fields["error_message"] = "The connector was stopped or deleted."
             self.lease.update(**fields, lease_token=None)
             self._finished(SyncStatus.CANCELLED)

@@ -162,6 +162,33 @@ def test_edit_of_a_running_connector_rechecks(make_connector, owner):
     assert connector.check_token is not None
 
 
+def test_a_config_edit_resets_the_cursor_unless_only_secrets_changed(make_connector, owner):
+    connector = make_connector()
+    cursor = {"reader": {"after": 41}, "pass": "p-1", "prune": False, "done": 7}
+    Connector.objects.filter(pk=connector.pk).update(cursor=cursor)
+    config = {"host": "db.example.com", "port": 5432, "username": "reader"}
+
+    # A rotated password reads the same source: the next sync goes on from the cursor.
+    services.connector_update(
+        actor=owner,
+        connector=connector,
+        config={"connector_config": {**config, "password": "rotated-Secret-9"}},
+    )
+    connector.refresh_from_db()
+    assert connector.cursor == cursor
+
+    # Another host (or table, selection...) may be another source: the next sync starts afresh.
+    services.connector_update(
+        actor=owner,
+        connector=connector,
+        config={
+            "connector_config": {**config, "host": "db5.example.com", "password": "**********"}
+        },
+    )
+    connector.refresh_from_db()
+    assert connector.cursor is None
+
+
 def test_delete_hides_at_once_and_cancels_syncs(make_connector, owner, collection):
     connector = _set_state(make_connector(), State.RUNNING)
     services.connector_associate(actor=owner, connector=connector, collection=collection)

@@ -2,7 +2,8 @@
 
 Pages live in a dict the tests may change (``set``, ``remove``); ``reset`` restores the site.
 Every page answers conditional requests (ETag from its body, a fixed Last-Modified) with 304.
-The server records each request and the most requests it ever had in flight at once.
+The server records each request and the most requests it ever had in flight at once;
+``fail_next`` makes a page answer an error (e.g. a 429 with Retry-After) a few times first.
 """
 
 import hashlib
@@ -162,6 +163,7 @@ class WebsiteServer:
         self.requests: list[tuple[str, dict, float]] = []
         self.in_flight = 0
         self.most_in_flight = 0
+        self.faults: dict[str, list[Page]] = {}
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -191,12 +193,24 @@ class WebsiteServer:
             self.pages = default_pages(self.origin)
             self.requests = []
             self.most_in_flight = 0
+            self.faults = {}
 
     def set(self, path: str, page: Page) -> None:
         self.pages[path] = page
 
     def remove(self, path: str) -> None:
         self.pages.pop(path, None)
+
+    def fail_next(self, path: str, status: int = 429, headers=None, times: int = 1) -> None:
+        """Answer the next ``times`` requests for ``path`` with ``status`` (then the page)."""
+        error = Page(b"try again later", status, "text/plain", dict(headers or {}))
+        with self._lock:
+            self.faults.setdefault(path, []).extend([error] * times)
+
+    def _fault(self, path: str) -> Page | None:
+        with self._lock:
+            waiting = self.faults.get(path)
+            return waiting.pop(0) if waiting else None
 
     def requested(self, path: str) -> list[dict]:
         """The headers of each request for ``path`` (query included), in order."""
@@ -231,7 +245,7 @@ def _handler(site: WebsiteServer):
                     site.in_flight -= 1
 
         def _answer(self):
-            page = site.pages.get(self.path)
+            page = site._fault(self.path) or site.pages.get(self.path)
             if page is None:
                 self._send(404, b"not found", {"Content-Type": "text/plain"})
                 return

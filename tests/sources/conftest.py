@@ -1,4 +1,5 @@
-"""Real servers for the readers (started once per test run) and a recording reader context."""
+"""A recording reader context (the servers the reader tests use are shared by the whole run:
+``tests/servers/fixtures.py``)."""
 
 import pytest
 
@@ -13,6 +14,7 @@ class RecordingContext(SourceContext):
         self.connector_id = connector_id
         self.heartbeats = 0
         self.lines: list[tuple[str, str]] = []
+        self.sleeps: list[float] = []
         self.cancel_after = cancel_after
 
     def heartbeat(self) -> None:
@@ -22,6 +24,11 @@ class RecordingContext(SourceContext):
 
     def log(self, message: str, level: str = "info") -> None:
         self.lines.append((level, message))
+
+    def sleep(self, seconds: float) -> None:
+        """Waits are recorded, not slept."""
+        self.heartbeat()
+        self.sleeps.append(seconds)
 
 
 @pytest.fixture
@@ -37,38 +44,3 @@ def read_all(source, cursor=None):
 
 def documents_of(batches):
     return [document for batch in batches for document in batch.documents]
-
-
-@pytest.fixture(scope="session")
-def postgres_server():
-    from tests.servers import postgres
-
-    server = postgres.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def mariadb_server():
-    from tests.servers import mariadb
-
-    server = mariadb.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def website():
-    from tests.servers.website import WebsiteServer
-
-    server = WebsiteServer()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def site(website):
-    """The test website, reset to its original pages for each test."""
-    website.reset()
-    return website

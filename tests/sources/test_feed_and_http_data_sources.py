@@ -162,11 +162,39 @@ def test_http_data_check_names_a_wrong_records_path_or_id_field(site):
         http_data({"url": site.url("/docs/"), "id_field": "id"}).check()
 
 
-def test_http_data_server_errors_are_retryable(site):
-    site.set("/api/busy", Page(b"busy", status=503, headers={"Retry-After": "7"}))
+def test_a_throttled_feed_is_retried_in_place_or_left_to_the_sync(site):
+    site.set("/busy.xml", Page(b"busy", status=429, headers={"Retry-After": "3"}))
+    source = feed({"url": site.url("/busy.xml")})
     with pytest.raises(SourceError) as caught:
-        read_all(http_data({"url": site.url("/api/busy"), "id_field": "id"}))
+        read_all(source)
+    assert source.context.sleeps == [3.0, 3.0]  # the web's two retries, as the server asked
+    assert caught.value.retryable and caught.value.retry_after == 3
+
+    site.set("/later.xml", Page(b"later", status=503, headers={"Retry-After": "120"}))
+    source = feed({"url": site.url("/later.xml")})
+    with pytest.raises(SourceError) as caught:
+        read_all(source)
+    assert source.context.sleeps == []  # too long to wait in place: the sync retries later
+    assert caught.value.retry_after == 120
+    assert len(site.requested("/later.xml")) == 1
+
+
+def test_http_data_server_errors_are_retryable(site):
+    site.set("/api/broken", Page(b"broken", status=500))
+    with pytest.raises(SourceError) as caught:
+        read_all(http_data({"url": site.url("/api/broken"), "id_field": "id"}))
+    assert caught.value.retryable
+    assert len(site.requested("/api/broken")) == 1  # the sync's retry, not one in place
+
+
+def test_http_data_throttled_requests_are_retried_in_place(site):
+    site.set("/api/busy", Page(b"busy", status=503, headers={"Retry-After": "7"}))
+    source = http_data({"url": site.url("/api/busy"), "id_field": "id"})
+    with pytest.raises(SourceError) as caught:
+        read_all(source)
     assert caught.value.retryable and caught.value.retry_after == 7
+    assert source.context.sleeps == [7.0, 7.0, 7.0]
+    assert len(site.requested("/api/busy")) == 4
 
 
 def test_http_data_config_rules():

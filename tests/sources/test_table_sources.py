@@ -151,7 +151,9 @@ def test_full_read_resumes_from_each_batch_cursor_then_reads_only_changes(db, ta
     second = reader(db, config)
     rest, cursor = read_all(second, started[-1].cursor)
     second.close()
-    assert rest[0].total == ROWS - 3000
+    assert rest[0].total == ROWS  # the pass's total, also when a later task run resumes it
+    assert started[-1].cursor["read"] == 3000
+    assert cursor.keys() == {"after"}  # the pass ended: the next read counts changes afresh
     ids = [d.external_id for d in documents_of(started + rest)]
     assert len(ids) == ROWS
     assert set(ids) == {str(i) for i in range(1, ROWS + 1)}

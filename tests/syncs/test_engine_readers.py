@@ -135,3 +135,104 @@ def test_documents_that_cannot_be_stored_are_counted_not_fatal(scripted_connecto
     assert stored.get(external_id="nul").title == "ab"
     assert stored.get(external_id="twice").content == "second copy"
     assert len(stored.get(external_id="typed").mime_type) == 200
+
+
+class TokenExpires(Source):
+    """An incremental source that, on its second read, finds its change token expired: it says
+    so and lists everything again. ``items`` are the ids at the source."""
+
+    incremental = True
+
+    def read(self, cursor):
+        items = self.config["items"]
+        if cursor is None:
+            yield Batch([SourceDocument(external_id=i, content=i) for i in items], {"token": 1})
+            return
+        yield Batch([], {"token": 1, "listing": True}, starts_full_pass=True)
+        for item in items:
+            yield Batch([SourceDocument(external_id=item, content=item)], {"token": 2})
+
+
+def test_a_full_listing_the_source_starts_mid_read_prunes_at_its_end(
+    scripted_connector, sync_to_end
+):
+    connector = scripted_connector(TokenExpires, items=["a", "b", "c"])
+    sync_to_end(connector)
+    _set_items(connector, ["a", "c"])  # b deleted while the change token was lost
+
+    second = sync_to_end(connector)
+
+    assert second.status == SyncStatus.SUCCEEDED
+    assert (second.documents_unchanged, second.documents_deleted) == (2, 1)
+    assert set(_live(connector)) == {"a", "c"}
+    assert second.progress_done == 2  # counted from where the new pass started
+    assert any("listed in full again" in line.message for line in second.log_lines.all())
+    connector.refresh_from_db()
+    assert connector.cursor == {"reader": {"token": 2}}  # incremental again next time
+
+
+class EditedMidway(Source):
+    """Its connector's config is edited while its second batch is read."""
+
+    edit = staticmethod(lambda: None)
+
+    def read(self, cursor):
+        start = (cursor or {}).get("next", 0)
+        for n in range(start, 5):
+            if n == 1:
+                EditedMidway.edit()
+            yield Batch([SourceDocument(external_id=f"d{n}", content=str(n))], {"next": n + 1})
+
+
+def test_editing_the_config_mid_sync_abandons_the_pass_and_the_next_starts_afresh(
+    scripted_connector, sync_to_end, owner
+):
+    from connectors import services
+
+    connector = scripted_connector(EditedMidway, items=["first"])
+    EditedMidway.edit = staticmethod(
+        lambda: services.connector_update(
+            actor=owner, connector=connector, config={"items": ["second"]}
+        )
+    )
+    try:
+        sync = sync_to_end(connector)
+    finally:
+        EditedMidway.edit = staticmethod(lambda: None)
+
+    assert sync.status == SyncStatus.CANCELLED
+    assert "configuration changed" in sync.error_message
+    assert sync.documents_created == 1  # the batch read under the old config was not stored
+    assert set(_live(connector)) == {"d0"}
+    connector.refresh_from_db()
+    assert connector.cursor is None
+    Connector.objects.filter(pk=connector.pk).update(state="running", check_token=None)
+
+    again = sync_to_end(connector)
+    assert again.status == SyncStatus.SUCCEEDED
+    assert again.progress_done == 5  # read from the start, not from d1
+    assert again.documents_deleted == 0
+
+
+def test_a_handed_on_sync_whose_cursor_was_reset_stops(scripted_connector, owner, settings):
+    from connectors import services
+    from syncs import engine
+    from syncs import services as sync_services
+    from syncs.models import SyncTrigger
+
+    settings.CONNECTOR_HUB_SYNC_MAX_BATCHES = 2
+    connector = scripted_connector(EditedMidway, items=["first"])
+    sync = sync_services.sync_trigger(actor=owner, connector=connector, trigger=SyncTrigger.API)
+    engine.run(sync.pk)  # two batches, then handed on
+    sync.refresh_from_db()
+    assert (sync.status, sync.progress_done) == (SyncStatus.RUNNING, 2)
+
+    services.connector_update(actor=owner, connector=connector, config={"items": ["second"]})
+    engine.run(sync.pk)
+
+    sync.refresh_from_db()
+    assert sync.status == SyncStatus.CANCELLED
+    assert "configuration changed" in sync.error_message
+    assert Document.objects.filter(connector=connector).count() == 2
+    connector.refresh_from_db()
+    assert connector.cursor is None

@@ -16,7 +16,6 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-from connectors.errors import InvalidInput
 from connectors.sources.base import SourceError
 from connectors.sources.egress import check_url
 from connectors.sources.object_storage import ObjectStorageSource, StoredObject
@@ -26,26 +25,18 @@ THROTTLED = {"SlowDown", "Throttling", "ThrottlingException", "RequestLimitExcee
 PAIRS = {"read": ("username_read", "password_read"), "write": ("username_write", "password_write")}
 
 
+def _guard_request(request, **kwargs) -> None:
+    check_url(request.url)
+
+
 class AmazonS3Source(ObjectStorageSource):
     service = "Amazon S3"
+    pairs = PAIRS
+    text_fields = ("bucket_name", "region", "url", "prefix")
 
     def __init__(self, config, context=None):
         super().__init__(config, context)
         self._clients = {}
-
-    @classmethod
-    def prepare_config(cls, config: dict) -> dict:
-        config = dict(config)
-        for key in ("bucket_name", "region", "url", "prefix", *PAIRS["read"], *PAIRS["write"]):
-            if isinstance(config.get(key), str):
-                config[key] = config[key].strip()
-        if config.get("url"):
-            config["url"] = config["url"].rstrip("/")
-        user, secret = PAIRS["write"]
-        if bool(config.get(user)) != bool(config.get(secret)):
-            missing = secret if config.get(user) else user
-            raise InvalidInput({missing: ["Give both write credentials, or neither."]})
-        return config
 
     @property
     def bucket(self) -> str:
@@ -63,7 +54,7 @@ class AmazonS3Source(ObjectStorageSource):
                 raise SourceError("The endpoint URL must be an http(s) address.")
             check_url(self.endpoint)
             custom = bool(self.config.get("url"))
-            self._clients[pair] = boto3.session.Session().client(
+            client = boto3.session.Session().client(
                 "s3",
                 endpoint_url=self.endpoint,
                 region_name=self.config.get("region") or "us-east-1",
@@ -76,6 +67,9 @@ class AmazonS3Source(ObjectStorageSource):
                     s3={"addressing_style": "path" if custom else "auto"},
                 ),
             )
+            # Every request botocore sends (retries and region redirects too) passes the guard.
+            client.meta.events.register("before-send.s3", _guard_request)
+            self._clients[pair] = client
         return self._clients[pair]
 
     def _error(self, error: Exception, pair: str = "read") -> SourceError:

@@ -20,7 +20,6 @@ from azure.core.exceptions import (
 )
 from azure.storage.blob import BlobServiceClient
 
-from connectors.errors import InvalidInput
 from connectors.sources.base import SourceError
 from connectors.sources.egress import check_url
 from connectors.sources.object_storage import ObjectStorageSource, StoredObject
@@ -32,27 +31,18 @@ PAIRS = {
 }
 
 
+def _guard_request(request) -> None:
+    check_url(request.http_request.url)
+
+
 class AzureStorageSource(ObjectStorageSource):
     service = "Azure Blob Storage"
+    pairs = PAIRS
+    text_fields = ("container_name", "region", "url", "prefix")
 
     def __init__(self, config, context=None):
         super().__init__(config, context)
         self._containers = {}
-
-    @classmethod
-    def prepare_config(cls, config: dict) -> dict:
-        config = dict(config)
-        for key in ("container_name", "region", "url", "prefix", *PAIRS["read"], *PAIRS["write"]):
-            if isinstance(config.get(key), str):
-                config[key] = config[key].strip()
-        if config.get("url"):
-            config["url"] = config["url"].rstrip("/")
-        name, key = PAIRS["write"]
-        if bool(config.get(name)) != bool(config.get(key)):
-            raise InvalidInput(
-                {key if config.get(name) else name: ["Give both write credentials, or neither."]}
-            )
-        return config
 
     @property
     def container_name(self) -> str:
@@ -81,6 +71,9 @@ class AzureStorageSource(ObjectStorageSource):
                 retry_total=0,
                 connection_timeout=10,
                 read_timeout=60,
+                use_env_settings=False,
+                # Every request of the pipeline (redirects too) passes the guard.
+                raw_request_hook=_guard_request,
             )
             self._containers[pair] = service.get_container_client(self.container_name)
         return self._containers[pair]

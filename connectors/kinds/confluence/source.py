@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 from connectors.sources import atlassian
-from connectors.sources.base import Batch, Source, SourceDocument, SourceError
+from connectors.sources.base import Batch, SourceDocument, SourceError
 from connectors.sources.changes import OVERLAP, changed_since, next_since, now, parse_iso, to_iso
 from connectors.sources.extract import extract_text
 from connectors.sources.filetext import MAX_FILE_BYTES, file_document, worth_fetching
@@ -59,13 +59,9 @@ def space_key(value: str) -> str | None:
     return match[1] if match and _SPACE_KEY.match(match[1]) else None
 
 
-class ConfluenceSource(Source):
-    incremental = True
+class ConfluenceSource(atlassian.AtlassianSource):
+    service = "Confluence"
     overlap = OVERLAP
-
-    @classmethod
-    def prepare_config(cls, config: dict) -> dict:
-        return atlassian.check_credentials(atlassian.clean_base_url(config))
 
     def selection_errors(self) -> list[str]:
         """What in the selection cannot be read (checked when the connector starts, since 004
@@ -101,18 +97,10 @@ class ConfluenceSource(Source):
         if atlassian.is_cloud(self.config) and not base.endswith("/wiki"):
             base += "/wiki"
         self.site = base
-        self._api = None
 
     @property
-    def api(self):
-        if self._api is None:
-            self._api = atlassian.api(self.config, self.site, self.context, "Confluence")
-        return self._api
-
-    def close(self) -> None:
-        if self._api is not None:
-            self._api.close()
-            self._api = None
+    def api_base_url(self) -> str:
+        return self.site
 
     def check(self) -> None:
         self._require_selection()

@@ -26,6 +26,7 @@ from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
 from connectors.errors import InvalidInput
+from connectors.kinds.google_drive.guarded_http import GuardedHttp
 from connectors.sources.base import Batch, Source, SourceDocument, SourceError
 from connectors.sources.changes import OVERLAP, changed_since, next_since, now, parse_iso, to_iso
 from connectors.sources.egress import check_url
@@ -140,9 +141,8 @@ class GoogleDriveSource(Source):
             credentials = service_account.Credentials.from_service_account_info(info, scopes=SCOPES)
             if self.subject_field:
                 credentials = credentials.with_subject(self.config[self.subject_field])
-            http = google_auth_httplib2.AuthorizedHttp(
-                credentials, http=httplib2.Http(timeout=60, proxy_info=None)
-            )
+            # Every connection, token refreshes and redirects included, passes the egress guard.
+            http = google_auth_httplib2.AuthorizedHttp(credentials, http=GuardedHttp(timeout=60))
             self._drive = build(
                 "drive",
                 "v3",

@@ -16,8 +16,8 @@ from connectors.errors import InvalidInput
 from connectors.sources import egress
 from connectors.sources.base import Batch, SourceDocument, SourceError
 from connectors.sources.base import Source as BaseSource
-from connectors.sources.web.crawl import clean_start_url
-from connectors.sources.web.fetch import USER_AGENT, retry_after_seconds
+from connectors.sources.throttling import RateLimited, call_with_retries, retry_after_seconds
+from connectors.sources.web.fetch import USER_AGENT, clean_url
 
 MAX_REDIRECTS = 5
 MAX_RESPONSE_BYTES = 50 * 1024 * 1024
@@ -46,10 +46,7 @@ class HttpDataSource(BaseSource):
 
     @classmethod
     def prepare_config(cls, config: dict) -> dict:
-        if not isinstance(config, dict):
-            return config
-        if isinstance(config.get("url"), str):
-            config["url"] = clean_start_url(config["url"])
+        config = clean_url(config)
         for field in ("records_path", "id_field", "title_field", "next_link_field"):
             if isinstance(config.get(field), str):
                 config[field] = config[field].strip()
@@ -77,6 +74,12 @@ class HttpDataSource(BaseSource):
         )
 
     def _get(self, client: httpx.Client, url: str) -> tuple[str, object, httpx.Response]:
+        """The JSON of ``url``, redirects followed by hand; a throttled request is retried."""
+        return call_with_retries(
+            lambda: self._get_once(client, url), self.context, service=urlsplit(url).netloc
+        )
+
+    def _get_once(self, client: httpx.Client, url: str) -> tuple[str, object, httpx.Response]:
         for _ in range(MAX_REDIRECTS + 1):
             headers = self.auth if _origin(url) == _origin(self.url) else {}
             try:
@@ -98,7 +101,12 @@ class HttpDataSource(BaseSource):
                 f"{url} refused the request (HTTP {status}): check the authorization header.",
                 type="AuthenticationFailed",
             )
-        if status == 429 or status >= 500:
+        if status in (429, 503):
+            raise RateLimited(
+                f"{url} is limiting the request rate (HTTP {status}).",
+                retry_after=retry_after_seconds(response.headers.get("retry-after")),
+            )
+        if status >= 500:
             raise SourceError(
                 f"{url} is unavailable (HTTP {status}).",
                 retryable=True,

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from connectors.errors import InvalidInput
 from connectors.kinds.jira.adf import adf_text
 from connectors.sources import atlassian
-from connectors.sources.base import Batch, Source, SourceDocument, SourceError
+from connectors.sources.base import Batch, SourceDocument, SourceError
 from connectors.sources.changes import OVERLAP, changed_since, next_since, now, parse_iso, to_iso
 from connectors.sources.filetext import MAX_FILE_BYTES, file_document, worth_fetching
 from connectors.sources.rest import TooLarge
@@ -49,13 +49,13 @@ def split_order(jql: str) -> tuple[str, str]:
     return jql[: match.start()].strip(), match[0].strip()
 
 
-class JiraSource(Source):
-    incremental = True
+class JiraSource(atlassian.AtlassianSource):
+    service = "Jira"
     overlap = OVERLAP
 
     @classmethod
     def prepare_config(cls, config: dict) -> dict:
-        config = atlassian.check_credentials(atlassian.clean_base_url(config))
+        config = super().prepare_config(config)
         if isinstance(config.get("jql_query"), str):
             config["jql_query"] = config["jql_query"].strip()
             if config["jql_query"] and not split_order(config["jql_query"])[0]:
@@ -66,18 +66,6 @@ class JiraSource(Source):
         super().__init__(config, context)
         self.cloud = atlassian.is_cloud(self.config)
         self.root = "rest/api/3" if self.cloud else "rest/api/2"
-        self._api = None
-
-    @property
-    def api(self):
-        if self._api is None:
-            self._api = atlassian.api(self.config, self.config["base_url"], self.context, "Jira")
-        return self._api
-
-    def close(self) -> None:
-        if self._api is not None:
-            self._api.close()
-            self._api = None
 
     def check(self) -> None:
         self._queries()

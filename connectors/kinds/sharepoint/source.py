@@ -6,8 +6,9 @@ read with ``/drives/{id}/root/delta``: the first read enumerates it through ``@o
 pages and keeps the final ``@odata.deltaLink`` in the cursor; later reads follow that link and
 get only changes, deletions included (``Batch.deleted_external_ids``). A folder link filters the
 drive's delta by folder ids (Graph's delta of a non-root folder is not available on SharePoint,
-and delta items carry no path). When Graph answers 410 (the change token expired), the drive is
-read again in full from the ``Location`` Graph gives.
+and delta items carry no path). When Graph answers 410 (the change token expired), every link
+is read again in full and the first batch after it says so (``Batch.starts_full_pass``): the
+engine then prunes, at the end of the read, the items deleted while the token was lost.
 """
 
 import copy
@@ -100,6 +101,7 @@ class DriveDeltaSource(Source):
         current = cursor.get("current")
         position = urls.index(current) if current in urls else 0
         link = cursor.get("next") if current in urls else None
+        restarted = False
         if not urls:
             yield Batch([], {"targets": {}})
             return
@@ -123,7 +125,13 @@ class DriveDeltaSource(Source):
             except ApiError as error:
                 if error.status != 410:
                     raise
-                link = self._resync(url, target, error)
+                if restarted:
+                    raise SourceError(
+                        "Microsoft Graph asks for a full read again although one just started.",
+                        retryable=True,
+                    ) from None
+                self._resync(url, targets, error)
+                position, link, restarted = 0, None, True
                 continue
             documents, deleted = self._apply(target, page.get("value", []))
             link = page.get("@odata.nextLink")
@@ -137,29 +145,27 @@ class DriveDeltaSource(Source):
                 "current": None if done else urls[position],
                 "next": link,
             }
-            yield Batch(documents, copy.deepcopy(state), deleted_external_ids=deleted)
+            yield Batch(
+                documents,
+                copy.deepcopy(state),
+                deleted_external_ids=deleted,
+                starts_full_pass=restarted,
+            )
+            restarted = False
 
-    def _resync(self, url: str, target: dict, error: ApiError) -> str | None:
-        """Forget the expired token; the link that starts the full read again (None: the
-        drive's own delta)."""
+    def _resync(self, url: str, targets: dict, error: ApiError) -> None:
+        """Forget every change token: the links are all read again in full, from the first, so
+        that the engine can prune what was deleted while the token was lost."""
         self.context.log(
-            f"The change token of {url} expired ({error.code or 'resync required'}); reading it "
-            "again in full.",
+            f"The change token of {url} expired ({error.code or 'resync required'}); reading "
+            "every link again in full.",
             "warning",
         )
-        target["delta"] = None
-        target["changes"] = False
-        if target.get("folder_id"):
-            target["folders"] = [target["folder_id"]]
-        location = error.headers.get("location") or error.headers.get("Location")
-        try:
-            return (
-                self.graph.api.url(location)
-                if location
-                else f"drives/{target['drive_id']}/root/delta"
-            )
-        except SourceError:
-            return f"drives/{target['drive_id']}/root/delta"
+        for target in targets.values():
+            target["delta"] = None
+            target.pop("changes", None)
+            if target.get("folder_id"):
+                target["folders"] = [target["folder_id"]]
 
     def _apply(self, target: dict, items: list) -> tuple[list[SourceDocument], list[str]]:
         documents, deleted = [], []

@@ -18,11 +18,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 from protego import Protego
 
-from connectors.errors import InvalidInput
 from connectors.sources import egress
 from connectors.sources.base import Batch, Source, SourceDocument, SourceError
 from connectors.sources.extract import ExtractionFailed, UnsupportedType, detect_type, extract_text
-from connectors.sources.web.fetch import USER_AGENT, Fetched, Fetcher
+from connectors.sources.web.fetch import USER_AGENT, Fetched, Fetcher, clean_url
 from connectors.sources.web.pages import Scope, normalize_url, parse_html, parse_sitemap
 
 MAX_SITEMAP_FILES = 10
@@ -166,10 +165,7 @@ class WebSource(Source):
 
     @classmethod
     def prepare_config(cls, config: dict) -> dict:
-        if not isinstance(config, dict):
-            return config
-        if isinstance(config.get("url"), str):
-            config["url"] = clean_start_url(config["url"])
+        config = clean_url(config)
         if isinstance(config.get("extraction_type"), str):
             config["extraction_type"] = config["extraction_type"].strip().lower()
         return config
@@ -201,6 +197,7 @@ class WebSource(Source):
             f"robots.txt could not be read (HTTP {result.status}); the site is not crawled "
             "until it can be.",
             retryable=True,
+            retry_after=result.retry_after,
             type="RobotsUnavailable",
         )
 
@@ -220,6 +217,7 @@ class WebSource(Source):
         raise SourceError(
             f"The start page {self.start} is unavailable ({reason}).",
             retryable=True,
+            retry_after=result.retry_after,
             type="Unreachable",
         )
 
@@ -465,16 +463,3 @@ class WebSource(Source):
             source_updated_at=result.last_modified,
             size=len(result.body),
         )
-
-
-def clean_start_url(value: str) -> str:
-    """Surrounding blanks dropped and credentials in the URL refused; the scheme and host are the
-    spec's rules (a ``pattern``), and ``check()`` names a URL that still cannot be read."""
-    url = value.strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        raise InvalidInput({"url": ["Must be a valid http:// or https:// URL."]}) from None
-    if parts.username or parts.password:
-        raise InvalidInput({"url": ["Must not contain a user name or password."]})
-    return url

@@ -22,8 +22,7 @@ from defusedxml.ElementTree import fromstring as parse_xml
 from connectors.sources import egress
 from connectors.sources.base import Batch, Source, SourceDocument, SourceError
 from connectors.sources.extract import extract_text
-from connectors.sources.web.crawl import clean_start_url
-from connectors.sources.web.fetch import Fetched, Fetcher
+from connectors.sources.web.fetch import Fetched, Fetcher, clean_url
 
 RUN_MODES = ("SCAN_ONCE", "CONTINUOUS")
 
@@ -50,10 +49,7 @@ class FeedSource(Source):
 
     @classmethod
     def prepare_config(cls, config: dict) -> dict:
-        if not isinstance(config, dict):
-            return config
-        if isinstance(config.get("url"), str):
-            config["url"] = clean_start_url(config["url"])
+        config = clean_url(config)
         if isinstance(config.get("runMode"), str):
             config["runMode"] = config["runMode"].strip().upper()
         return config
@@ -74,7 +70,11 @@ class FeedSource(Source):
         if result.status in (401, 403, 404, 410):
             raise SourceError(f"The feed {self.url} answered {result.status}.")
         reason = f"HTTP {result.status}" if result.status else result.error
-        raise SourceError(f"The feed {self.url} is unavailable ({reason}).", retryable=True)
+        raise SourceError(
+            f"The feed {self.url} is unavailable ({reason}).",
+            retryable=True,
+            retry_after=result.retry_after,
+        )
 
     def check(self) -> None:
         egress.check_url(self.url)

@@ -1,5 +1,5 @@
 """Fetching pages politely through the egress guard: one throttle per host, bounded bodies,
-conditional requests, a few retries on answers that ask for them."""
+conditional requests, a few retries on answers that ask for them (``throttling``'s policy)."""
 
 import email.utils
 import threading
@@ -10,13 +10,16 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from connectors.errors import InvalidInput
 from connectors.sources import egress
 from connectors.sources.base import SourceError
+from connectors.sources.throttling import call_with_retries, retry_after_seconds
 
 USER_AGENT = "ConnectorHubBot/1.0 (+https://github.com/connector-hub)"
 MAX_BODY_BYTES = 10 * 1024 * 1024
 MAX_RETRIES = 2
 MAX_RETRY_WAIT_SECONDS = 10.0
+RETRY_BACKOFF = (1.0, 2.0)
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 
 
@@ -40,6 +43,17 @@ class Fetched:
         return self.status == 304
 
     @property
+    def temporary(self) -> bool:
+        """Worth trying again: the server asked for it (429, 5xx) or the connection failed."""
+        if self.refused:
+            return False
+        return self.status in RETRY_STATUSES or bool(self.error and not self.status)
+
+    @property
+    def retry_after(self) -> float | None:
+        return retry_after_seconds(self.headers.get("retry-after"))
+
+    @property
     def content_type(self) -> str:
         return self.headers.get("content-type", "").split(";")[0].strip().lower()
 
@@ -58,13 +72,14 @@ def parse_http_date(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def retry_after_seconds(value: str | None) -> float | None:
-    if not value:
-        return None
-    if value.strip().isdigit():
-        return float(value.strip())
-    moment = parse_http_date(value)
-    return max(0.0, (moment - datetime.now(UTC)).total_seconds()) if moment else None
+class TemporaryAnswer(SourceError):
+    """A fetch worth trying again, carrying what it got."""
+
+    def __init__(self, result: Fetched):
+        super().__init__(
+            result.error or f"HTTP {result.status}", retryable=True, retry_after=result.retry_after
+        )
+        self.result = result
 
 
 class Throttle:
@@ -114,16 +129,26 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if modified:
             headers["If-Modified-Since"] = modified
-        attempt = 0
-        while True:
+
+        def attempt() -> Fetched:
             result = self._fetch_once(url, headers)
-            if attempt >= self.retries or result.refused:
-                return result
-            if result.status not in RETRY_STATUSES and not (result.error and not result.status):
-                return result
-            attempt += 1
-            wait = retry_after_seconds(result.headers.get("retry-after"))
-            self.sleep(min(MAX_RETRY_WAIT_SECONDS, wait if wait is not None else attempt))
+            if result.temporary:
+                raise TemporaryAnswer(result)
+            return result
+
+        try:
+            return call_with_retries(
+                attempt,
+                None,
+                service=urlsplit(url).hostname or url,
+                retry_on=(TemporaryAnswer,),
+                attempts=self.retries + 1,
+                backoff=RETRY_BACKOFF,
+                max_wait=MAX_RETRY_WAIT_SECONDS,
+                sleep=self.sleep,
+            )
+        except TemporaryAnswer as last:
+            return last.result
 
     def _fetch_once(self, url: str, headers: dict) -> Fetched:
         self.throttle.wait(urlsplit(url).hostname or "")
@@ -167,3 +192,23 @@ class Fetcher:
 
     def close(self) -> None:
         self.client.close()
+
+
+def clean_start_url(value: str) -> str:
+    """Surrounding blanks dropped and credentials in the URL refused; the scheme and host are the
+    spec's rules (a ``pattern``), and ``check()`` names a URL that still cannot be read."""
+    url = value.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise InvalidInput({"url": ["Must be a valid http:// or https:// URL."]}) from None
+    if parts.username or parts.password:
+        raise InvalidInput({"url": ["Must not contain a user name or password."]})
+    return url
+
+
+def clean_url(config: dict) -> dict:
+    """A URL kind's config (web pages, feeds, HTTP data) with its ``url`` cleaned."""
+    if isinstance(config, dict) and isinstance(config.get("url"), str):
+        config["url"] = clean_start_url(config["url"])
+    return config

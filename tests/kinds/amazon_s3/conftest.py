@@ -4,25 +4,10 @@ from datetime import timedelta
 import pytest
 
 from connectors.kinds.amazon_s3.source import AmazonS3Source
-from tests.fakes.throttling_proxy import ThrottlingProxy
 from tests.kinds.reading import RecordingContext
-from tests.servers.moto_s3 import REGION, MotoS3
+from tests.servers.moto_s3 import REGION
 
 _buckets = itertools.count(1)
-
-
-@pytest.fixture(scope="session")
-def moto():
-    server = MotoS3().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def s3_proxy(moto):
-    proxy = ThrottlingProxy(moto.url).start()
-    yield proxy
-    proxy.stop()
 
 
 @pytest.fixture

@@ -100,3 +100,14 @@ def test_persistent_throttling_ends_in_a_retryable_error(make_reader, filled, s3
     assert raised.value.retryable is True
     assert raised.value.retry_after > 0
     assert len(reader.context.sleeps) == 3
+
+
+def test_every_request_passes_the_egress_guard_not_only_the_first(make_reader, filled, settings):
+    reader = make_reader()
+    reader.check()  # the client is made while private networks are allowed
+    settings.CONNECTOR_HUB_ALLOW_PRIVATE_NETWORKS = False
+
+    with pytest.raises(SourceError) as raised:
+        read_all(reader)
+
+    assert raised.value.type == "EgressRefused"

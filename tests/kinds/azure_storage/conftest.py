@@ -4,25 +4,10 @@ from datetime import timedelta
 import pytest
 
 from connectors.kinds.azure_storage.source import AzureStorageSource
-from tests.fakes.throttling_proxy import ThrottlingProxy
 from tests.kinds.reading import RecordingContext
-from tests.servers.azurite import ACCOUNT, KEY, Azurite
+from tests.servers.azurite import ACCOUNT, KEY
 
 _containers = itertools.count(1)
-
-
-@pytest.fixture(scope="session")
-def azurite():
-    server = Azurite().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def blob_proxy(azurite):
-    proxy = ThrottlingProxy(azurite.url).start()
-    yield proxy
-    proxy.stop()
 
 
 @pytest.fixture

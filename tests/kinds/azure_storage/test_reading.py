@@ -104,3 +104,14 @@ def test_persistent_throttling_ends_in_a_retryable_error(make_reader, filled, bl
 
     assert raised.value.retryable is True
     assert raised.value.retry_after == 1.0
+
+
+def test_a_redirect_to_a_refused_address_is_not_followed(make_reader, filled, blob_proxy):
+    reader = make_reader()
+    reader.check()
+    blob_proxy.fail_next(302, b"", headers={"Location": "http://169.254.169.254/latest/"})
+
+    with pytest.raises(SourceError) as raised:
+        read_all(reader)
+
+    assert raised.value.type == "EgressRefused"

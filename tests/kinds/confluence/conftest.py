@@ -7,13 +7,6 @@ from tests.fakes import confluence as fake
 from tests.kinds.reading import RecordingContext
 
 
-@pytest.fixture(scope="session")
-def confluence_server():
-    server = fake.FakeConfluence().start()
-    yield server
-    server.stop()
-
-
 @pytest.fixture
 def confluence(confluence_server):
     confluence_server.reset()

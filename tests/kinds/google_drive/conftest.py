@@ -5,19 +5,11 @@ import pytest
 
 from connectors.kinds.google_drive.source import GoogleDriveSource
 from connectors.kinds.impersonated_google_drive.source import ImpersonatedGoogleDriveSource
-from tests.fakes import google_drive as fake
 from tests.kinds.reading import RecordingContext
 
 ACCOUNT = "indexer@hub-tests.iam.gserviceaccount.com"
 USER = "ana@example.com"
 ROOT = "1RootFolder00000000000001"
-
-
-@pytest.fixture(scope="session")
-def google_server():
-    server = fake.FakeGoogle().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="session")

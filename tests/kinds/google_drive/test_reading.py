@@ -189,3 +189,14 @@ def test_a_forbidden_file_is_an_error_not_a_retry(make_reader, drive):
 
     assert raised.value.retryable is False
     assert raised.value.type == "PermissionDenied"
+
+
+def test_a_redirect_to_a_refused_address_is_not_followed(make_reader, google, drive):
+    reader = make_reader()
+    reader.check()
+    google.fail_next(302, b"", headers={"Location": "http://169.254.169.254/computeMetadata/v1/"})
+
+    with pytest.raises(SourceError) as raised:
+        read_all(reader)
+
+    assert raised.value.type == "EgressRefused"

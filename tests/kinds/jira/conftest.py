@@ -7,13 +7,6 @@ from tests.fakes import jira as fake
 from tests.kinds.reading import RecordingContext
 
 
-@pytest.fixture(scope="session")
-def jira_server():
-    server = fake.FakeJira().start()
-    yield server
-    server.stop()
-
-
 @pytest.fixture
 def jira(jira_server):
     jira_server.reset()

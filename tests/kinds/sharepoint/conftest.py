@@ -1,30 +1,9 @@
-import ssl
-
 import pytest
-import trustme
 
 from connectors.kinds.onedrive.source import OneDriveSource
 from connectors.kinds.sharepoint.source import SharePointSource
 from tests.fakes import microsoft as fake
 from tests.kinds.reading import RecordingContext
-
-
-@pytest.fixture(scope="session")
-def test_ca(tmp_path_factory):
-    """A throw-away certificate authority, and a server context with its 127.0.0.1 cert."""
-    authority = trustme.CA()
-    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    authority.issue_cert("127.0.0.1").configure_cert(server)
-    ca_file = tmp_path_factory.mktemp("test-ca") / "ca.pem"
-    authority.cert_pem.write_to_path(str(ca_file))
-    return server, str(ca_file)
-
-
-@pytest.fixture(scope="session")
-def microsoft_server(test_ca):
-    server = fake.FakeMicrosoft(ssl_context=test_ca[0]).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

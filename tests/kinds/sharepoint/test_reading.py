@@ -116,6 +116,30 @@ def test_an_expired_change_token_reads_the_drive_again(make_reader, microsoft, l
     )
     assert any("expired" in message for _, message in reader.context.logs)
     assert next_cursor["targets"][SITE]["delta"] != cursor["targets"][SITE]["delta"]
+    # The engine is told where the full listing starts, so that it prunes at its end.
+    assert [batch.starts_full_pass for batch in batches] == [True] + [False] * (len(batches) - 1)
+
+
+def test_an_expired_token_of_one_link_reads_every_link_again(make_reader, microsoft, library):
+    drive, items = library
+    other = microsoft.add_site("contoso.sharepoint.com", "/sites/Sales")
+    sales = microsoft.drives[other["drives"][0]]
+    pipeline = microsoft.add_item(sales, "pipeline.txt", content=b"Three deals.")
+    urls = (SITE, "https://contoso.sharepoint.com/sites/Sales")
+    _, cursor = read_all(make_reader(*urls, batch_size=20))
+    microsoft.expire_tokens(sales)
+
+    batches, next_cursor = read_all(make_reader(*urls, batch_size=20), cursor)
+
+    # The first link's changes (none) were read, then the second link's token had expired:
+    # the whole selection is listed again, starting with the batch that says so.
+    flagged = [index for index, batch in enumerate(batches) if batch.starts_full_pass]
+    assert len(flagged) == 1
+    relisted = documents(batches[flagged[0] :])
+    assert set(relisted) == keys(drive, "intro", "travel", "leave", "old", "plan", items=items) | {
+        f"{sales.id}:{pipeline.id}"
+    }
+    assert all(target["delta"] for target in next_cursor["targets"].values())
 
 
 def test_a_throttled_request_is_retried_after_retry_after(make_reader, microsoft, library):
