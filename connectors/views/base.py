@@ -139,6 +139,10 @@ def error_summary(*forms) -> list[dict]:
             bound = form[name]
             for message in messages_:
                 found.append(
-                    {"id": bound.id_for_label or bound.auto_id, "label": bound.label, "message": message}
+                    {
+                        "id": bound.id_for_label or bound.auto_id,
+                        "label": bound.label,
+                        "message": message,
+                    }
                 )
     return found

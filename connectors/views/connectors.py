@@ -146,9 +146,7 @@ def connector_collection_add(request, connector_id):
 @require_POST
 def connector_collection_remove(request, connector_id, collection_id):
     connector = selectors.connector_in(request.workspace, connector_id)
-    collection = get_object_or_404(
-        Collection, pk=collection_id, space__workspace=request.workspace
-    )
+    collection = get_object_or_404(Collection, pk=collection_id, space__workspace=request.workspace)
     attempt(
         request,
         lambda: services.connector_dissociate(

@@ -192,9 +192,7 @@ def collection_detail(request, collection_id):
             ),
             "Collection saved.",
         ):
-            return redirect(
-                "connectors:collection_detail", request.workspace.slug, collection.pk
-            )
+            return redirect("connectors:collection_detail", request.workspace.slug, collection.pk)
     connectors = (
         selectors.connectors_in(request.workspace)
         .filter(associations__collection=collection)

@@ -30,9 +30,7 @@ def every_page(workspace, space, collection, associated, finished_sync, document
         "connector": reverse("connectors:connector_detail", args=[slug, connector.pk]),
         "connector edit": reverse("connectors:connector_edit", args=[slug, connector.pk]),
         "connector delete": reverse("connectors:connector_delete", args=[slug, connector.pk]),
-        "connector documents": reverse(
-            "connectors:connector_documents", args=[slug, connector.pk]
-        ),
+        "connector documents": reverse("connectors:connector_documents", args=[slug, connector.pk]),
         "new postgres connector": reverse(
             "connectors:connector_create",
             args=[slug, catalog["postgres-connector"].registry_id],
