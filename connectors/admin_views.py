@@ -16,7 +16,7 @@ from connectors.forms import DistributionForm
 from connectors.models import ConnectorDefinition, DefinitionStatus, Workspace
 from connectors.schema.forms import config_form_class
 from syncs import scheduling
-from syncs.forms import ScheduleForm
+from syncs.forms import ScheduleForm, config_sets_schedule
 
 
 class AdminConnectorForm(forms.Form):
@@ -83,11 +83,16 @@ def connector_form_view(model_admin, request, connector=None):
         definition = connector.definition
         shown, stored = credentials.masked_config(connector), credentials.full_config(connector)
         initial = {"name": connector.name, "description": connector.description}
-        schedule_initial = ScheduleForm.initial_for(scheduling.schedule_of(connector))
+        schedule_initial = ScheduleForm.initial_for(scheduling.schedule_of(connector), stored)
     data = request.POST if request.method == "POST" else None
     basics = AdminConnectorForm(data, initial=initial, change=connector is not None)
     config_form = config_form_class(definition)(data, config=shown, stored=stored, prefix="config")
-    schedule_form = ScheduleForm(data, initial=schedule_initial, prefix="schedule")
+    schedule_form = ScheduleForm(
+        data,
+        initial=schedule_initial,
+        prefix="schedule",
+        from_config=config_sets_schedule(definition.ui_spec),
+    )
     if data is not None and all(f.is_valid() for f in (basics, config_form, schedule_form)):
         try:
             with transaction.atomic():
@@ -99,7 +104,7 @@ def connector_form_view(model_admin, request, connector=None):
                         name=basics.cleaned_data["name"],
                         description=basics.cleaned_data["description"],
                         config=config_form.config,
-                        schedule=schedule_form.schedule,
+                        schedule=schedule_form.schedule_for(config_form.config),
                     )
                 else:
                     saved = services.connector_update(
@@ -108,7 +113,7 @@ def connector_form_view(model_admin, request, connector=None):
                         name=basics.cleaned_data["name"],
                         description=basics.cleaned_data["description"],
                         config=config_form.config,
-                        schedule=schedule_form.schedule,
+                        schedule=schedule_form.schedule_for(config_form.config),
                     )
         except InvalidInput as error:
             _attach(error, basics, config_form, schedule_form)

@@ -16,7 +16,7 @@ from connectors.models import Connector, ConnectorDefinition, DefinitionStatus
 from connectors.schema.forms import SchemaForm, config_form_class
 from connectors.views.base import EDIT, VIEW, error_summary, page, wants_fragment, workspace_page
 from syncs import scheduling
-from syncs.forms import ScheduleForm
+from syncs.forms import ScheduleForm, config_sets_schedule
 
 CHECK_TIMEOUT_SECONDS = 20
 SCHEDULE_KEYS = {"schedule", "scheduler_value", "scheduler_type", "timezone", "cron", "at"}
@@ -41,7 +41,7 @@ def _forms(request, definition: ConnectorDefinition, connector: Connector | None
             "description": connector.description,
             "collections": list(connector.collections.all()),
         }
-        schedule_initial = ScheduleForm.initial_for(scheduling.schedule_of(connector))
+        schedule_initial = ScheduleForm.initial_for(scheduling.schedule_of(connector), stored)
     else:
         shown, stored = {}, {}
         chosen = request.GET.get("collection")
@@ -52,7 +52,12 @@ def _forms(request, definition: ConnectorDefinition, connector: Connector | None
         config=config_form_class(definition)(
             data, config=shown, stored=stored, prefix="config", label_suffix=""
         ),
-        schedule=ScheduleForm(data, initial=schedule_initial, prefix="schedule"),
+        schedule=ScheduleForm(
+            data,
+            initial=schedule_initial,
+            prefix="schedule",
+            from_config=config_sets_schedule(definition.ui_spec),
+        ),
     )
 
 
@@ -85,6 +90,7 @@ def _save(request, definition, connector, forms: ConnectorForms) -> Connector | 
         return None
     basics = forms.basics.cleaned_data
     wanted = list(basics["collections"])
+    schedule = forms.schedule.schedule_for(forms.config.config)
     try:
         with transaction.atomic():
             if connector is None:
@@ -95,7 +101,7 @@ def _save(request, definition, connector, forms: ConnectorForms) -> Connector | 
                     name=basics["name"],
                     description=basics["description"],
                     config=forms.config.config,
-                    schedule=forms.schedule.schedule,
+                    schedule=schedule,
                     collections=wanted,
                 )
             connector = services.connector_update(
@@ -104,7 +110,7 @@ def _save(request, definition, connector, forms: ConnectorForms) -> Connector | 
                 name=basics["name"],
                 description=basics["description"],
                 config=forms.config.config,
-                schedule=forms.schedule.schedule,
+                schedule=schedule,
             )
             current = list(connector.collections.all())
             for collection in wanted:
@@ -146,7 +152,9 @@ def _connector_page(request, definition, connector=None):
                 + (" Its connection is being checked." if saved.state == "starting" else ""),
             )
             return redirect("connectors:connector_detail", request.workspace.slug, saved.pk)
-    elif connector is not None:
+    if preview is None and action in ("save", "test") and forms.schedule.is_valid():
+        preview = forms.schedule.preview()
+    elif action is None and connector is not None:
         preview = _preview_of(scheduling.schedule_of(connector))
     bound = action in ("save", "preview")
     return page(
@@ -163,6 +171,7 @@ def _connector_page(request, definition, connector=None):
             "preview": preview,
             "errors": error_summary(*forms.all()) if bound else [],
             "has_collections": forms.basics.fields["collections"].queryset.exists(),
+            "has_secrets": bool(forms.config.secret_layout.secret_leaves),
         },
         status=400 if action == "save" else 200,
     )

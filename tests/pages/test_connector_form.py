@@ -255,3 +255,26 @@ def test_editing_the_collections_adds_and_removes(
 def test_only_live_types_can_be_created(login, editor, workspace, make_definition):
     draft = make_definition(connector_id="drafty", status="Draft")
     assert login(editor).get(create_url(workspace, draft)).status_code == 404
+
+
+def test_a_schedule_can_follow_the_configuration(login, editor, workspace, pg, catalog):
+    client = login(editor)
+    html = client.get(create_url(workspace, pg)).content.decode()
+    assert 'value="config" required id="id_schedule-type_0" checked' in html
+    sample_page = client.get(create_url(workspace, catalog["sample-data"])).content.decode()
+    assert 'value="config"' not in sample_page
+
+    fields = postgres_fields(
+        **{
+            "connector_config.databaseType": "PostgreSQL",
+            "config:operations_config.pollingInterval": "Periodic",
+            "config:operations_config.schedule": "Weekly",
+        }
+    )
+    data = connector_post(pg, name="Weekly", schedule={"type": "config"}, **fields)
+    client.post(create_url(workspace, pg), data)
+    connector = Connector.objects.get(name="Weekly")
+    assert (connector.schedule_type, connector.schedule_cron) == ("cron", "0 0 * * 0")
+    edit = client.get(reverse("connectors:connector_edit", args=[workspace.slug, connector.pk]))
+    assert 'value="config" required id="id_schedule-type_0" checked' in edit.content.decode()
+    assert "At 12:00 AM, only on Sunday (UTC)" in edit.content.decode()
