@@ -73,9 +73,9 @@ class BrowserPage:
         self.page.set_default_timeout(15_000)
 
     def _check_response(self, response) -> None:
-        if response.status >= 400 and response.request.resource_type != "document":
-            if response.request.resource_type != "fetch" or response.status >= 500:
-                self.errors.append(f"{response.status} {response.url}")
+        kind = response.request.resource_type
+        if response.status >= 500 or (response.status >= 400 and kind != "document"):
+            self.errors.append(f"{response.status} {response.url}")
 
     def login_as(self, user) -> None:
         """Reuse a Django session instead of typing the password (the login test types it)."""
