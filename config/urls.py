@@ -21,3 +21,6 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("", include("connectors.api.urls")),
 ]
+
+handler404 = "connectors.views.errors.not_found"
+handler403 = "connectors.views.errors.forbidden"

@@ -3,7 +3,7 @@ from django.utils.html import format_html
 
 from connectors.errors import DomainError
 from syncs import services
-from syncs.models import Document, Sync, SyncLogLine
+from syncs.models import Document, Sync, SyncLogLine, UploadedFile
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -82,3 +82,12 @@ class DocumentAdmin(ReadOnlyAdmin):
     search_fields = ["title", "external_id"]
     list_select_related = ["connector"]
     show_full_result_count = False
+
+
+@admin.register(UploadedFile)
+class UploadedFileAdmin(ReadOnlyAdmin):
+    list_display = ["name", "connector", "mime_type", "size", "uploaded_at", "uploaded_by"]
+    list_filter = ["mime_type"]
+    search_fields = ["name", "sha256", "connector__name"]
+    list_select_related = ["connector"]
+    exclude = ["file"]

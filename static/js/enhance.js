@@ -1,6 +1,6 @@
 // Small enhancements of server-rendered forms; every one of them works without script too.
-// - select[data-autosubmit]: submits its form on change (elements with data-js-hide are hidden,
-//   e.g. the submit button the page shows without script).
+// - select[data-autosubmit]: submits its (GET, filtering) form on change; elements with
+//   data-js-hide are hidden, e.g. a button only needed without script.
 // - button[data-fragment-target="<id>"]: posts its form in the background (with the button's own
 //   name and value) and puts the answer's element of that id in place of the page's one, e.g.
 //   "Test connection" showing its result without leaving the form.
