@@ -90,10 +90,10 @@ class Secrets:
                 cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             path = Path(name)
             for file in [path, *path.parent.glob(path.name + "-*")]:
-                self.assert_not_in_text(_read_elsewhere(file), where=f"the file {file}")
+                self.assert_not_in_text(read_file_elsewhere(file), where=f"the file {file}")
 
 
-def _read_elsewhere(path: Path) -> bytes:
+def read_file_elsewhere(path: Path) -> bytes:
     """A database file's bytes, read by a child process: closing a descriptor of a file in this
     process would drop every POSIX lock this process's SQLite connections hold on it, and other
     processes (workers) could then delete the WAL files under the connections' feet."""

@@ -36,7 +36,7 @@ def test_log_in(web, owner, workspace):
     page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(re.compile(f"/w/{workspace.slug}/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Acme")
-    expect(page.get_by_label("Workspace")).to_have_value("acme")
+    expect(page.get_by_label("Workspace", exact=True)).to_have_value("acme")
     web.screenshot("01-dashboard")
     assert not web.errors
 
