@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from connectors import selectors
 from connectors.lifecycle import NOOP, TRANSITIONS, Action, State
-from connectors.views.base import EDIT, VIEW, attempt, page, workspace_page
+from connectors.views.base import EDIT, VIEW, attempt, fragment, page, workspace_page
 from syncs import selectors as sync_selectors
 from syncs import services as sync_services
 from syncs.models import SyncTrigger
@@ -45,7 +45,7 @@ def activity_context(connector) -> dict:
 @require_GET
 def connector_activity(request, connector_id):
     connector = selectors.connector_in(request.workspace, connector_id)
-    return page(request, "syncs/partials/activity.html", activity_context(connector))
+    return fragment(request, "syncs/partials/activity.html", activity_context(connector))
 
 
 @workspace_page(EDIT)
@@ -98,7 +98,7 @@ def sync_detail(request, sync_id):
 @require_GET
 def sync_live(request, sync_id):
     sync = sync_selectors.sync_in(request.workspace, sync_id)
-    return page(request, "syncs/partials/sync_live.html", _sync_context(sync))
+    return fragment(request, "syncs/partials/sync_live.html", _sync_context(sync))
 
 
 def running_context(workspace) -> dict:
@@ -109,4 +109,4 @@ def running_context(workspace) -> dict:
 @workspace_page(VIEW)
 @require_GET
 def running_syncs(request):
-    return page(request, "syncs/partials/running.html", running_context(request.workspace))
+    return fragment(request, "syncs/partials/running.html", running_context(request.workspace))

@@ -14,12 +14,12 @@ from django.core.exceptions import PermissionDenied as PageForbidden
 from django.http import Http404
 from django.shortcuts import render
 
-from connectors.api.base import SESSION_WORKSPACE_KEY
+from connectors.api.base import SESSION_WORKSPACE_KEY, as_uuid
 from connectors.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from connectors.models import Workspace
 from connectors.permissions import EDIT, MANAGE, VIEW, can, can_write_registry, workspaces_for
 
-__all__ = ["EDIT", "MANAGE", "VIEW", "attempt", "page", "workspace_page"]
+__all__ = ["EDIT", "MANAGE", "VIEW", "attempt", "fragment", "page", "workspace_page"]
 
 ROLE_REFUSED = {
     EDIT: "Your role in this workspace lets you look, not change things.",
@@ -35,13 +35,8 @@ def remember_workspace(request, workspace: Workspace) -> None:
 def current_workspace(request) -> Workspace | None:
     """The workspace the user last chose (or looked at), else their first one."""
     mine = workspaces_for(request.user)
-    chosen = request.session.get(SESSION_WORKSPACE_KEY)
-    found = None
-    if chosen:
-        try:
-            found = mine.filter(pk=chosen).first()
-        except Exception:  # a malformed value in the session
-            found = None
+    chosen = as_uuid(request.session.get(SESSION_WORKSPACE_KEY))
+    found = mine.filter(pk=chosen).first() if chosen else None
     return found or mine.order_by("name").first()
 
 
@@ -93,6 +88,20 @@ def layout_context(request) -> dict:
 
 def page(request, template: str, context: dict | None = None, *, status: int = 200):
     return render(request, template, {**layout_context(request), **(context or {})}, status=status)
+
+
+def fragment(request, template: str, context: dict):
+    """A part of a workspace page that the scripts swap in: what its template needs, no layout."""
+    workspace = request.workspace
+    return render(
+        request,
+        template,
+        {
+            "workspace": workspace,
+            "can_edit": can(request.user, EDIT, workspace),
+            **context,
+        },
+    )
 
 
 def attempt(request, call, success: str | None = None) -> bool:

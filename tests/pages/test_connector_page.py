@@ -161,6 +161,7 @@ def test_the_activity_fragment_is_the_live_part_of_the_page(
     assert html.startswith('<div id="activity"')
     assert "<html" not in html
     assert "Failed" in html and "40</b> of <b>100" in html
+    assert "Sync now" not in html and "Cancel sync" not in html  # a viewer gets no buttons
 
 
 def test_the_sync_page_shows_progress_log_and_error(login, viewer, workspace, finished_sync):
