@@ -15,6 +15,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("", include("connectors.urls")),
+    path("", include("syncs.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
@@ -25,3 +27,5 @@ if settings.CONNECTOR_HUB_BENCH_HELLO:
     from ops.views import HelloView
 
     urlpatterns.append(path("bench/hello", HelloView.as_view(), name="bench-hello"))
+handler404 = "connectors.views.errors.not_found"
+handler403 = "connectors.views.errors.forbidden"

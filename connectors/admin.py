@@ -5,7 +5,7 @@ import json
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from connectors import credentials, services
+from connectors import admin_views, credentials, services
 from connectors.errors import DomainError
 from connectors.models import (
     ApiKey,
@@ -183,11 +183,28 @@ def retire_definitions(modeladmin, request, queryset):
 
 @admin.register(ConnectorDefinition)
 class ConnectorDefinitionAdmin(ServiceAdmin):
+    """Versions are registered from distribution files (through ``definition_register``) and
+    never edited afterwards: publish or retire them with the actions."""
+
     list_display = ["registry_id", "name", "category", "status", "implementation", "live_date"]
     list_filter = ["status", "category"]
     search_fields = ["connector_id", "name"]
-    readonly_fields = ["registry_id", "created_date", "updated_date", "live_date"]
     actions = [promote_definitions, retire_definitions]
+    exclude = ["ui_spec", "icon"]
+
+    def get_readonly_fields(self, request, obj=None):
+        names = [f.name for f in self.model._meta.fields if f.name not in self.exclude]
+        return [*names, "ui_spec_json"]
+
+    @admin.display(description="ui_spec")
+    def ui_spec_json(self, obj):
+        return format_html("<pre>{}</pre>", json.dumps(obj.ui_spec, indent=2))
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return admin_views.definition_upload_view(self, request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class AssociationInline(admin.TabularInline):
@@ -223,13 +240,47 @@ def fail_connectors(modeladmin, request, queryset):
         )
 
 
+@admin.action(description="Sync the selected connectors now")
+def sync_connectors(modeladmin, request, queryset):
+    from syncs import services as sync_services
+    from syncs.models import SyncTrigger
+
+    for connector in queryset:
+        modeladmin._service_call(
+            request,
+            lambda c=connector: sync_services.sync_trigger(
+                actor=request.user, connector=c, trigger=SyncTrigger.MANUAL
+            ),
+        )
+
+
+@admin.action(description="Cancel the running syncs of the selected connectors")
+def cancel_connector_syncs(modeladmin, request, queryset):
+    from syncs import services as sync_services
+
+    for connector in queryset:
+        modeladmin._service_call(
+            request,
+            lambda c=connector: sync_services.sync_cancel_active(actor=request.user, connector=c),
+        )
+
+
 @admin.register(Connector)
 class ConnectorAdmin(ServiceAdmin):
+    """Add (type first, then the generated form) and change through the services; the stored
+    config is only shown masked."""
+
     list_display = ["name", "workspace", "definition", "state", "schedule_type", "updated_at"]
     list_filter = ["state", "definition__connector_id", "workspace"]
     search_fields = ["name", "id"]
     list_select_related = ["workspace", "definition"]
-    actions = [start_connectors, stop_connectors, fail_connectors]
+    actions = [
+        start_connectors,
+        stop_connectors,
+        fail_connectors,
+        sync_connectors,
+        cancel_connector_syncs,
+    ]
     inlines = [AssociationInline]
     fields = [
         "id",
@@ -256,8 +307,16 @@ class ConnectorAdmin(ServiceAdmin):
     def masked_config(self, obj):
         return format_html("<pre>{}</pre>", json.dumps(credentials.masked_config(obj), indent=2))
 
-    def has_add_permission(self, request):
-        return False
+    def add_view(self, request, form_url="", extra_context=None):
+        return admin_views.connector_form_view(self, request)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        connector = self.get_object(request, object_id)
+        if connector is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if request.method == "POST" or self.has_change_permission(request, connector):
+            return admin_views.connector_form_view(self, request, connector)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def delete_model(self, request, obj):
         services.connector_delete(actor=request.user, connector=obj)

@@ -126,3 +126,16 @@ def space_by_name_or_id(workspace: Workspace, name_or_id: str) -> Space:
     if space is None:
         raise NotFound(f"Space {name_or_id!r} not found.")
     return space
+
+
+def connector_state_counts(workspace: Workspace) -> dict[str, int]:
+    """How many visible connectors of the workspace are in each state (every state listed)."""
+    from django.db.models import Count
+
+    from connectors.lifecycle import State
+
+    counts = dict.fromkeys(State.values, 0)
+    rows = Connector.objects.filter(workspace=workspace).values("state").annotate(n=Count("id"))
+    for row in rows:
+        counts[row["state"]] = row["n"]
+    return counts

@@ -1,6 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.html import format_html
 
-from syncs.models import Document, Sync, SyncLogLine
+from connectors.errors import DomainError
+from syncs import services
+from syncs.models import Document, Sync, SyncLogLine, UploadedFile
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -21,6 +24,17 @@ class SyncLogLineInline(admin.TabularInline):
         return False
 
 
+@admin.action(description="Cancel the selected syncs")
+def cancel_syncs(modeladmin, request, queryset):
+    for sync in queryset.select_related("connector"):
+        if not sync.is_active:
+            continue
+        try:
+            services.sync_cancel(actor=request.user, sync=sync)
+        except DomainError as error:
+            modeladmin.message_user(request, error.message, messages.ERROR)
+
+
 @admin.register(Sync)
 class SyncAdmin(ReadOnlyAdmin):
     list_display = [
@@ -37,12 +51,19 @@ class SyncAdmin(ReadOnlyAdmin):
     search_fields = ["id", "connector__name"]
     list_select_related = ["connector"]
     inlines = [SyncLogLineInline]
+    actions = [cancel_syncs]
+    readonly_fields = ["progress"]
 
     @admin.display(description="Progress")
     def progress(self, obj):
         percent = obj.percent
-        return f"{obj.progress_done} / {obj.progress_total or '?'}" + (
+        text = f"{obj.progress_done} / {obj.progress_total or '?'}" + (
             f" ({percent}%)" if percent is not None else ""
+        )
+        if percent is None:
+            return text
+        return format_html(
+            '<progress max="100" value="{}">{}%</progress> {}', percent, percent, text
         )
 
 
@@ -61,3 +82,12 @@ class DocumentAdmin(ReadOnlyAdmin):
     search_fields = ["title", "external_id"]
     list_select_related = ["connector"]
     show_full_result_count = False
+
+
+@admin.register(UploadedFile)
+class UploadedFileAdmin(ReadOnlyAdmin):
+    list_display = ["name", "connector", "mime_type", "size", "uploaded_at", "uploaded_by"]
+    list_filter = ["mime_type"]
+    search_fields = ["name", "sha256", "connector__name"]
+    list_select_related = ["connector"]
+    exclude = ["file"]

@@ -45,3 +45,85 @@ def sync_in(workspace, sync_id) -> Sync:
     if sync is None:
         raise NotFound("Sync not found.")
     return sync
+
+
+# -- pages: dashboard, lists and documents ------------------------------------------------------
+
+
+def active_syncs_in(workspace) -> QuerySet[Sync]:
+    """Syncs queued, running or cancelling in the workspace, oldest first."""
+    from syncs.models import ACTIVE_STATUSES
+
+    return (
+        Sync.objects.filter(
+            connector__workspace=workspace,
+            connector__deleted_at__isnull=True,
+            status__in=ACTIVE_STATUSES,
+        )
+        .select_related("connector__definition")
+        .order_by("queued_at", "id")
+    )
+
+
+def failed_syncs_in(workspace, since) -> QuerySet[Sync]:
+    from syncs.models import SyncStatus
+
+    return (
+        Sync.objects.filter(
+            connector__workspace=workspace,
+            connector__deleted_at__isnull=True,
+            status=SyncStatus.FAILED,
+            finished_at__gte=since,
+        )
+        .select_related("connector")
+        .order_by("-finished_at", "-id")
+    )
+
+
+def documents_per_day(workspace, since) -> dict:
+    """``{date: count}`` of the workspace's documents first seen on each day since ``since``."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncDate
+
+    rows = (
+        Document.objects.filter(
+            connector__workspace=workspace,
+            connector__deleted_at__isnull=True,
+            first_seen_at__gte=since,
+        )
+        .annotate(day=TruncDate("first_seen_at"))
+        .values("day")
+        .annotate(count=Count("id"))
+        .order_by("day")
+    )
+    return {row["day"]: row["count"] for row in rows}
+
+
+def with_last_sync(connectors: QuerySet) -> QuerySet:
+    """Connectors annotated with the status and time of their latest sync (one query)."""
+    from django.db.models import OuterRef, Subquery
+
+    latest = Sync.objects.filter(connector=OuterRef("pk")).order_by("-queued_at", "-id")
+    return connectors.annotate(
+        last_sync_status=Subquery(latest.values("status")[:1]),
+        last_sync_at=Subquery(latest.values("queued_at")[:1]),
+    )
+
+
+def document_in(workspace, document_id) -> Document:
+    """A live document of a visible connector of the workspace."""
+    from connectors.errors import NotFound
+
+    document = (
+        Document.objects.filter(
+            pk=document_id,
+            connector__workspace=workspace,
+            connector__deleted_at__isnull=True,
+            deleted_at__isnull=True,
+        )
+        .select_related("connector__definition")
+        .first()
+    )
+    if document is None:
+        raise NotFound("Document not found.")
+    return document

@@ -22,6 +22,7 @@ from connectors.services.definitions import (  # noqa: F401
     definition_register_package,
     definition_retire,
 )
+from connectors.services.members import member_create  # noqa: F401
 from connectors.services.workspaces import (  # noqa: F401
     api_key_create,
     api_key_revoke,

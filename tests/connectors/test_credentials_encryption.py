@@ -14,6 +14,7 @@ from connectors import credentials, crypto
 from connectors.models import Credential
 from connectors.schema.secrets import MASK
 from tests.conftest import SECRET_PASSWORD
+from tests.leaks import read_file_elsewhere
 
 pytestmark = pytest.mark.database
 
@@ -65,7 +66,7 @@ def test_secret_plaintext_is_nowhere_in_the_database(make_connector):
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         path = Path(connection.settings_dict["NAME"])
         for file in [path, *path.parent.glob(path.name + "-*")]:
-            assert SECRET_PASSWORD.encode() not in file.read_bytes(), file
+            assert SECRET_PASSWORD.encode() not in read_file_elsewhere(file), file
 
 
 def test_rotation_reencrypts_every_credential_with_the_newest_key(make_connector, settings):

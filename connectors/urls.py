@@ -1,0 +1,77 @@
+"""Routes of the pages (namespace ``connectors``). Workspace pages live under ``/w/<slug>/``."""
+
+from django.urls import path
+
+from connectors.views import (
+    catalog,
+    connector_form,
+    connectors,
+    dashboard,
+    documents,
+    keys,
+    members,
+    registry,
+    workspaces,
+)
+
+app_name = "connectors"
+W = "w/<slug:workspace_slug>/"
+CONNECTOR = W + "connectors/<uuid:connector_id>/"
+
+urlpatterns = [
+    path("workspaces/switch/", workspaces.switch, name="workspace_switch"),
+    path("registry/", registry.registry, name="registry"),
+    path("registry/upload/", registry.registry_upload, name="registry_upload"),
+    path("registry/<int:pk>/publish/", registry.definition_promote, name="definition_promote"),
+    path("registry/<int:pk>/retire/", registry.definition_retire, name="definition_retire"),
+    path("registry/<int:pk>/icon/", catalog.definition_icon, name="definition_icon"),
+    path(W, dashboard.dashboard, name="dashboard"),
+    path(W + "spaces/", workspaces.space_list, name="space_list"),
+    path(W + "spaces/<uuid:space_id>/", workspaces.space_detail, name="space_detail"),
+    path(W + "spaces/<uuid:space_id>/delete/", workspaces.space_delete, name="space_delete"),
+    path(
+        W + "collections/<uuid:collection_id>/",
+        workspaces.collection_detail,
+        name="collection_detail",
+    ),
+    path(
+        W + "collections/<uuid:collection_id>/delete/",
+        workspaces.collection_delete,
+        name="collection_delete",
+    ),
+    path(
+        W + "collections/<uuid:collection_id>/documents/",
+        documents.collection_documents,
+        name="collection_documents",
+    ),
+    path(W + "catalog/", catalog.catalog, name="catalog"),
+    path(W + "connectors/", connectors.connector_list, name="connector_list"),
+    path(
+        W + "connectors/new/<str:registry_id>/",
+        connector_form.connector_create,
+        name="connector_create",
+    ),
+    path(W + "schedule-preview/", connector_form.schedule_preview, name="schedule_preview"),
+    path(CONNECTOR, connectors.connector_detail, name="connector_detail"),
+    path(CONNECTOR + "edit/", connector_form.connector_edit, name="connector_edit"),
+    path(CONNECTOR + "delete/", connectors.connector_delete, name="connector_delete"),
+    path(CONNECTOR + "state/", connectors.connector_state, name="connector_state"),
+    path(
+        CONNECTOR + "collections/",
+        connectors.connector_collection_add,
+        name="connector_collection_add",
+    ),
+    path(
+        CONNECTOR + "collections/<uuid:collection_id>/remove/",
+        connectors.connector_collection_remove,
+        name="connector_collection_remove",
+    ),
+    path(CONNECTOR + "files/", connectors.connector_upload, name="connector_upload"),
+    path(CONNECTOR + "documents/", documents.connector_documents, name="connector_documents"),
+    path(W + "documents/<int:document_id>/", documents.document_detail, name="document_detail"),
+    path(W + "keys/", keys.key_list, name="key_list"),
+    path(W + "keys/<str:prefix>/revoke/", keys.key_revoke, name="key_revoke"),
+    path(W + "members/", members.member_list, name="member_list"),
+    path(W + "members/<int:user_id>/role/", members.member_role, name="member_role"),
+    path(W + "members/<int:user_id>/remove/", members.member_remove, name="member_remove"),
+]

@@ -1,0 +1,187 @@
+"""The connector list, a connector's page and the actions on it (all state changes are POSTs
+through the services): start, stop, fail, delete, collections, uploads."""
+
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
+
+from connectors import credentials, selectors, services
+from connectors.errors import InvalidInput
+from connectors.filters import ConnectorFilter
+from connectors.forms import AddCollectionForm
+from connectors.lifecycle import Action, State
+from connectors.models import Collection
+from connectors.views.base import EDIT, VIEW, attempt, page, workspace_page
+from syncs import scheduling
+from syncs import selectors as sync_selectors
+from syncs.forms import UploadFilesForm
+from syncs.models import SyncTrigger
+from syncs.uploads import accepts_uploads, files_of, upload_files
+from syncs.views import activity_context
+
+LIFECYCLE = {
+    Action.START: (services.connector_start, "Starting {name}: its connection is being checked."),
+    Action.STOP: (services.connector_stop, "{name} stopped."),
+    Action.FAIL: (services.connector_fail, "{name} marked failed."),
+}
+
+
+@workspace_page(VIEW)
+def connector_list(request):
+    connectors = sync_selectors.with_last_sync(selectors.connectors_in(request.workspace))
+    filterset = ConnectorFilter(request.GET or None, queryset=connectors.order_by("name"))
+    kinds = (
+        selectors.connectors_in(request.workspace)
+        .order_by("definition__name")
+        .values_list("definition__connector_id", "definition__name")
+        .distinct()
+    )
+    return page(
+        request,
+        "connectors/list.html",
+        {
+            "section": "connectors",
+            "connectors": filterset.qs,
+            "filter": filterset,
+            "states": State.choices,
+            "kinds": list(kinds),
+            "filtered": any(request.GET.get(key) for key in ("name", "state", "type")),
+        },
+    )
+
+
+def _schedule_context(connector) -> dict:
+    schedule = scheduling.schedule_of(connector)
+    zone = ZoneInfo(schedule.timezone)
+    return {
+        "schedule_description": scheduling.describe(schedule),
+        "next_runs": [run.astimezone(zone) for run in scheduling.next_runs(schedule, 5)],
+    }
+
+
+@workspace_page(VIEW)
+def connector_detail(request, connector_id):
+    connector = selectors.connector_in(request.workspace, connector_id)
+    collections = list(connector.collections.select_related("space").order_by("name"))
+    context = {
+        "section": "connectors",
+        "connector": connector,
+        "collections": collections,
+        "add_collection": AddCollectionForm(workspace=request.workspace, exclude=collections),
+        "config": credentials.masked_config(connector),
+        **_schedule_context(connector),
+        **activity_context(connector),
+    }
+    if accepts_uploads(connector):
+        context["upload_form"] = UploadFilesForm()
+        context["uploaded_files"] = files_of(connector).order_by("-uploaded_at")[:20]
+    return page(request, "connectors/detail.html", context)
+
+
+def _back(request, connector):
+    return redirect("connectors:connector_detail", request.workspace.slug, connector.pk)
+
+
+@workspace_page(EDIT)
+@require_POST
+def connector_state(request, connector_id):
+    connector = selectors.connector_in(request.workspace, connector_id)
+    action = request.POST.get("action")
+    if action not in LIFECYCLE:
+        messages.error(request, "Choose start, stop or fail.")
+        return _back(request, connector)
+    call, success = LIFECYCLE[action]
+    attempt(
+        request,
+        lambda: call(actor=request.user, connector=connector),
+        success.format(name=connector.name),
+    )
+    return _back(request, connector)
+
+
+@workspace_page(EDIT)
+def connector_delete(request, connector_id):
+    connector = selectors.connector_in(request.workspace, connector_id)
+    if request.method == "POST":
+        if attempt(
+            request,
+            lambda: services.connector_delete(actor=request.user, connector=connector),
+            f"Connector {connector.name} deleted; its documents are being removed.",
+        ):
+            return redirect("connectors:connector_list", request.workspace.slug)
+        return _back(request, connector)
+    return page(
+        request,
+        "connectors/confirm_delete.html",
+        {
+            "section": "connectors",
+            "connector": connector,
+            "document_count": sync_selectors.documents_of_connector(connector).count(),
+        },
+    )
+
+
+@workspace_page(EDIT)
+@require_POST
+def connector_collection_add(request, connector_id):
+    connector = selectors.connector_in(request.workspace, connector_id)
+    form = AddCollectionForm(request.POST, workspace=request.workspace)
+    if not form.is_valid():
+        messages.error(request, "Choose a collection of this workspace.")
+        return _back(request, connector)
+    collection = form.cleaned_data["collection"]
+    attempt(
+        request,
+        lambda: services.connector_associate(
+            actor=request.user, connector=connector, collection=collection
+        ),
+        f"Added to {collection.name}.",
+    )
+    return _back(request, connector)
+
+
+@workspace_page(EDIT)
+@require_POST
+def connector_collection_remove(request, connector_id, collection_id):
+    connector = selectors.connector_in(request.workspace, connector_id)
+    collection = get_object_or_404(Collection, pk=collection_id, space__workspace=request.workspace)
+    attempt(
+        request,
+        lambda: services.connector_dissociate(
+            actor=request.user, connector=connector, collection=collection
+        ),
+        f"Removed from {collection.name}; the connector and its documents stay.",
+    )
+    return _back(request, connector)
+
+
+@workspace_page(EDIT)
+@require_POST
+def connector_upload(request, connector_id):
+    connector = selectors.connector_in(request.workspace, connector_id)
+    form = UploadFilesForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Choose one or more files to upload.")
+        return _back(request, connector)
+    try:
+        result = upload_files(
+            actor=request.user,
+            connector=connector,
+            files=form.cleaned_data["files"],
+            trigger=SyncTrigger.MANUAL,
+        )
+    except InvalidInput as error:
+        for texts in error.errors.values():
+            for text in texts:
+                messages.error(request, text)
+        return _back(request, connector)
+    new = sum(1 for stored in result.files if not stored.duplicate)
+    held = len(result.files) - new
+    summary = f"{new} file{'s' if new != 1 else ''} uploaded"
+    if held:
+        summary += f", {held} already held"
+    summary += "; a sync reads them now." if result.sync else "."
+    messages.success(request, summary)
+    return _back(request, connector)

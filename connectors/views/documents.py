@@ -1,0 +1,95 @@
+"""Documents of a collection or a connector (filterable, paged by id so that a million documents
+page as fast as ten), and one document."""
+
+from connectors import selectors
+from connectors.views.base import VIEW, page, workspace_page
+from syncs import selectors as sync_selectors
+from syncs.filters import DocumentFilter
+
+PAGE_SIZE = 50
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def keyset_page(queryset, request, size: int = PAGE_SIZE) -> tuple[list, dict]:
+    """Newest first. ``?before=<id>`` shows older documents, ``?after=<id>`` newer ones."""
+    before, after = _int(request.GET.get("before")), _int(request.GET.get("after"))
+    if after is not None:
+        rows = list(queryset.filter(id__gt=after).order_by("id")[: size + 1])
+        has_newer, has_older = len(rows) > size, True
+        rows = rows[:size]
+        rows.reverse()
+    else:
+        scoped = queryset.filter(id__lt=before) if before is not None else queryset
+        rows = list(scoped.order_by("-id")[: size + 1])
+        has_older, has_newer = len(rows) > size, before is not None
+        rows = rows[:size]
+    return rows, {
+        "older": rows[-1].pk if rows and has_older else None,
+        "newer": rows[0].pk if rows and has_newer else None,
+    }
+
+
+def _listing(request, documents, *, title, context):
+    filterset = DocumentFilter(
+        request.GET or None,
+        queryset=documents.select_related("connector").defer("content", "metadata"),
+    )
+    rows, pager = keyset_page(filterset.qs, request)
+    return page(
+        request,
+        "documents/list.html",
+        {
+            "title": title,
+            "documents": rows,
+            "pager": pager,
+            "filter": filterset,
+            "filtered": any(
+                request.GET.get(key) for key in ("title", "mime_type", "connector", "created_after")
+            ),
+            **context,
+        },
+    )
+
+
+@workspace_page(VIEW)
+def collection_documents(request, collection_id):
+    collection = selectors.collection_in_workspace(request.workspace, collection_id)
+    return _listing(
+        request,
+        sync_selectors.documents_of_collection(collection),
+        title=f"Documents of {collection.name}",
+        context={
+            "section": "spaces",
+            "collection": collection,
+            "connectors": selectors.connectors_in(request.workspace)
+            .filter(associations__collection=collection)
+            .order_by("name"),
+        },
+    )
+
+
+@workspace_page(VIEW)
+def connector_documents(request, connector_id):
+    connector = selectors.connector_in(request.workspace, connector_id)
+    return _listing(
+        request,
+        sync_selectors.documents_of_connector(connector),
+        title=f"Documents of {connector.name}",
+        context={"section": "connectors", "connector": connector},
+    )
+
+
+@workspace_page(VIEW)
+def document_detail(request, document_id):
+    document = sync_selectors.document_in(request.workspace, document_id)
+    return page(
+        request,
+        "documents/detail.html",
+        {"section": "connectors", "document": document, "connector": document.connector},
+    )

@@ -1,0 +1,162 @@
+"""Forms of the pages about running connectors: the schedule choice and file uploads. The
+schedule itself is built and checked by ``syncs.scheduling``."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django import forms
+
+from connectors.errors import InvalidInput
+from connectors.forms import PageForm
+from connectors.models import ScheduleType
+from syncs import scheduling
+
+SCHEDULE_CHOICES = [
+    (ScheduleType.NONE, "No schedule: sync on demand"),
+    (ScheduleType.IMMEDIATE, "When added to a collection, then on demand"),
+    (ScheduleType.ONCE, "Once, each time the connector starts"),
+    (ScheduleType.CRON, "Repeatedly, on a cron schedule"),
+    (ScheduleType.WHEN, "Once, at a date and time"),
+]
+AT_FORMAT = "%Y-%m-%dT%H:%M"
+FROM_CONFIG = "config"
+CONFIG_SCHEDULE_KEYS = ("pollingInterval", "runMode")
+
+
+def config_sets_schedule(ui_spec: dict) -> bool:
+    """Whether a type's config can say when to sync (a registry spec's ``pollingInterval``, a live
+    source's ``runMode``; see ``scheduling.from_config``)."""
+
+    def visit(node) -> bool:
+        if isinstance(node, list):
+            return any(visit(item) for item in node)
+        if not isinstance(node, dict):
+            return False
+        properties = node.get("properties")
+        if isinstance(properties, dict) and any(k in properties for k in CONFIG_SCHEDULE_KEYS):
+            return True
+        return any(visit(value) for value in node.values())
+
+    return visit((ui_spec or {}).get("schema"))
+
+
+class ScheduleForm(PageForm):
+    """After ``is_valid()``, ``schedule`` is the ``scheduling.Schedule`` to give the services."""
+
+    type = forms.ChoiceField(
+        choices=SCHEDULE_CHOICES,
+        initial=ScheduleType.NONE,
+        widget=forms.RadioSelect,
+        label="When to sync",
+    )
+    cron = forms.CharField(
+        required=False,
+        max_length=120,
+        label="Cron expression",
+        help_text="Five fields: minute, hour, day of month, month, day of week. "
+        "For example 0 6 * * 1-5 is 06:00 on weekdays.",
+        widget=forms.TextInput(
+            attrs={"placeholder": "0 6 * * 1-5", "spellcheck": "false", "autocomplete": "off"}
+        ),
+    )
+    at = forms.CharField(
+        required=False,
+        label="Date and time",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    timezone = forms.CharField(
+        required=False,
+        initial="UTC",
+        max_length=64,
+        label="Time zone",
+        help_text="An IANA name such as UTC, Europe/Berlin or America/New_York.",
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+
+    schedule: scheduling.Schedule | None = None
+    follows_config = False
+
+    def __init__(self, *args, from_config: bool = False, **kwargs):
+        """``from_config``: offer "as the configuration says" (and choose it by default)."""
+        super().__init__(*args, **kwargs)
+        if from_config:
+            self.fields["type"].choices = [
+                (FROM_CONFIG, "As the configuration says (its polling interval or run mode)"),
+                *SCHEDULE_CHOICES,
+            ]
+            self.fields["type"].initial = FROM_CONFIG
+
+    @classmethod
+    def initial_for(cls, schedule: scheduling.Schedule, config: dict | None = None) -> dict:
+        """The form's initial values for a stored schedule; "as the configuration says" when
+        ``config`` (the stored config) implies exactly that schedule."""
+        if config is not None and scheduling.from_config(config) == schedule:
+            return {"type": FROM_CONFIG, "timezone": schedule.timezone}
+        initial = {"type": schedule.type, "cron": schedule.cron, "timezone": schedule.timezone}
+        if schedule.at:
+            initial["at"] = schedule.at.astimezone(ZoneInfo(schedule.timezone)).strftime(AT_FORMAT)
+        return initial
+
+    def schedule_for(self, config: dict) -> scheduling.Schedule:
+        """The schedule to store once the config is known (call after ``is_valid()``)."""
+        if self.follows_config:
+            return scheduling.from_config(config) or scheduling.Schedule()
+        return self.schedule
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("type")
+        zone = (cleaned.get("timezone") or "UTC").strip()
+        self.follows_config = kind == FROM_CONFIG
+        try:
+            if self.follows_config:
+                self.schedule = None
+            elif kind == ScheduleType.CRON:
+                self.schedule = scheduling.cron(cleaned.get("cron") or "", zone, field="cron")
+            elif kind == ScheduleType.WHEN:
+                if not cleaned.get("at"):
+                    raise InvalidInput({"at": ["Choose the date and time of the sync."]})
+                self.schedule = scheduling.when(cleaned["at"], zone, field="at")
+            elif kind:
+                self.schedule = scheduling.Schedule(kind)
+        except InvalidInput as error:
+            self.schedule = None
+            for key, texts in error.errors.items():
+                for text in texts:
+                    self.add_error(key if key in self.fields else None, text)
+        return cleaned
+
+    def preview(self, count: int = 5) -> dict | None:
+        """The plain-language description and the next runs of a valid schedule."""
+        if self.follows_config:
+            return {"description": "As the configuration says.", "runs": []}
+        if self.schedule is None:
+            return None
+        zone = ZoneInfo(self.schedule.timezone)
+        runs: list[datetime] = scheduling.next_runs(self.schedule, count)
+        return {
+            "description": scheduling.describe(self.schedule),
+            "runs": [run.astimezone(zone) for run in runs],
+        }
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """One or more files; cleans to a list."""
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data] if data else [single(None, initial)]
+        return [single(data, initial)]
+
+
+class UploadFilesForm(PageForm):
+    files = MultipleFileField(
+        label="Files",
+        help_text="txt, md, html, pdf, docx, csv or json; several at once.",
+        widget=MultipleFileInput(attrs={"accept": ".txt,.md,.html,.htm,.pdf,.docx,.csv,.json"}),
+    )

@@ -1,0 +1,21 @@
+"""Routes of the sync pages and live fragments (namespace ``syncs``)."""
+
+from django.urls import path
+
+from syncs import views
+
+app_name = "syncs"
+W = "w/<slug:workspace_slug>/"
+
+urlpatterns = [
+    path(
+        W + "connectors/<uuid:connector_id>/activity/",
+        views.connector_activity,
+        name="connector_activity",
+    ),
+    path(W + "connectors/<uuid:connector_id>/sync/", views.sync_now, name="sync_now"),
+    path(W + "syncs/running/", views.running_syncs, name="running"),
+    path(W + "syncs/<uuid:sync_id>/", views.sync_detail, name="sync_detail"),
+    path(W + "syncs/<uuid:sync_id>/live/", views.sync_live, name="sync_live"),
+    path(W + "syncs/<uuid:sync_id>/cancel/", views.sync_cancel, name="sync_cancel"),
+]

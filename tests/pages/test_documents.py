@@ -1,0 +1,121 @@
+"""Documents of a collection or a connector (filtered, paged by id) and one document, escaped."""
+
+import pytest
+from django.urls import reverse
+
+from connectors import services
+from syncs.models import Document
+
+pytestmark = pytest.mark.database
+
+
+def make_documents(connector, count, **extra):
+    return Document.objects.bulk_create(
+        Document(
+            connector=connector,
+            external_id=f"{connector.name}-{extra.get('prefix', 'Doc')}-{index}",
+            title=f"{extra.get('prefix', 'Doc')} {index}",
+            content_hash="x" * 64,
+            mime_type="text/plain",
+        )
+        for index in range(count)
+    )
+
+
+def test_pages_of_fifty_newest_first_with_older_and_newer_links(
+    login, viewer, workspace, connector
+):
+    make_documents(connector, 60)
+    client = login(viewer)
+    listing = reverse("connectors:connector_documents", args=[workspace.slug, connector.pk])
+    first = client.get(listing)
+    titles = [d.title for d in first.context["documents"]]
+    assert len(titles) == 50 and titles[0] == "Doc 59" and titles[-1] == "Doc 10"
+    older = first.context["pager"]["older"]
+    assert first.context["pager"]["newer"] is None
+    second = client.get(listing, {"before": older})
+    assert [d.title for d in second.context["documents"]] == [f"Doc {i}" for i in range(9, -1, -1)]
+    assert second.context["pager"]["older"] is None
+    back = client.get(listing, {"after": second.context["pager"]["newer"]})
+    assert [d.title for d in back.context["documents"]] == titles
+    assert 'rel="next"' in first.content.decode()
+
+
+def test_filtering_by_title_and_type(login, viewer, workspace, connector):
+    make_documents(connector, 3)
+    make_documents(connector, 2, prefix="Report")
+    Document.objects.filter(title="Report 1").update(mime_type="application/pdf")
+    client = login(viewer)
+    listing = reverse("connectors:connector_documents", args=[workspace.slug, connector.pk])
+    assert len(client.get(listing, {"title": "report"}).context["documents"]) == 2
+    found = client.get(listing, {"mime_type": "application/pdf"}).context["documents"]
+    assert [d.title for d in found] == ["Report 1"]
+    bad = client.get(listing, {"created_after": "yesterday"})
+    assert bad.status_code == 200 and 'role="alert"' in bad.content.decode()
+
+
+def test_a_collection_shows_the_documents_of_its_connectors_only(
+    login, viewer, workspace, collection, associated, make_connector, owner
+):
+    make_documents(associated, 2, prefix="Mine")
+    outside = make_connector(name="outside")
+    make_documents(outside, 2, prefix="Outside")
+    listing = reverse("connectors:collection_documents", args=[workspace.slug, collection.pk])
+    response = login(viewer).get(listing)
+    assert sorted(d.title for d in response.context["documents"]) == ["Mine 0", "Mine 1"]
+    by_connector = login(viewer).get(listing, {"connector": str(associated.pk)})
+    assert len(by_connector.context["documents"]) == 2
+    services.connector_dissociate(actor=owner, connector=associated, collection=collection)
+    assert not login(viewer).get(listing).context["documents"]
+
+
+def test_a_document_page_escapes_what_the_source_wrote(login, viewer, workspace, connector):
+    document = Document.objects.create(
+        connector=connector,
+        external_id="evil",
+        title="<img src=x onerror=alert(1)>",
+        url="javascript:alert(1)",
+        content="<script>alert('text')</script> plain words",
+        content_hash="y" * 64,
+        metadata={"author": "<b>Eve</b>"},
+    )
+    html = (
+        login(viewer)
+        .get(reverse("connectors:document_detail", args=[workspace.slug, document.pk]))
+        .content.decode()
+    )
+    assert "<script>alert" not in html and "&lt;script&gt;alert(&#x27;text&#x27;)" in html
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert 'href="javascript:' not in html
+    assert "&lt;b&gt;Eve&lt;/b&gt;" in html
+
+
+def test_a_document_page_links_its_source(login, viewer, workspace, documents):
+    html = (
+        login(viewer)
+        .get(reverse("connectors:document_detail", args=[workspace.slug, documents[1].pk]))
+        .content.decode()
+    )
+    assert 'href="https://example.com/doc/1"' in html
+    assert "Text of document 1" in html
+    assert "Document number 1" in html
+
+
+def test_documents_of_other_workspaces_and_deleted_ones_are_not_found(
+    login, viewer, workspace, documents, other_workspace
+):
+    stranger = other_workspace.memberships.get().user
+    client = login(stranger)
+    assert (
+        client.get(
+            reverse("connectors:document_detail", args=[other_workspace.slug, documents[0].pk])
+        ).status_code
+        == 404
+    )
+    Document.objects.filter(pk=documents[0].pk).update(deleted_at="2020-01-01T00:00:00Z")
+    assert (
+        login(viewer)
+        .get(reverse("connectors:document_detail", args=[workspace.slug, documents[0].pk]))
+        .status_code
+        == 404
+    )
