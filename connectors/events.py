@@ -10,6 +10,7 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
+from connectors import request_context
 from connectors.actors import actor_label
 
 domain_event = Signal()
@@ -24,9 +25,12 @@ class Event:
     object_id: str
     data: dict = field(default_factory=dict)
     at: datetime = field(default_factory=timezone.now)
+    #: The client address of the request that caused it; None for commands and tasks.
+    ip: str | None = None
 
 
 def emit(name: str, *, actor, obj, workspace_id=None, **data) -> Event:
+    context = request_context.current()
     event = Event(
         name=name,
         actor=actor_label(actor),
@@ -34,6 +38,7 @@ def emit(name: str, *, actor, obj, workspace_id=None, **data) -> Event:
         object_type=type(obj)._meta.model_name,
         object_id=str(obj.pk),
         data=data,
+        ip=context.ip if context else None,
     )
     transaction.on_commit(lambda: domain_event.send(sender=Event, event=event), robust=True)
     return event

@@ -20,6 +20,7 @@ from connectors.models import (
     ScheduleType,
     Workspace,
 )
+from connectors.schema.secrets import secret_layout, split
 from connectors.services.common import validated
 from syncs import scheduling
 from syncs import services as sync_services
@@ -194,6 +195,9 @@ def connector_update(
         stored = credentials.full_config(connector)
         full = credentials.prepare(connector.definition, config, stored)
         if full != stored:
+            layout = secret_layout(connector.definition.ui_spec)
+            if split(layout, full)[1] != split(layout, stored)[1]:
+                changed.append("credentials")
             credentials.store(connector, full)
             connector.save(update_fields=["config", "updated_at"])
             changed.append("config")
