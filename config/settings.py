@@ -258,3 +258,8 @@ CONNECTOR_HUB_WEBHOOK_TIMEOUT = env.float("CONNECTOR_HUB_WEBHOOK_TIMEOUT", defau
 CONNECTOR_HUB_WEBHOOK_MAX_ATTEMPTS = env.int("CONNECTOR_HUB_WEBHOOK_MAX_ATTEMPTS", default=6)
 CONNECTOR_HUB_WEBHOOK_RETRY_BACKOFF = env.float("CONNECTOR_HUB_WEBHOOK_RETRY_BACKOFF", default=30.0)
 AXES_VERBOSE = False
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "connectors.api.openapi_links.add_links",
+]
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}

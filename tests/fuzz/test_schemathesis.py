@@ -1,0 +1,113 @@
+"""Schemathesis against the service's own OpenAPI schema, on a real server.
+
+Every operation of every family gets at least 100 generated cases (examples, coverage and
+fuzzing phases, valid and invalid data), and the stateful phase follows the schema's links of the
+collection family (space -> collection -> connector -> sync). Every answer must be a non-5xx
+that the schema documents: its status, content type, headers and body. Path parameters are the
+seeded objects' ids most of the time, random values otherwise, so that the deep code runs too.
+Throttling is off for the server (``CONNECTOR_HUB_THROTTLE_ENABLED=false``).
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.fuzz.seed import seed
+from tests.servers.web import web_server
+
+pytestmark = pytest.mark.fuzz
+
+MAX_EXAMPLES = int(os.environ.get("CONNECTOR_HUB_FUZZ_EXAMPLES", "100"))
+CHECKS = (
+    os.environ.get("CONNECTOR_HUB_FUZZ_CHECKS", "").split(",")
+    if os.environ.get("CONNECTOR_HUB_FUZZ_CHECKS")
+    else [
+        "not_a_server_error",
+        "status_code_conformance",
+        "content_type_conformance",
+        "response_headers_conformance",
+        "response_schema_conformance",
+    ]
+)
+
+
+def _config(data) -> str:
+    """A schemathesis.toml binding path parameters to the seeded objects (80% of cases)."""
+    bindings = {
+        "workspaces": ("path.workspace_id", [data.workspace_slug, data.workspace_id]),
+        "spaces": ("path.space_id", data.space_ids),
+        "collections": ("path.collection_id", data.collection_ids),
+        "connectors": ("path.connector_id", data.connector_ids),
+        "live_sources": ("path.connectorId", data.connector_ids),
+        "names": ("path.name", data.connector_names),
+        "documents": ("path.document_id", data.document_ids),
+        "webhooks": ("path.webhook_id", data.webhook_ids),
+        "syncs": ("path.sync_id", data.sync_ids),
+    }
+    lines = []
+    for name, (_, values) in bindings.items():
+        lines += [f"[dictionaries.{name}]", f"values = {json.dumps(values)}", ""]
+    lines.append("[parameters]")
+    seen = set()
+    for name, (parameter, _) in bindings.items():
+        if parameter in seen:
+            continue
+        seen.add(parameter)
+        lines.append(f'"{parameter}" = {{ dictionary = "{name}", probability = 0.8 }}')
+    # The registry's connector_id is a registry id, not a connector's uuid.
+    lines += [
+        "",
+        "[dictionaries.registry]",
+        f"values = {json.dumps(data.registry_ids)}",
+        "",
+        "[[operations]]",
+        'include-operation-id = "registry_connectors_read"',
+        "[operations.parameters]",
+        '"path.connector_id" = { dictionary = "registry", probability = 0.8 }',
+    ]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_api_answers_every_generated_request_as_its_schema_says(owner, catalog, tmp_path):
+    data = seed(owner, catalog)
+    config = tmp_path / "schemathesis.toml"
+    config.write_text(_config(data))
+    report = tmp_path / "report"
+    with web_server(tmp_path, CONNECTOR_HUB_THROTTLE_ENABLED="false") as server:
+        command = [
+            str(Path(sys.executable).parent / "schemathesis"),
+            "--config-file",
+            str(config),
+            "run",
+            f"{server.url}/api/schema/",
+            "--header",
+            f"X-API-Key: {data.key}",
+            "--checks",
+            ",".join(CHECKS),
+            "--max-examples",
+            str(MAX_EXAMPLES),
+            "--phases",
+            "examples,coverage,fuzzing,stateful",
+            "--workers",
+            "2",
+            "--seed",
+            "11",
+            "--request-timeout",
+            "30",
+            "--suppress-health-check",
+            "too_slow,filter_too_much",
+            "--report",
+            "junit",
+            "--report-dir",
+            str(report),
+            "--no-color",
+        ]
+        run = subprocess.run(command, capture_output=True, text=True, timeout=1500)
+        output = run.stdout + run.stderr
+        print(output)
+        assert run.returncode == 0, output[-20000:] + "\n--- server log ---\n" + server.log_tail()
