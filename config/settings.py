@@ -263,3 +263,19 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "connectors.api.openapi_links.add_links",
 ]
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}
+# HTTP and storage client libraries log raw request and response headers at DEBUG (credentials
+# included, and whatever a hostile server sends back): they stay at WARNING whatever the level.
+for _wire_logger in (
+    "httpx",
+    "httpcore",
+    "urllib3",
+    "botocore",
+    "boto3",
+    "s3transfer",
+    "azure",
+    "msal",
+    "google.auth",
+    "googleapiclient",
+    "hpack",
+):
+    LOGGING["loggers"][_wire_logger] = {"level": "WARNING"}
