@@ -279,3 +279,9 @@ for _wire_logger in (
     "hpack",
 ):
     LOGGING["loggers"][_wire_logger] = {"level": "WARNING"}
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["connectors.api.parsers.BoundedJSONParser"]
+# The largest multipart request of the upload endpoint (several files at once), refused with a
+# 413 before it is read.
+CONNECTOR_HUB_UPLOAD_MAX_REQUEST_BYTES = env.int(
+    "CONNECTOR_HUB_UPLOAD_MAX_REQUEST_BYTES", default=4 * CONNECTOR_HUB_UPLOAD_MAX_BYTES
+)

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from connectors.api import openapi
 from connectors.api.base import WorkspaceScopedMixin, as_uuid
+from connectors.api.fields import StrictSerializer
 from connectors.api.pagination import KeysetPagination
 from connectors.errors import NotFound, PermissionDenied
 from connectors.permissions import MANAGE, can
@@ -29,7 +30,7 @@ SIGNING_NOTE = (
 WEBHOOK_ID = openapi.path_id("webhook_id", "The webhook's id.")
 
 
-class WebhookCreateSerializer(serializers.Serializer):
+class WebhookCreateSerializer(StrictSerializer):
     url = serializers.CharField(max_length=2000, help_text="http(s) URL receiving the events.")
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=EventType.values),

@@ -15,7 +15,12 @@ from rest_framework.response import Response
 from connectors import services
 from connectors.api import openapi
 from connectors.api.base import WorkspaceScopedMixin
-from connectors.api.fields import CollectionIdsField, MaskedConfigField, ScheduleSerializer
+from connectors.api.fields import (
+    CollectionIdsField,
+    MaskedConfigField,
+    ScheduleSerializer,
+    StrictSerializer,
+)
 from connectors.api.idempotency import idempotent
 from connectors.api.pagination import KeysetPagination
 from connectors.api.spaces import COLLECTION_ID, SPACE_ID
@@ -30,7 +35,7 @@ CONNECTOR_ID = openapi.path_id("connector_id", "The connector's id.")
 NESTED = [SPACE_ID, COLLECTION_ID]
 
 
-class ConnectorCreateSerializer(serializers.Serializer):
+class ConnectorCreateSerializer(StrictSerializer):
     name = serializers.CharField(max_length=200)
     type = serializers.CharField(
         help_text="A connector type of the registry: its connector_id (the Live version) or "
@@ -47,7 +52,7 @@ class ConnectorCreateSerializer(serializers.Serializer):
     )
 
 
-class ConnectorPatchSerializer(serializers.Serializer):
+class ConnectorPatchSerializer(StrictSerializer):
     name = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
     config = serializers.DictField(

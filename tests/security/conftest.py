@@ -82,7 +82,11 @@ def _make_victim(make_user, definition) -> Victim:
         definition=definition,
         name="victim-connector",
         config={
-            "connector_config": {"host": "db.victim.example", "port": 5432, "password": SECRET_PASSWORD}
+            "connector_config": {
+                "host": "db.victim.example",
+                "port": 5432,
+                "password": SECRET_PASSWORD,
+            }
         },
         collections=[collection],
     )

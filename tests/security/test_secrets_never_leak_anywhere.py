@@ -15,9 +15,9 @@ from audit.models import AuditEntry
 from connectors import services
 from connectors.models import Connector
 from connectors.tasks import check_connector
+from syncs import services as sync_services
 from syncs.engine import run as run_sync
 from syncs.models import Sync, SyncStatus, SyncTrigger
-from syncs import services as sync_services
 from tests.leaks import Secrets
 from tests.security.secret_kinds import configs
 from tests.servers.echo import echo_server
@@ -69,12 +69,14 @@ def test_no_secret_of_any_kind_leaves_in_clear(
         check_connector(str(connector.pk), str(connector.check_token))
         connector.refresh_from_db()
         reasons[kind] = connector.state_reason
-    failed = [kind for kind, c in connectors.items() if Connector.objects.get(pk=c.pk).state == "failed"]
+    failed = [
+        kind for kind, c in connectors.items() if Connector.objects.get(pk=c.pk).state == "failed"
+    ]
     assert set(failed) >= set(kinds) - {"upload", "sample-data"}, reasons
     secrets.assert_not_in_text(str(reasons), where="the failed checks' messages")
 
     # Every sync fails too (sample-data fails on purpose after its first batch).
-    for kind, connector in connectors.items():
+    for connector in connectors.values():
         connector = _running(owner, connector)
         sync = sync_services.active_sync(connector) or sync_services.sync_trigger(
             actor=owner, connector=connector, trigger=SyncTrigger.MANUAL, enqueue=False
@@ -123,7 +125,10 @@ def test_no_secret_of_any_kind_leaves_in_clear(
         pages.append(f"/admin/connectors/connector/{connector.pk}/change/")
     for sync in Sync.objects.all():
         pages.append(f"/admin/syncs/sync/{sync.pk}/change/")
-    pages += [f"/admin/audit/auditentry/{pk}/change/" for pk in AuditEntry.objects.values_list("pk", flat=True)[:50]]
+    pages += [
+        f"/admin/audit/auditentry/{pk}/change/"
+        for pk in AuditEntry.objects.values_list("pk", flat=True)[:50]
+    ]
     for page in pages:
         response = admin.get(page)
         assert response.status_code == 200, page
@@ -140,7 +145,14 @@ def test_no_secret_of_any_kind_leaves_in_clear(
     failing = io.StringIO()
     for name in ("leak-httpdata", "leak-jira", "leak-postgres-connector"):
         try:
-            call_command("check_connector", "--workspace", workspace.slug, name, stdout=failing, stderr=failing)
+            call_command(
+                "check_connector",
+                "--workspace",
+                workspace.slug,
+                name,
+                stdout=failing,
+                stderr=failing,
+            )
         except SystemExit:
             pass
         except Exception as error:  # CommandError: the failed check, in words

@@ -22,7 +22,7 @@ class _EchoHandler(BaseHTTPRequestHandler):
         self.send_response(self.server.status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
-        self.send_header("WWW-Authenticate", f"Basic realm=\"{self.headers.get('Authorization')}\"")
+        self.send_header("WWW-Authenticate", f'Basic realm="{self.headers.get("Authorization")}"')
         self.end_headers()
         self.wfile.write(data)
 
