@@ -6,9 +6,9 @@ import json
 
 import pytest
 from django.apps import apps
-from django.utils.html import escape
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils.html import escape
 
 from connectors import services
 from tests.connectors import packages
