@@ -42,7 +42,10 @@ def test_each_key_has_its_own_budget_then_gets_429_with_retry_after(throttled, w
 def test_the_registry_answers_429_in_its_envelope(throttled, workspace, owner, catalog):
     client = key_client(workspace, owner)
     for _ in range(3):
-        assert client.post("/v2/connectors/list", {}, content_type="application/json").status_code == 200
+        assert (
+            client.post("/v2/connectors/list", {}, content_type="application/json").status_code
+            == 200
+        )
     refused = client.post("/v2/connectors/list", {}, content_type="application/json")
     assert refused.status_code == 429
     assert refused.json()["params"]["status"] == "FAILED"

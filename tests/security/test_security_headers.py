@@ -32,9 +32,9 @@ class PageAudit(HTMLParser):
                 "javascript:"
             ):
                 self.blocked.append(f"javascript: URL on <{tag}>")
-            if name in ("src", "href") and (value or "").startswith(("http://", "https://", "//")):
-                if tag in ("script", "link", "img", "iframe"):
-                    self.blocked.append(f"another origin: <{tag} {name}={value}>")
+            remote = (value or "").startswith(("http://", "https://", "//"))
+            if name in ("src", "href") and remote and tag in ("script", "link", "img", "iframe"):
+                self.blocked.append(f"another origin: <{tag} {name}={value}>")
         if tag == "script":
             if attributes.get("src"):
                 self.scripts.append(attributes["src"])
