@@ -102,7 +102,7 @@ def test_the_api_answers_every_generated_request_as_its_schema_says(owner, catal
             "--suppress-health-check",
             "too_slow,filter_too_much",
             "--report",
-            "junit",
+            "junit,ndjson",
             "--report-dir",
             str(report),
             "--no-color",
