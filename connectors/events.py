@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from connectors import request_context
 from connectors.actors import actor_label
+from connectors.models import ApiKey
 
 domain_event = Signal()
 
@@ -29,6 +30,11 @@ class Event:
     ip: str | None = None
 
 
+def _object_id(obj) -> str:
+    # An API key's primary key embeds the hash of the key: events name it by its prefix.
+    return obj.prefix if isinstance(obj, ApiKey) else str(obj.pk)
+
+
 def emit(name: str, *, actor, obj, workspace_id=None, **data) -> Event:
     context = request_context.current()
     event = Event(
@@ -36,7 +42,7 @@ def emit(name: str, *, actor, obj, workspace_id=None, **data) -> Event:
         actor=actor_label(actor),
         workspace_id=str(workspace_id) if workspace_id else None,
         object_type=type(obj)._meta.model_name,
-        object_id=str(obj.pk),
+        object_id=_object_id(obj),
         data=data,
         ip=context.ip if context else None,
     )

@@ -10,7 +10,7 @@ from django.test import Client
 
 from audit.models import AuditEntry
 from connectors import services
-from connectors.models import ApiKeyRole, ConnectorDefinition, IdempotencyRecord, Role
+from connectors.models import ApiKey, ApiKeyRole, ConnectorDefinition, IdempotencyRecord, Role
 from tests.leaks import Secrets
 
 pytestmark = pytest.mark.database
@@ -76,6 +76,9 @@ def test_changes_through_the_api_are_recorded_with_who_what_when_and_where(
     # The key itself was created by a person, without a request: no address.
     created_key = AuditEntry.objects.get(action="api_key.created", data__prefix=prefix)
     assert created_key.actor == "user:owner" and created_key.ip is None
+    assert created_key.object_id == prefix  # never the key's primary key, which holds its hash
+    hashed = ApiKey.objects.get(prefix=prefix).pk
+    assert not AuditEntry.objects.filter(object_id=hashed).exists()
     Secrets(SECRET, SECRET + "-rotated").assert_not_in_text(
         json.dumps([e.data for e in entries]), where="the audit trail"
     )

@@ -5,16 +5,22 @@ fuzzing phases, valid and invalid data), and the stateful phase follows the sche
 collection family (space -> collection -> connector -> sync). Every answer must be a non-5xx
 that the schema documents: its status, content type, headers and body. Path parameters are the
 seeded objects' ids most of the time, random values otherwise, so that the deep code runs too.
-Throttling is off for the server (``CONNECTOR_HUB_THROTTLE_ENABLED=false``).
+Throttling is off for the server (``CONNECTOR_HUB_THROTTLE_ENABLED=false``). The server's request
+log proves that every operation was called at least ``MAX_EXAMPLES`` times.
 """
 
 import json
 import os
+import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
+import httpx
 import pytest
+from django.urls import Resolver404, resolve
 
 from tests.fuzz.seed import seed
 from tests.servers.web import web_server
@@ -111,3 +117,36 @@ def test_the_api_answers_every_generated_request_as_its_schema_says(owner, catal
         output = run.stdout + run.stderr
         print(output)
         assert run.returncode == 0, output[-20000:] + "\n--- server log ---\n" + server.log_tail()
+        schema = httpx.get(f"{server.url}/api/schema/?format=json").json()
+        log = server.log_path.read_text(errors="replace")
+    cases = requests_per_operation(log)
+    thin = {op: cases.get(op, 0) for op in operations_of(schema) if cases.get(op, 0) < MAX_EXAMPLES}
+    assert not thin, f"operations with fewer than {MAX_EXAMPLES} requests: {thin}"
+
+
+REQUEST_LINE = re.compile(r'"(GET|POST|PUT|PATCH|DELETE) (\S+) HTTP/[\d.]+" \d{3}')
+
+
+def _url_name(path: str) -> str | None:
+    try:
+        return resolve(urlsplit(path).path).url_name
+    except Resolver404:
+        return None
+
+
+def requests_per_operation(server_log: str) -> Counter:
+    """``(method, URL name)`` -> requests the server answered, from its request log."""
+    return Counter(
+        (method, name)
+        for method, path in REQUEST_LINE.findall(server_log)
+        if (name := _url_name(unquote(path)))
+    )
+
+
+def operations_of(schema: dict) -> list[tuple[str, str]]:
+    """Every operation of the schema as ``(method, URL name)``."""
+    found = []
+    for template, methods in schema["paths"].items():
+        name = _url_name(re.sub(r"\{[^}]+\}", "x", template))
+        found += [(method.upper(), name) for method in methods if method != "parameters"]
+    return found
