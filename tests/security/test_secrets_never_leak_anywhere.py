@@ -22,6 +22,8 @@ from tests.leaks import Secrets
 from tests.security.secret_kinds import configs
 from tests.servers.echo import echo_server
 from tests.servers.ports import free_port
+from webhooks.models import WebhookDelivery
+from webhooks.services import webhook_create
 
 pytestmark = pytest.mark.database
 
@@ -52,6 +54,14 @@ def test_no_secret_of_any_kind_leaves_in_clear(
     assert set(kinds) == set(catalog), "every built-in kind has a config here"
     secrets = Secrets(*{value for _, values in kinds.values() for value in values})
 
+    # A webhook of the workspace: every state change and sync failure below becomes a stored
+    # delivery whose payload is checked with the rest of the database.
+    webhook_create(
+        actor=owner,
+        workspace=workspace,
+        url=f"{echo_url}/hook",
+        events=["connector.state_changed", "sync.failed", "sync.started", "sync.succeeded"],
+    )
     connectors = {}
     for kind, (config, _) in kinds.items():
         connectors[kind] = services.connector_create(
@@ -112,6 +122,18 @@ def test_no_secret_of_any_kind_leaves_in_clear(
         assert response.status_code == 200, (path, response.content[:300])
         secrets.assert_not_in_response(response, where=path)
 
+    assert WebhookDelivery.objects.filter(event_type="sync.failed").count() >= len(kinds) - 1
+    session = Client()
+    session.force_login(owner)
+    for page in (
+        "/",
+        "/v1/webhooks",
+        f"/v1/webhooks/{WebhookDelivery.objects.first().subscription_id}/deliveries?limit=100",
+    ):
+        response = session.get(page)
+        assert response.status_code == 200, page
+        secrets.assert_not_in_response(response, where=page)
+
     admin = Client()
     admin.force_login(owner.__class__.objects.create_superuser("root", password="pw-root-12345"))
     pages = [
@@ -120,11 +142,14 @@ def test_no_secret_of_any_kind_leaves_in_clear(
         "/admin/syncs/sync/",
         "/admin/audit/auditentry/",
         "/admin/connectors/idempotencyrecord/",
+        "/admin/webhooks/webhookdelivery/",
     ]
     for connector in connectors.values():
         pages.append(f"/admin/connectors/connector/{connector.pk}/change/")
     for sync in Sync.objects.all():
         pages.append(f"/admin/syncs/sync/{sync.pk}/change/")
+    for delivery in WebhookDelivery.objects.all()[:20]:
+        pages.append(f"/admin/webhooks/webhookdelivery/{delivery.pk}/change/")
     pages += [
         f"/admin/audit/auditentry/{pk}/change/"
         for pk in AuditEntry.objects.values_list("pk", flat=True)[:50]
