@@ -1,12 +1,13 @@
 """Schemathesis against the service's own OpenAPI schema, on a real server.
 
-Every operation of every family gets at least 100 generated cases (examples, coverage and
-fuzzing phases, valid and invalid data), and the stateful phase follows the schema's links of the
-collection family (space -> collection -> connector -> sync). Every answer must be a non-5xx
-that the schema documents: its status, content type, headers and body. Path parameters are the
-seeded objects' ids most of the time, random values otherwise, so that the deep code runs too.
-Throttling is off for the server (``CONNECTOR_HUB_THROTTLE_ENABLED=false``). The server's request
-log proves that every operation was called at least ``MAX_EXAMPLES`` times.
+Every operation of every family gets at least 100 requests: valid ones from the fuzzing phase,
+invalid ones that the coverage phase derives from every constraint of the schema. The stateful
+phase follows the schema's links of the collection family (space -> collection -> connector ->
+sync). Every answer must be a non-5xx that the schema documents: its status, content type,
+headers and body. Path parameters are the seeded objects' ids most of the time, random values
+otherwise, so that the deep code runs too. Throttling is off for the server
+(``CONNECTOR_HUB_THROTTLE_ENABLED=false``). The server's request log proves that every operation
+was called at least ``MAX_EXAMPLES`` times.
 """
 
 import json
@@ -28,6 +29,8 @@ from tests.servers.web import web_server
 pytestmark = pytest.mark.fuzz
 
 MAX_EXAMPLES = int(os.environ.get("CONNECTOR_HUB_FUZZ_EXAMPLES", "100"))
+#: e.g. ``--include-path-regex=liveSource`` to fuzz a few operations while working on them.
+EXTRA_ARGUMENTS = os.environ.get("CONNECTOR_HUB_FUZZ_ARGS", "").split()
 CHECKS = (
     os.environ.get("CONNECTOR_HUB_FUZZ_CHECKS", "").split(",")
     if os.environ.get("CONNECTOR_HUB_FUZZ_CHECKS")
@@ -57,6 +60,10 @@ def _config(data) -> str:
     lines = []
     for name, (_, values) in bindings.items():
         lines += [f"[dictionaries.{name}]", f"values = {json.dumps(values)}", ""]
+    # Fuzzing sends valid requests (each one reaches the code behind the validation); invalid
+    # ones come from the coverage phase, which derives them from every constraint of the schema
+    # (missing, wrong-typed, out-of-range and malformed values), and from hostile-input tests.
+    lines += ["[phases.fuzzing.generation]", 'mode = "positive"', ""]
     lines.append("[parameters]")
     seen = set()
     for name, (parameter, _) in bindings.items():
@@ -112,6 +119,7 @@ def test_the_api_answers_every_generated_request_as_its_schema_says(owner, catal
             "--report-dir",
             str(report),
             "--no-color",
+            *EXTRA_ARGUMENTS,
         ]
         run = subprocess.run(command, capture_output=True, text=True, timeout=1500)
         output = run.stdout + run.stderr
@@ -120,6 +128,9 @@ def test_the_api_answers_every_generated_request_as_its_schema_says(owner, catal
         schema = httpx.get(f"{server.url}/api/schema/?format=json").json()
         log = server.log_path.read_text(errors="replace")
     cases = requests_per_operation(log)
+    print("requests per operation:", dict(cases))
+    if EXTRA_ARGUMENTS:
+        return
     thin = {op: cases.get(op, 0) for op in operations_of(schema) if cases.get(op, 0) < MAX_EXAMPLES}
     assert not thin, f"operations with fewer than {MAX_EXAMPLES} requests: {thin}"
 

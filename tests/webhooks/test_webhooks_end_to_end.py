@@ -42,7 +42,7 @@ def test_events_reach_the_receiver_signed_and_retried(celery_processes, catalog,
             statuses = list(WebhookDelivery.objects.values_list("event_type", "status"))
             return len(statuses) == 3 and all(s == DeliveryStatus.SUCCEEDED for _, s in statuses)
 
-        wait_until(delivered, timeout=60, message=celery_processes.logs)
+        wait_until(delivered, timeout=120, message=celery_processes.logs)
 
     events = {}
     for request in receiver.requests:
