@@ -25,7 +25,7 @@ class ApiRateThrottle(SimpleRateThrottle):
 
     def _identity(self, request) -> tuple[str, str]:
         if isinstance(request.auth, ApiKey):
-            return f"key:{request.auth.pk}", settings.CONNECTOR_HUB_API_RATE_PER_KEY
+            return f"key:{request.auth.prefix}", settings.CONNECTOR_HUB_API_RATE_PER_KEY
         user = getattr(request, "user", None)
         if user is not None and getattr(user, "is_authenticated", False):
             return f"user:{user.pk}", settings.CONNECTOR_HUB_API_RATE_PER_USER

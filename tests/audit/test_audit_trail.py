@@ -176,6 +176,8 @@ def test_idempotency_records_keep_a_hash_of_the_body_never_the_body(workspace, o
     assert response["Idempotent-Replayed"] == "true"
     record = IdempotencyRecord.objects.get()
     assert len(record.request_hash) == 64 and int(record.request_hash, 16) >= 0
+    hashed = ApiKey.objects.get(name="k").pk.split(".", 1)[1]
+    assert hashed not in record.scope  # the key is named by its prefix, never by its hash
     Secrets(SECRET).assert_not_in_database()
 
 
