@@ -13,8 +13,7 @@ from audit.selectors import entries_of
 from connectors.api import openapi
 from connectors.api.base import WorkspaceScopedMixin
 from connectors.api.pagination import KeysetPagination
-from connectors.errors import PermissionDenied
-from connectors.permissions import MANAGE, can
+from connectors.permissions import MANAGE
 
 TAG = "Audit trail"
 
@@ -34,18 +33,13 @@ class AuditEntrySerializer(serializers.Serializer):
 
 
 class AuditEntryViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
+    required_permission = MANAGE
+    required_permission_message = "Only the workspace's owners and admin keys read its audit trail."
     queryset = AuditEntry.objects.all()
     serializer_class = AuditEntrySerializer
     filterset_class = AuditEntryFilter
     pagination_class = KeysetPagination
     keyset_ordering = ("-at", "-id")
-
-    def _check_permission(self, request) -> None:
-        super()._check_permission(request)
-        if not can(self.actor, MANAGE, self.workspace):
-            raise PermissionDenied(
-                "Only the workspace's owners and admin keys read its audit trail."
-            )
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

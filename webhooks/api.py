@@ -12,8 +12,8 @@ from connectors.api import openapi
 from connectors.api.base import WorkspaceScopedMixin, as_uuid
 from connectors.api.fields import StrictSerializer
 from connectors.api.pagination import KeysetPagination
-from connectors.errors import NotFound, PermissionDenied
-from connectors.permissions import MANAGE, can
+from connectors.errors import NotFound
+from connectors.permissions import MANAGE
 from webhooks import services, signing
 from webhooks.models import EventType, WebhookDelivery, WebhookSubscription
 
@@ -115,16 +115,13 @@ class DeliverySerializer(serializers.Serializer):
     ),
 )
 class WebhookViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
+    required_permission = MANAGE
+    required_permission_message = "Only the workspace's owners and admin keys manage webhooks."
     queryset = WebhookSubscription.objects.all()
     serializer_class = WebhookSerializer
     pagination_class = KeysetPagination
     keyset_ordering = ("created_at", "id")
     lookup_url_kwarg = "webhook_id"
-
-    def _check_permission(self, request) -> None:
-        super()._check_permission(request)
-        if not can(self.actor, MANAGE, self.workspace):
-            raise PermissionDenied("Only the workspace's owners and admin keys manage webhooks.")
 
     def get_object(self) -> WebhookSubscription:
         pk = as_uuid(self.kwargs["webhook_id"])
