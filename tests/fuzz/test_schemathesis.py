@@ -115,7 +115,8 @@ def schemathesis(server, config: Path, key: str, report: Path, *arguments: str):
         "--no-color",
         *arguments,
     ]
-    run = subprocess.run(command, capture_output=True, text=True, timeout=1500)
+    # In the report folder: schemathesis keeps its cache in the working directory.
+    run = subprocess.run(command, capture_output=True, text=True, timeout=1500, cwd=report.parent)
     output = run.stdout + run.stderr
     print(output)
     assert run.returncode == 0, output[-20000:] + "\n--- server log ---\n" + server.log_tail()
