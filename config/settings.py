@@ -376,3 +376,62 @@ CONNECTOR_HUB_METRICS_ALLOWED_NETWORKS = env.list(
 CONNECTOR_HUB_METRICS_CACHE_SECONDS = env.float("CONNECTOR_HUB_METRICS_CACHE_SECONDS", default=5.0)
 # A bare DRF view at /bench/hello, for bench/api_load.py only.
 CONNECTOR_HUB_BENCH_HELLO = env.bool("CONNECTOR_HUB_BENCH_HELLO", default=False)
+# Hardening: request context (client address for the audit trail), security headers and the
+# Content-Security-Policy (config/security_headers.py), API rate limits
+# (connectors/api/throttling.py), failed-login lockout (django-axes), audit trail, webhooks.
+INSTALLED_APPS += ["axes", "audit", "webhooks"]
+MIDDLEWARE.insert(1, "config.security_headers.SecurityHeadersMiddleware")
+MIDDLEWARE.insert(2, "connectors.request_context.RequestContextMiddleware")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes requires
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Proxies in front of the service that append to X-Forwarded-For (0: use REMOTE_ADDR).
+CONNECTOR_HUB_TRUSTED_PROXY_COUNT = env.int("CONNECTOR_HUB_TRUSTED_PROXY_COUNT", default=0)
+CONNECTOR_HUB_CSP_REPORT_ONLY = env.bool("CONNECTOR_HUB_CSP_REPORT_ONLY", default=False)
+CONNECTOR_HUB_THROTTLE_ENABLED = env.bool("CONNECTOR_HUB_THROTTLE_ENABLED", default=True)
+CONNECTOR_HUB_API_RATE_PER_KEY = env.str("CONNECTOR_HUB_API_RATE_PER_KEY", default="600/minute")
+CONNECTOR_HUB_API_RATE_PER_USER = env.str("CONNECTOR_HUB_API_RATE_PER_USER", default="600/minute")
+CONNECTOR_HUB_API_RATE_ANONYMOUS = env.str("CONNECTOR_HUB_API_RATE_ANONYMOUS", default="60/minute")
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["connectors.api.throttling.ApiRateThrottle"]
+AXES_ENABLED = env.bool("CONNECTOR_HUB_LOGIN_LOCKOUT_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("CONNECTOR_HUB_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.int("CONNECTOR_HUB_LOGIN_LOCKOUT_SECONDS", default=900) / 3600  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_CLIENT_IP_CALLABLE = "connectors.request_context.client_ip"
+AXES_LOCKOUT_CALLABLE = "connectors.login_lockout.lockout_response"
+# Webhooks: one delivery attempt's timeout, how many attempts, the first back-off (doubling).
+CONNECTOR_HUB_WEBHOOK_TIMEOUT = env.float("CONNECTOR_HUB_WEBHOOK_TIMEOUT", default=10.0)
+CONNECTOR_HUB_WEBHOOK_MAX_ATTEMPTS = env.int("CONNECTOR_HUB_WEBHOOK_MAX_ATTEMPTS", default=6)
+CONNECTOR_HUB_WEBHOOK_RETRY_BACKOFF = env.float("CONNECTOR_HUB_WEBHOOK_RETRY_BACKOFF", default=30.0)
+AXES_VERBOSE = False
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "connectors.api.openapi_links.add_links",
+]
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}
+# HTTP and storage client libraries log raw request and response headers at DEBUG (credentials
+# included, and whatever a hostile server sends back): they stay at WARNING whatever the level.
+for _wire_logger in (
+    "httpx",
+    "httpcore",
+    "urllib3",
+    "botocore",
+    "boto3",
+    "s3transfer",
+    "azure",
+    "msal",
+    "google.auth",
+    "googleapiclient",
+    "hpack",
+):
+    LOGGING["loggers"][_wire_logger] = {"level": "WARNING"}
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["connectors.api.parsers.BoundedJSONParser"]
+# The largest multipart request of the upload endpoint (several files at once), refused with a
+# 413 before it is read.
+CONNECTOR_HUB_UPLOAD_MAX_REQUEST_BYTES = env.int(
+    "CONNECTOR_HUB_UPLOAD_MAX_REQUEST_BYTES", default=4 * CONNECTOR_HUB_UPLOAD_MAX_BYTES
+)

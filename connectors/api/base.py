@@ -102,6 +102,10 @@ class WorkspaceScopedMixin:
     state_changing_actions: frozenset[str] = frozenset()
     parser_classes = [BoundedJSONParser]
 
+    #: A permission every request needs on top of VIEW/EDIT (e.g. MANAGE for the audit trail).
+    required_permission: str | None = None
+    required_permission_message = "You may not do this in this workspace."
+
     workspace: Workspace
     space: Space | None = None
     collection = None
@@ -136,6 +140,10 @@ class WorkspaceScopedMixin:
             if needed == EDIT and can(self.actor, VIEW, self.workspace):
                 raise PermissionDenied("This key or role may only read.")
             raise PermissionDenied("You do not have access to this workspace.")
+        if self.required_permission and not can(
+            self.actor, self.required_permission, self.workspace
+        ):
+            raise PermissionDenied(self.required_permission_message)
 
     def scoped(self, queryset):
         """``queryset`` restricted to the request's workspace."""

@@ -15,7 +15,12 @@ from rest_framework.response import Response
 from connectors import services
 from connectors.api import openapi
 from connectors.api.base import WorkspaceScopedMixin
-from connectors.api.fields import CollectionIdsField, MaskedConfigField, ScheduleSerializer
+from connectors.api.fields import (
+    CollectionIdsField,
+    MaskedConfigField,
+    ScheduleSerializer,
+    StrictSerializer,
+)
 from connectors.api.idempotency import idempotent
 from connectors.api.pagination import KeysetPagination
 from connectors.api.spaces import COLLECTION_ID, SPACE_ID
@@ -30,7 +35,7 @@ CONNECTOR_ID = openapi.path_id("connector_id", "The connector's id.")
 NESTED = [SPACE_ID, COLLECTION_ID]
 
 
-class ScheduleInputSerializer(serializers.Serializer):
+class ScheduleInputSerializer(StrictSerializer):
     type = serializers.ChoiceField(
         choices=["none", "cron", "when"],
         help_text="none: syncs only when triggered; cron: `cron` in `timezone`; when: once, at `at`.",
@@ -42,7 +47,7 @@ class ScheduleInputSerializer(serializers.Serializer):
     timezone = serializers.CharField(required=False, default="UTC", max_length=64)
 
 
-class ConnectorCreateSerializer(serializers.Serializer):
+class ConnectorCreateSerializer(StrictSerializer):
     name = serializers.CharField(max_length=200)
     type = serializers.CharField(
         help_text="A connector type of the registry: its connector_id (the Live version) or "
@@ -63,7 +68,7 @@ class ConnectorCreateSerializer(serializers.Serializer):
     )
 
 
-class ConnectorPatchSerializer(serializers.Serializer):
+class ConnectorPatchSerializer(StrictSerializer):
     name = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
     config = serializers.DictField(

@@ -51,3 +51,17 @@ class CollectionIdsField(serializers.Field):
 
     def to_representation(self, connector):
         return [str(a.collection_id) for a in connector.associations.all()]
+
+
+class StrictSerializer(serializers.Serializer):
+    """A request body that refuses keys it does not know: a misspelt field is a 400 naming it,
+    never silently dropped. (Kind configs are checked against their own JSON Schema instead.)"""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(str(key) for key in data if key not in self.fields)
+            if unknown:
+                raise serializers.ValidationError(
+                    {key[:100]: ["Unknown field."] for key in unknown[:20]}
+                )
+        return super().to_internal_value(data)

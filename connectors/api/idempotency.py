@@ -42,7 +42,7 @@ class KeyInFlight(exceptions.APIException):
 
 def _scope(request) -> str:
     if isinstance(request.auth, ApiKey):
-        return f"key:{request.auth.pk}"
+        return f"key:{request.auth.prefix}"  # the primary key embeds the hash of the key
     return f"user:{request.user.pk}"
 
 

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from connectors import services
 from connectors.api import openapi
 from connectors.api.base import WorkspaceScopedMixin
+from connectors.api.fields import StrictSerializer
 from connectors.api.idempotency import idempotent
 from connectors.api.pagination import KeysetPagination
 from connectors.filters import CollectionFilter, SpaceFilter
@@ -17,7 +18,7 @@ SPACE_ID = openapi.path_id("space_id", "The space's id.")
 COLLECTION_ID = openapi.path_id("collection_id", "The collection's id.")
 
 
-class SpaceSerializer(serializers.Serializer):
+class SpaceSerializer(StrictSerializer):
     id = serializers.UUIDField(read_only=True)
     workspace_id = serializers.UUIDField(read_only=True)
     name = serializers.CharField(max_length=200)
@@ -26,7 +27,7 @@ class SpaceSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField(read_only=True)
 
 
-class CollectionSerializer(serializers.Serializer):
+class CollectionSerializer(StrictSerializer):
     id = serializers.UUIDField(read_only=True)
     space_id = serializers.UUIDField(read_only=True)
     name = serializers.CharField(max_length=200)

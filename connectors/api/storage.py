@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from connectors import services
 from connectors.api import openapi
 from connectors.api.base import WorkspaceScopedMixin, as_uuid
-from connectors.api.fields import MaskedConfigField
+from connectors.api.fields import MaskedConfigField, StrictSerializer
 from connectors.api.idempotency import idempotent
 from connectors.errors import NotFound
 from connectors.families import STORAGE_TYPES
@@ -24,7 +24,7 @@ from connectors.models import Connector
 from connectors.services.families import storage_connector_create, storage_connector_update
 
 
-class StorageBodySerializer(serializers.Serializer):
+class StorageBodySerializer(StrictSerializer):
     storage_type = serializers.CharField(help_text=f"One of {', '.join(STORAGE_TYPES)}.")
     storage_config = serializers.DictField(
         help_text="The documented storage_config of that type; passwords and keys are secret."

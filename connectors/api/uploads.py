@@ -1,9 +1,10 @@
 """``POST /v1/spaces/{space_id}/collections/{collection_id}/connectors/{connector_id}/files``:
 one or more files (multipart) for an upload connector of that collection."""
 
+from django.conf import settings
 from django.urls import path
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -60,9 +61,24 @@ def upload_body(result: UploadResult, connector) -> dict:
     }
 
 
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "request_too_large"
+
+
 class ConnectorFilesView(WorkspaceScopedMixin, APIView):
     workspace_from = "space"
     parser_classes = [MultiPartParser]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        limit = settings.CONNECTOR_HUB_UPLOAD_MAX_REQUEST_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            raise exceptions.ParseError("Invalid Content-Length header.") from None
+        if length > limit:
+            raise RequestTooLarge(f"The upload is larger than the limit of {limit} bytes.")
 
     @extend_schema(
         operation_id="connector_files_upload",
@@ -82,7 +98,7 @@ class ConnectorFilesView(WorkspaceScopedMixin, APIView):
                 "required": ["files"],
             }
         },
-        responses={201: UploadResponseSerializer, **openapi.errors(404, 413)},
+        responses={201: UploadResponseSerializer, **openapi.errors(404, 413, 415)},
         tags=[COLLECTIONS],
     )
     def post(self, request, space_id, collection_id, connector_id):

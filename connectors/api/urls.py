@@ -14,3 +14,9 @@ urlpatterns += uploads.urlpatterns
 urlpatterns += syncs.urlpatterns
 urlpatterns += documents.urlpatterns
 urlpatterns += workspaces.urlpatterns
+
+from audit import api as audit_api  # noqa: E402
+from webhooks import api as webhooks_api  # noqa: E402
+
+urlpatterns += audit_api.urlpatterns
+urlpatterns += webhooks_api.urlpatterns

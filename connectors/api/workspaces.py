@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from connectors import selectors, services
 from connectors.api import openapi
 from connectors.api.base import WorkspaceScopedMixin
-from connectors.api.fields import CollectionIdsField
+from connectors.api.fields import CollectionIdsField, StrictSerializer
 from connectors.api.idempotency import idempotent
 from connectors.api.pagination import KeysetPagination
 from connectors.families import WORKSPACE_TYPES, slots_and_credentials
@@ -54,7 +54,7 @@ class SchedulerParamsSerializer(serializers.Serializer):
     timezone = serializers.CharField(required=False, default="UTC", max_length=64)
 
 
-class WorkspaceConnectorBodySerializer(serializers.Serializer):
+class WorkspaceConnectorBodySerializer(StrictSerializer):
     id = serializers.UUIDField(
         required=False, allow_null=True, help_text="Optional; a uuid is generated when absent."
     )
@@ -113,7 +113,7 @@ class WorkspaceConnectorSerializer(serializers.Serializer):
         return None
 
 
-class AssociationBodySerializer(serializers.Serializer):
+class AssociationBodySerializer(StrictSerializer):
     connector_id = serializers.UUIDField()
     collection_id = serializers.UUIDField()
 

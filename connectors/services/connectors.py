@@ -195,6 +195,9 @@ def connector_update(
         stored = credentials.full_config(connector)
         full = credentials.prepare(connector.definition, config, stored)
         if full != stored:
+            layout = secrets.secret_layout(connector.definition.ui_spec)
+            if secrets.split(layout, full)[1] != secrets.split(layout, stored)[1]:
+                changed.append("credentials")
             credentials.store(connector, full)
             update_fields = ["config", "updated_at"]
             if _reads_differently(connector.definition, stored, full):

@@ -102,6 +102,15 @@ def live_source_create(
 ) -> Connector:
     """000: ``options`` are the body's other fields (``url``, ``runMode``, crawl options)."""
     definition = family_definition(live_source_type, families.LIVE_SOURCE_TYPES, "liveSourceType")
+    known = definition.ui_spec.get("schema", {}).get("properties", {})
+    unknown = sorted(str(key) for key in options if key not in known)
+    if unknown:
+        raise InvalidInput(
+            {
+                key[:100]: [f"Unknown field: not an option of {definition.connector_id} sources."]
+                for key in unknown[:20]
+            }
+        )
     config = _prepared(definition, normalised_run_mode(options), _under(""))
     return connector_create(
         actor=actor,

@@ -3,6 +3,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from connectors.api.fields import StrictSerializer
+
 
 class SyncCountsSerializer(serializers.Serializer):
     seen = serializers.IntegerField(source="documents_seen")
@@ -50,7 +52,7 @@ class SyncSerializer(serializers.Serializer):
         return SyncErrorSerializer(sync).data
 
 
-class SyncTriggerSerializer(serializers.Serializer):
+class SyncTriggerSerializer(StrictSerializer):
     full = serializers.BooleanField(
         required=False, default=False, help_text="List the whole source and prune what is gone."
     )
