@@ -4,6 +4,7 @@ import json
 
 from django.contrib import admin, messages
 from django.utils.html import format_html
+from rest_framework_api_key.models import APIKey as LibraryAPIKey
 
 from connectors import admin_views, credentials, services
 from connectors.errors import DomainError
@@ -19,6 +20,10 @@ from connectors.models import (
     Space,
     Workspace,
 )
+
+# The key library's own concrete model is unused: workspace keys are ``connectors.ApiKey``.
+if admin.site.is_registered(LibraryAPIKey):
+    admin.site.unregister(LibraryAPIKey)
 
 
 class ServiceAdmin(admin.ModelAdmin):
