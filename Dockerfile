@@ -28,6 +28,8 @@ COPY config ./config
 COPY connectors ./connectors
 COPY syncs ./syncs
 COPY ops ./ops
+COPY audit ./audit
+COPY webhooks ./webhooks
 COPY templates ./templates
 COPY static ./static
 # Hashed, compressed static files for WhiteNoise. The values below exist only for this command:
