@@ -1,13 +1,13 @@
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
 
 from connectors import services
+from connectors.management.base import HubCommand
 from connectors.models import Membership, Role, Workspace
 
 
-class Command(BaseCommand):
+class Command(HubCommand):
     help = (
         "Ensure a 'demo' workspace, an 'admin' superuser and an API key for local use. The "
         "password and the key are printed only when they are created."

@@ -4,7 +4,7 @@ from connectors.management.presenters import workspace_row
 
 
 class Command(HubCommand):
-    help = "Create a workspace."
+    help = "Create a workspace (its slug names it in URLs and commands)."
     json_output = True
 
     def add_arguments(self, parser):

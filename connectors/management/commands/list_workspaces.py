@@ -4,7 +4,7 @@ from connectors.models import Workspace
 
 
 class Command(HubCommand):
-    help = "List workspaces."
+    help = "List every workspace with its slug, name and id."
     json_output = True
 
     def handle(self, *args, **options):
