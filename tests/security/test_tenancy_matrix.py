@@ -2,7 +2,6 @@
 shows none of the victim workspace's data. The URLs come from the URL configuration itself: a URL
 without an entry in ``tenancy_matrix.MATRIX`` fails the first test."""
 
-import base64
 from urllib.parse import urlencode, urlsplit
 
 import pytest
@@ -24,6 +23,7 @@ from syncs.models import Document, Sync
 from tests.leaks import Secrets
 from tests.security.conftest import VICTIM_MARKERS
 from tests.security.tenancy_matrix import ADMIN_NAMESPACE, ADMIN_ROUTE_PREFIX, MATRIX
+from tests.security.test_security_headers import SMALL_ICON
 from webhooks.models import WebhookSubscription
 
 pytestmark = pytest.mark.database
@@ -203,14 +203,6 @@ def test_every_path_of_the_matrix_is_its_own_url(victim):
     for name, entry in MATRIX.items():
         match = resolve(urlsplit(entry.path.format(**values)).path)
         assert (match.view_name or match.route) == name, (name, match.view_name)
-
-
-SMALL_ICON = (
-    "data:image/svg+xml;base64,"
-    + base64.b64encode(
-        b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><rect width="8" height="8"/></svg>'
-    ).decode()
-)
 
 
 def test_the_victim_owner_opens_every_page_of_the_matrix(victim):
