@@ -22,6 +22,8 @@ STATE_TONES = {
     "Draft": "info",
     "InValidation": "warn",
     "Retired": "muted",
+    "pending": "info",
+    "retrying": "warn",
 }
 
 ERROR_ORIGINS = {
@@ -134,3 +136,14 @@ def initial_letters(value) -> str:
     """Up to two letters standing for a name, for icons a definition does not have."""
     words = [w for w in str(value or "").replace("-", " ").replace("_", " ").split() if w]
     return "".join(w[0] for w in words[:2]).upper() or "?"
+
+
+@register.filter
+def shown_url(url) -> str:
+    """A webhook URL without its query, which may carry a token of the receiver."""
+    from webhooks.services import shown_url as without_query
+
+    try:
+        return without_query(str(url)) + ("?…" if urlsplit(str(url)).query else "")
+    except ValueError:
+        return ""

@@ -3,36 +3,9 @@ page as fast as ten), and one document."""
 
 from connectors import selectors
 from connectors.views.base import VIEW, page, workspace_page
+from connectors.views.paging import keyset_page
 from syncs import selectors as sync_selectors
 from syncs.filters import DocumentFilter
-
-PAGE_SIZE = 50
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
-def keyset_page(queryset, request, size: int = PAGE_SIZE) -> tuple[list, dict]:
-    """Newest first. ``?before=<id>`` shows older documents, ``?after=<id>`` newer ones."""
-    before, after = _int(request.GET.get("before")), _int(request.GET.get("after"))
-    if after is not None:
-        rows = list(queryset.filter(id__gt=after).order_by("id")[: size + 1])
-        has_newer, has_older = len(rows) > size, True
-        rows = rows[:size]
-        rows.reverse()
-    else:
-        scoped = queryset.filter(id__lt=before) if before is not None else queryset
-        rows = list(scoped.order_by("-id")[: size + 1])
-        has_older, has_newer = len(rows) > size, before is not None
-        rows = rows[:size]
-    return rows, {
-        "older": rows[-1].pk if rows and has_older else None,
-        "newer": rows[0].pk if rows and has_newer else None,
-    }
 
 
 def _listing(request, documents, *, title, context):

@@ -110,7 +110,7 @@ def space_detail(request, space_id):
         initial={"name": space.name, "description": space.description},
     )
     create = NamedForm(request.POST if action == "collection" else None, prefix="collection")
-    if action:
+    if request.method == "POST":
         require(request, EDIT)
     if action == "rename" and _rename(
         request,

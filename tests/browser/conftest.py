@@ -1,13 +1,8 @@
 """Real-browser tests: Debian's Chromium driven by Playwright against pytest-django's live server
-(and, where syncs run, a real Celery worker). One browser per test session; each test gets a
-fresh context (cookies). Screenshots go to the git-ignored ``test-artifacts/browser/``.
+(and, where syncs run, a real Celery worker). One browser per test run (the shared ``browser``
+fixture, tests/servers/browser.py); each test gets a fresh context (cookies). Screenshots go to the
+git-ignored ``test-artifacts/browser/``."""
 
-Playwright's sync API keeps an event loop running in this thread, so Django's guard against ORM
-calls from async code is switched off for the test process (``DJANGO_ALLOW_ASYNC_UNSAFE``)."""
-
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -16,47 +11,6 @@ from django.test import Client
 from tests.servers.celery_worker import celery_processes  # noqa: F401 (a fixture)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
-CHROMIUM = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
-
-
-def chromium_executable() -> str:
-    """Debian's Chromium, installed with apt-get when missing (never Playwright's download)."""
-    for path in CHROMIUM:
-        if Path(path).exists():
-            return path
-    apt = shutil.which("apt-get")
-    if apt is None:
-        raise RuntimeError("Chromium is missing and apt-get is not available to install it.")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run([apt, "update", "-qq"], check=True, env=env)
-    subprocess.run(
-        [apt, "install", "-y", "-qq", "--no-install-recommends", "chromium"], check=True, env=env
-    )
-    for path in CHROMIUM:
-        if Path(path).exists():
-            return path
-    raise RuntimeError("apt-get installed chromium, but no chromium executable was found.")
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    executable = chromium_executable()
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=executable, headless=True)
-            try:
-                yield browser
-            finally:
-                browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 class BrowserPage:

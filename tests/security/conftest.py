@@ -22,6 +22,7 @@ VICTIM_MARKERS = [
     "Victim document text",
     "victim-hook",
     "victim-owner",
+    "victim-key",
     SECRET_PASSWORD,
 ]
 
@@ -36,6 +37,7 @@ class Victim:
     sync: object
     webhook: object
     owner: object
+    api_key: object
 
     def path_values(self, registry_id: str) -> dict:
         return {
@@ -48,6 +50,9 @@ class Victim:
             "sync": self.sync.pk,
             "webhook": self.webhook.pk,
             "registry_id": registry_id,
+            "definition": self.connector.definition_id,
+            "key_prefix": self.api_key.prefix,
+            "member": self.owner.pk,
         }
 
     def ids(self) -> list[str]:
@@ -106,7 +111,8 @@ def _make_victim(make_user, definition) -> Victim:
         url="http://127.0.0.1:9/victim-hook",
         events=["sync.failed"],
     )
-    return Victim(workspace, space, collection, connector, document, sync, webhook, owner)
+    api_key, _ = services.api_key_create(actor=owner, workspace=workspace, name="victim-key")
+    return Victim(workspace, space, collection, connector, document, sync, webhook, owner, api_key)
 
 
 def key_client(raw_key: str) -> Client:
@@ -116,7 +122,8 @@ def key_client(raw_key: str) -> Client:
 @pytest.fixture
 def outsiders(victim, make_user):
     """``{name: a function giving a fresh Django test client}`` (a page may log a session out);
-    sessions do not enforce CSRF here, so that what is proven is the authorisation itself."""
+    sessions do not enforce CSRF here, so that what is proven is the authorisation itself.
+    ``viewer_member`` is the only one who belongs to the victim workspace (as a viewer)."""
     attacker = make_user("attacker")
     theirs = services.workspace_create(actor=attacker, name="Attacker", slug="attacker")
     _, other_key = services.api_key_create(actor=attacker, workspace=theirs, name="attacker")
@@ -124,17 +131,26 @@ def outsiders(victim, make_user):
         actor=victim.owner, workspace=victim.workspace, name="viewer", role=ApiKeyRole.VIEWER
     )
     stranger = make_user("stranger")
+    victim_viewer = make_user("victim-viewer")
+    services.membership_set(
+        actor=victim.owner, workspace=victim.workspace, user=victim_viewer, role=Role.VIEWER
+    )
 
-    def stranger_client():
-        client = Client()
-        client.force_login(stranger)
+    def session_of(user):
+        def client():
+            session = Client()
+            session.force_login(user)
+            return session
+
         return client
 
     return {
         "other_key": lambda: key_client(other_key),
-        "stranger": stranger_client,
+        "stranger": session_of(stranger),
         "viewer": lambda: key_client(viewer_key),
         "anonymous": Client,
+        "other_member": session_of(attacker),
+        "viewer_member": session_of(victim_viewer),
     }
 
 

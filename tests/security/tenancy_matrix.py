@@ -1,13 +1,17 @@
 """What each URL of the service answers to an outsider. ``test_tenancy_matrix`` walks the URL
 configuration and fails for a URL without an entry here, so a new endpoint or page is covered
-the day it is added: one line, e.g. ``"connector-page": page("/connectors/{connector}/")``.
+the day it is added: one line, e.g.
+``"connectors:connector_edit": workspace_page("/w/{workspace}/connectors/{connector}/edit/", "edit")``.
 
 Paths are formatted with the victim workspace's objects: ``{workspace}`` (slug), ``{space}``,
 ``{collection}``, ``{connector}``, ``{connector_name}``, ``{document}``, ``{sync}``,
-``{webhook}``, ``{registry_id}``.
+``{webhook}``, ``{registry_id}``, ``{definition}`` (its pk), ``{key_prefix}`` (an API key of the
+victim workspace), ``{member}`` (the victim owner's user id).
 
 Outsiders: ``other_key`` (an admin key of another workspace), ``stranger`` (a logged-in user with
-no membership), ``viewer`` (a viewer key of the victim workspace, writing), ``anonymous``.
+no membership), ``viewer`` (a viewer key of the victim workspace, writing), ``anonymous``; and for
+the pages: ``other_member`` (a logged-in owner of another workspace) and ``viewer_member`` (a
+logged-in viewer of the victim workspace, writing, or reading what needs more than viewing).
 """
 
 from dataclasses import dataclass, field
@@ -32,6 +36,10 @@ class Entry:
     manage_only: bool = False
     #: methods to call instead of those the view handles (pages whose GET and POST differ)
     methods: tuple[str, ...] | None = None
+    #: a server-rendered page: a redirect must never lead into the victim's workspace
+    page: bool = False
+    #: form fields of its POSTs (formatted like the path), when what is posted matters
+    form: dict | None = None
 
 
 def in_space(path: str) -> Entry:
@@ -78,27 +86,174 @@ def registry(path: str, *, write=False, read_by_post=False) -> Entry:
     return Entry(path, reads=readers, writes=readers)
 
 
-def page(path: str, *, public=False, methods=None) -> Entry:
-    """A server-rendered page: anonymous visitors are sent to log in (unless public); a logged-in
-    outsider sees a page of its own (or a 403/404), never the victim's data."""
-    seen = {"stranger": frozenset({200, 302, 403, 404}), "other_key": frozenset({200, 302})}
-    anonymous = OK if public else REDIRECT
+LOGIN = frozenset({302})  # sent to the login page: pages do not take API keys
+PAGE_OUTSIDERS = ("anonymous", "other_key", "viewer", "stranger", "other_member")
+
+
+def public(path: str, *, methods=("get",), status=OK) -> Entry:
+    """A page anyone reaches (the login page, the API reference)."""
+    everyone = {name: status for name in PAGE_OUTSIDERS}
+    return Entry(path, reads=everyone, writes=everyone, methods=methods, page=True)
+
+
+def workspace_page(path: str, permission: str = "view", *, methods=("get", "post")) -> Entry:
+    """A page under ``/w/{workspace}/``: visitors without a session are sent to log in, a
+    workspace the user does not belong to does not exist (404), and a viewer may look but not
+    change (403) nor open what needs ``permission`` ("edit" or "manage")."""
+    refused = {
+        "anonymous": LOGIN,
+        "other_key": LOGIN,
+        "viewer": LOGIN,
+        "stranger": NOT_FOUND,
+        "other_member": NOT_FOUND,
+    }
+    reads = dict(refused)
+    if permission != "view":
+        reads["viewer_member"] = FORBIDDEN
     return Entry(
         path,
-        reads={**seen, "anonymous": anonymous},
-        writes={**seen, "anonymous": frozenset({200, 302, 403})},
+        reads=reads,
+        writes={**refused, "viewer_member": FORBIDDEN},
         methods=methods,
+        page=True,
     )
 
 
+def user_page(path: str, *, methods=("get",), users=OK, writes_by_users=None) -> Entry:
+    """A page outside any workspace that needs a login (the registry, the workspace switcher):
+    any user of the service gets ``users``; writes that need more get ``writes_by_users``."""
+    logged_out = {"anonymous": LOGIN, "other_key": LOGIN, "viewer": LOGIN}
+    users_ = {"stranger": users, "other_member": users, "viewer_member": users}
+    writes = {**logged_out, **users_}
+    if writes_by_users is not None:
+        writes.update({name: writes_by_users for name in users_})
+    return Entry(path, reads={**logged_out, **users_}, writes=writes, methods=methods, page=True)
+
+
 MATRIX: dict[str, Entry] = {
-    # pages
-    "home": page("/"),
-    "login": page("/login/", public=True),
-    "logout": page("/logout/", public=True, methods=("post",)),
-    "schema": page("/api/schema/", public=True),
-    "swagger-ui": page("/api/docs/", public=True),
-    "redoc": page("/api/redoc/", public=True),
+    # pages outside the workspaces
+    "home": Entry(
+        "/",
+        reads={
+            "anonymous": LOGIN,
+            "other_key": LOGIN,
+            "viewer": LOGIN,
+            "stranger": OK,  # "you belong to no workspace yet"
+            "other_member": REDIRECT,  # to its own workspace
+        },
+        methods=("get",),
+        page=True,
+    ),
+    "login": public("/login/", methods=("get", "post")),
+    "logout": public("/logout/", methods=("post",), status=REDIRECT),
+    "schema": public("/api/schema/"),
+    "swagger-ui": public("/api/docs/"),
+    "redoc": public("/api/redoc/"),
+    "connectors:workspace_switch": Entry(
+        "/workspaces/switch/",
+        writes={
+            "anonymous": LOGIN,
+            "other_key": LOGIN,
+            "stranger": NOT_FOUND,
+            "other_member": NOT_FOUND,
+        },
+        methods=("post",),
+        page=True,
+        form={"workspace": "{workspace}"},
+    ),
+    "connectors:registry": user_page("/registry/"),
+    "connectors:registry_upload": user_page(
+        "/registry/upload/", methods=("post",), writes_by_users=FORBIDDEN
+    ),
+    "connectors:definition_promote": user_page(
+        "/registry/{definition}/publish/", methods=("post",), writes_by_users=FORBIDDEN
+    ),
+    "connectors:definition_retire": user_page(
+        "/registry/{definition}/retire/", methods=("post",), writes_by_users=FORBIDDEN
+    ),
+    "connectors:definition_icon": user_page(
+        "/registry/{definition}/icon/", users=frozenset({200, 404})
+    ),
+    # workspace pages (connectors:*)
+    "connectors:dashboard": workspace_page("/w/{workspace}/", methods=("get",)),
+    "connectors:space_list": workspace_page("/w/{workspace}/spaces/"),
+    "connectors:space_detail": workspace_page("/w/{workspace}/spaces/{space}/"),
+    "connectors:space_delete": workspace_page("/w/{workspace}/spaces/{space}/delete/", "edit"),
+    "connectors:collection_detail": workspace_page("/w/{workspace}/collections/{collection}/"),
+    "connectors:collection_delete": workspace_page(
+        "/w/{workspace}/collections/{collection}/delete/", "edit"
+    ),
+    "connectors:collection_documents": workspace_page(
+        "/w/{workspace}/collections/{collection}/documents/", methods=("get",)
+    ),
+    "connectors:catalog": workspace_page("/w/{workspace}/catalog/", methods=("get",)),
+    "connectors:connector_list": workspace_page("/w/{workspace}/connectors/", methods=("get",)),
+    "connectors:connector_create": workspace_page(
+        "/w/{workspace}/connectors/new/{registry_id}/", "edit"
+    ),
+    "connectors:schedule_preview": workspace_page(
+        "/w/{workspace}/schedule-preview/", methods=("get",)
+    ),
+    "connectors:connector_detail": workspace_page(
+        "/w/{workspace}/connectors/{connector}/", methods=("get",)
+    ),
+    "connectors:connector_edit": workspace_page(
+        "/w/{workspace}/connectors/{connector}/edit/", "edit"
+    ),
+    "connectors:connector_delete": workspace_page(
+        "/w/{workspace}/connectors/{connector}/delete/", "edit"
+    ),
+    "connectors:connector_state": workspace_page(
+        "/w/{workspace}/connectors/{connector}/state/", "edit", methods=("post",)
+    ),
+    "connectors:connector_collection_add": workspace_page(
+        "/w/{workspace}/connectors/{connector}/collections/", "edit", methods=("post",)
+    ),
+    "connectors:connector_collection_remove": workspace_page(
+        "/w/{workspace}/connectors/{connector}/collections/{collection}/remove/",
+        "edit",
+        methods=("post",),
+    ),
+    "connectors:connector_upload": workspace_page(
+        "/w/{workspace}/connectors/{connector}/files/", "edit", methods=("post",)
+    ),
+    "connectors:connector_documents": workspace_page(
+        "/w/{workspace}/connectors/{connector}/documents/", methods=("get",)
+    ),
+    "connectors:document_detail": workspace_page(
+        "/w/{workspace}/documents/{document}/", methods=("get",)
+    ),
+    "connectors:key_list": workspace_page("/w/{workspace}/keys/", "manage"),
+    "connectors:key_revoke": workspace_page(
+        "/w/{workspace}/keys/{key_prefix}/revoke/", "manage", methods=("post",)
+    ),
+    "connectors:member_list": workspace_page("/w/{workspace}/members/", "manage"),
+    "connectors:member_role": workspace_page(
+        "/w/{workspace}/members/{member}/role/", "manage", methods=("post",)
+    ),
+    "connectors:member_remove": workspace_page(
+        "/w/{workspace}/members/{member}/remove/", "manage", methods=("post",)
+    ),
+    # sync pages and live fragments (syncs:*)
+    "syncs:connector_activity": workspace_page(
+        "/w/{workspace}/connectors/{connector}/activity/", methods=("get",)
+    ),
+    "syncs:sync_now": workspace_page(
+        "/w/{workspace}/connectors/{connector}/sync/", "edit", methods=("post",)
+    ),
+    "syncs:running": workspace_page("/w/{workspace}/syncs/running/", methods=("get",)),
+    "syncs:sync_detail": workspace_page("/w/{workspace}/syncs/{sync}/", methods=("get",)),
+    "syncs:sync_live": workspace_page("/w/{workspace}/syncs/{sync}/live/", methods=("get",)),
+    "syncs:sync_cancel": workspace_page(
+        "/w/{workspace}/syncs/{sync}/cancel/", "edit", methods=("post",)
+    ),
+    # audit trail and webhook pages (owners only)
+    "audit:entry_list": workspace_page("/w/{workspace}/audit/", "manage", methods=("get",)),
+    "webhooks:list": workspace_page("/w/{workspace}/webhooks/", "manage"),
+    "webhooks:detail": workspace_page(
+        "/w/{workspace}/webhooks/{webhook}/", "manage", methods=("get",)
+    ),
+    "webhooks:delete": workspace_page("/w/{workspace}/webhooks/{webhook}/delete/", "manage"),
     # registry (002)
     "registry-read": registry("/v2/connectors/read/{registry_id}"),
     "registry-list": registry("/v2/connectors/list", read_by_post=True),

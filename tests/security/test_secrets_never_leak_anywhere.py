@@ -1,6 +1,7 @@
 """One connector of every built-in kind, each with recognisable secret values and each failing
 against a hostile server that echoes the credentials it receives: every read path shows the
-secrets masked or not at all: each API family, the audit trail, the admin, the commands, the
+secrets masked or not at all: each API family, the pages and their live fragments (connectors,
+syncs, documents, dashboard, audit trail, webhooks), the admin, the commands, the
 logs at DEBUG, the failing checks' messages and the failed syncs' errors; and the database holds
 none of them in clear."""
 
@@ -17,7 +18,7 @@ from connectors.models import Connector
 from connectors.tasks import check_connector
 from syncs import services as sync_services
 from syncs.engine import run as run_sync
-from syncs.models import Sync, SyncStatus, SyncTrigger
+from syncs.models import Document, Sync, SyncStatus, SyncTrigger
 from tests.leaks import Secrets
 from tests.security.secret_kinds import configs
 from tests.servers.echo import echo_server
@@ -42,6 +43,39 @@ def _running(owner, connector) -> Connector:
     )
     connector.refresh_from_db()
     return connector
+
+
+def page_paths(workspace, collection, connectors, webhook_id) -> list[str]:
+    """Every page and live fragment that shows a connector, its syncs, its documents or what
+    was recorded about them."""
+    w = f"/w/{workspace.slug}"
+    paths = [
+        "/",
+        f"{w}/connectors/",
+        f"{w}/syncs/running/",
+        f"{w}/collections/{collection.pk}/",
+        f"{w}/collections/{collection.pk}/documents/",
+        f"{w}/audit/",
+        f"{w}/webhooks/",
+        f"{w}/webhooks/{webhook_id}/",
+    ]
+    for connector in connectors:
+        c = f"{w}/connectors/{connector.pk}"
+        paths += [f"{c}/", f"{c}/edit/", f"{c}/documents/", f"{c}/activity/"]
+    for sync in Sync.objects.all():
+        paths += [f"{w}/syncs/{sync.pk}/", f"{w}/syncs/{sync.pk}/live/"]
+    for document in Document.objects.all()[:20]:
+        paths.append(f"{w}/documents/{document.pk}/")
+    return paths
+
+
+def older_pages(client, response):
+    """The following pages of a keyset-paged page (the audit trail, a webhook's deliveries)."""
+    while response.context and (response.context.get("pager") or {}).get("older"):
+        older = response.context["pager"]["older"]
+        response = client.get(response.request["PATH_INFO"], {"before": older})
+        assert response.status_code == 200
+        yield response
 
 
 @pytest.mark.django_db(transaction=True)
@@ -125,14 +159,17 @@ def test_no_secret_of_any_kind_leaves_in_clear(
     assert WebhookDelivery.objects.filter(event_type="sync.failed").count() >= len(kinds) - 1
     session = Client()
     session.force_login(owner)
-    for page in (
-        "/",
+    webhook_id = WebhookDelivery.objects.first().subscription_id
+    for page in [
         "/v1/webhooks",
-        f"/v1/webhooks/{WebhookDelivery.objects.first().subscription_id}/deliveries?limit=100",
-    ):
-        response = session.get(page)
+        f"/v1/webhooks/{webhook_id}/deliveries?limit=100",
+        *page_paths(workspace, collection, connectors.values(), webhook_id),
+    ]:
+        response = session.get(page, follow=True)
         assert response.status_code == 200, page
         secrets.assert_not_in_response(response, where=page)
+        for older in older_pages(session, response):
+            secrets.assert_not_in_response(older, where=f"{page} (older entries)")
 
     admin = Client()
     admin.force_login(owner.__class__.objects.create_superuser("root", password="pw-root-12345"))

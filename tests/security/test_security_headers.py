@@ -2,13 +2,23 @@
 the API reference (Swagger UI split view, Redoc) satisfy: no inline script, no inline style, no
 inline event handler, nothing loaded from another origin."""
 
+import base64
 from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
 
+from connectors.models import ConnectorDefinition
+from tests.security.tenancy_matrix import MATRIX
+
 pytestmark = pytest.mark.database
 
+SMALL_ICON = (
+    "data:image/svg+xml;base64,"
+    + base64.b64encode(
+        b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><rect width="8" height="8"/></svg>'
+    ).decode()
+)
 NON_SCRIPT_TYPES = {"application/json", "application/ld+json", "text/template"}
 
 
@@ -88,8 +98,9 @@ def admin_session(make_user, workspace):
 
 
 def page_urls(workspace):
+    """The admin and the API reference; the pages themselves are in
+    ``test_every_page_satisfies_the_policy``."""
     return [
-        "/",
         "/login/",
         "/admin/",
         "/admin/connectors/connector/",
@@ -115,6 +126,56 @@ def test_pages_admin_and_api_reference_carry_no_inline_script_or_style(admin_ses
             script = admin_session.get(src)
             assert script.status_code == 200, (url, src)
             assert "javascript" in script["Content-Type"], (url, src, script["Content-Type"])
+
+
+def assert_page_satisfies_the_policy(client, response, where, loaded: set[str]):
+    assert_headers(response, where, relaxed_styles=where == "/api/redoc/")  # see the admin test
+    found = audit(response.content.decode())
+    assert not found.blocked, (where, found.blocked)
+    for src in set(found.scripts) - loaded:
+        script = client.get(src)
+        assert script.status_code == 200, (where, src)
+        assert "javascript" in script["Content-Type"], (where, src, script["Content-Type"])
+        loaded.add(src)
+
+
+def test_every_page_satisfies_the_policy(victim):
+    """Every page of the tenancy matrix (a new page cannot be added without an entry there),
+    rendered for the owner of a workspace holding one object of every kind, plus the pages that
+    answer a form: a new key and a new webhook (their secrets shown once), invalid input."""
+    definition = victim.connector.definition
+    ConnectorDefinition.objects.filter(pk=definition.pk).update(icon=SMALL_ICON)
+    client = Client()
+    client.force_login(victim.owner)
+    values = victim.path_values(definition.registry_id)
+    loaded: set[str] = set()
+    rendered = 0
+    for name, entry in MATRIX.items():
+        if not entry.page or "get" not in (entry.methods or ()):
+            continue
+        path = entry.path.format(**values)
+        response = client.get(path, follow=name == "home")
+        assert response.status_code == 200, (path, response.status_code)
+        if response["Content-Type"].startswith("image/"):  # a definition's icon: inert
+            assert "sandbox" in response["Content-Security-Policy"], path
+            assert "default-src 'none'" in response["Content-Security-Policy"], path
+            continue
+        assert_page_satisfies_the_policy(client, response, path, loaded)
+        rendered += 1
+    assert rendered >= 30
+
+    slug = victim.workspace.slug
+    for path, data, status in [
+        (f"/w/{slug}/keys/", {"name": "ci", "role": "viewer"}, 200),
+        (f"/w/{slug}/webhooks/", {"url": "http://127.0.0.1:9/in", "events": ["sync.failed"]}, 200),
+        (f"/w/{slug}/webhooks/", {"url": "nowhere", "events": ["sync.failed"]}, 400),
+        (f"/w/{slug}/spaces/", {"space-name": ""}, 200),
+        (f"/w/{slug}/connectors/{victim.connector.pk}/edit/", {"name": ""}, 400),
+        (f"/w/{slug}/connectors/new/{definition.registry_id}/", {"action": "preview"}, 200),
+    ]:
+        response = client.post(path, data)
+        assert response.status_code == status, (path, response.status_code)
+        assert_page_satisfies_the_policy(client, response, f"POST {path}", loaded)
 
 
 def test_the_login_pages_satisfy_the_policy_before_logging_in():

@@ -132,3 +132,12 @@ def microsoft_server(test_ca):
     server = FakeMicrosoft(ssl_context=test_ca[0]).start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for every browser test of the run (see tests/servers/browser.py)."""
+    from tests.servers.browser import headless_chromium
+
+    with headless_chromium() as chromium:
+        yield chromium
