@@ -58,6 +58,8 @@ CONNECTOR_HUB_SYNC_KEEP_LAST = env.int("CONNECTOR_HUB_SYNC_KEEP_LAST", default=2
 CONNECTOR_HUB_DELETED_DOCUMENT_RETENTION_DAYS = env.int(
     "CONNECTOR_HUB_DELETED_DOCUMENT_RETENTION_DAYS", default=30
 )
+# Audit entries older than this are purged; 0 keeps them forever.
+CONNECTOR_HUB_AUDIT_RETENTION_DAYS = env.int("CONNECTOR_HUB_AUDIT_RETENTION_DAYS", default=365)
 # A PEM file of extra certificate authorities that connectors trust next to the public ones
 # (e.g. a company CA in front of a self-hosted Confluence or Jira).
 CONNECTOR_HUB_EXTRA_CA_FILE = env.str("CONNECTOR_HUB_EXTRA_CA_FILE", default="")
@@ -125,6 +127,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": env.str("CONNECTOR_HUB_TEST_DATABASE", default=str(VAR_DIR / "test.sqlite3"))
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache holds the API rate-limit counters. The per-process default suits one web process;
+# with several web processes or machines point it at Redis (redis://host:6379/1) so that every
+# process counts against the same limit.
+CACHES = {"default": env.cache_url("CONNECTOR_HUB_CACHE_URL", default="locmemcache://")}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

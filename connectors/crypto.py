@@ -10,6 +10,7 @@ from functools import lru_cache
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
 
 
 @lru_cache(maxsize=4)
@@ -56,3 +57,21 @@ def rotate(token: str) -> str:
         raise DecryptionFailed(
             "A stored credential cannot be decrypted with the configured encryption keys."
         ) from None
+
+
+def rotate_column(queryset, field: str, *, batch_size: int = 500) -> int:
+    """Re-encrypt the Fernet tokens of one column of ``queryset`` with the newest key, a batch per
+    transaction (rows are locked while rewritten). Returns how many rows were rewritten."""
+    rotated, last_pk = 0, 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                queryset.select_for_update().filter(pk__gt=last_pk).order_by("pk")[:batch_size]
+            )
+            if not batch:
+                return rotated
+            for row in batch:
+                setattr(row, field, rotate(getattr(row, field)))
+            queryset.model.objects.bulk_update(batch, [field])
+            last_pk = batch[-1].pk
+            rotated += len(batch)

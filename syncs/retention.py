@@ -3,7 +3,8 @@
 A finished sync is removed once it is older than ``CONNECTOR_HUB_SYNC_RETENTION_DAYS``, except
 the last ``CONNECTOR_HUB_SYNC_KEEP_LAST`` syncs of each connector; its log lines go with it.
 Documents soft-deleted more than ``CONNECTOR_HUB_DELETED_DOCUMENT_RETENTION_DAYS`` ago are removed.
-Idempotency records older than their 24-hour lifetime are removed.
+Idempotency records older than their 24-hour lifetime are removed, and audit entries older than
+``CONNECTOR_HUB_AUDIT_RETENTION_DAYS`` (0 keeps them forever).
 """
 
 from datetime import timedelta
@@ -64,3 +65,13 @@ def purge_expired_idempotency_records(*, now=None) -> int:
 
     now = now or timezone.now()
     return _delete_in_chunks(IdempotencyRecord.objects.filter(created_at__lt=now - KEY_LIFETIME))
+
+
+def purge_old_audit_entries(*, now=None) -> int:
+    from audit.models import AuditEntry
+
+    days = settings.CONNECTOR_HUB_AUDIT_RETENTION_DAYS
+    if days <= 0:
+        return 0
+    now = now or timezone.now()
+    return _delete_in_chunks(AuditEntry.objects.filter(at__lt=now - timedelta(days=days)))

@@ -77,5 +77,6 @@ def purge_expired() -> dict:
         "syncs": retention.purge_old_syncs(),
         "documents": retention.purge_deleted_documents(),
         "idempotency_records": retention.purge_expired_idempotency_records(),
+        "audit_entries": retention.purge_old_audit_entries(),
         "heartbeats": heartbeats.purge_stale(),
     }

@@ -166,3 +166,10 @@ def delivery_record_attempt(
         delivery.next_attempt_at = None
     delivery.save()
     return wait
+
+
+def signing_secrets_rotate(*, batch_size: int = 500) -> int:
+    """Re-encrypt every subscription's signing secret with the newest key."""
+    return crypto.rotate_column(
+        WebhookSubscription.objects.all(), "secret_token", batch_size=batch_size
+    )

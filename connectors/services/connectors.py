@@ -363,22 +363,5 @@ def connector_remove_from_collection(
 
 
 def credentials_rotate(*, actor, batch_size: int = 500) -> int:
-    """Re-encrypt every credential with the newest key, a batch per transaction."""
-    rotated, last_pk = 0, 0
-    while True:
-        with transaction.atomic():
-            batch = list(
-                Credential.objects.select_for_update()
-                .filter(pk__gt=last_pk)
-                .order_by("pk")[:batch_size]
-            )
-            if not batch:
-                break
-            now = timezone.now()
-            for credential in batch:
-                credential.token = crypto.rotate(credential.token)
-                credential.updated_at = now
-            Credential.objects.bulk_update(batch, ["token", "updated_at"])
-            last_pk = batch[-1].pk
-            rotated += len(batch)
-    return rotated
+    """Re-encrypt every connector credential with the newest key."""
+    return crypto.rotate_column(Credential.objects.all(), "token", batch_size=batch_size)

@@ -15,6 +15,9 @@ from connectors.models import Credential
 from connectors.schema.secrets import MASK
 from tests.conftest import SECRET_PASSWORD
 from tests.leaks import read_file_elsewhere
+from webhooks.models import WebhookSubscription
+from webhooks.services import signing_secret as webhook_signing_secret
+from webhooks.services import webhook_create
 
 pytestmark = pytest.mark.database
 
@@ -69,17 +72,24 @@ def test_secret_plaintext_is_nowhere_in_the_database(make_connector):
             assert SECRET_PASSWORD.encode() not in read_file_elsewhere(file), file
 
 
-def test_rotation_reencrypts_every_credential_with_the_newest_key(make_connector, settings):
+def test_rotation_reencrypts_every_secret_with_the_newest_key(
+    make_connector, settings, workspace, owner, capsys
+):
     make_connector(name="one")
     make_connector(name="two")
+    _, signing_secret = webhook_create(
+        actor=owner, workspace=workspace, url="http://127.0.0.1:9/hook", events=["sync.failed"]
+    )
     old_key = settings.CONNECTOR_HUB_ENCRYPTION_KEYS[0]
     new_key = Fernet.generate_key().decode()
     settings.CONNECTOR_HUB_ENCRYPTION_KEYS = [new_key, old_key]
     call_command("rotate_encryption_key")
+    assert "2 credential(s) and 1 webhook signing secret(s)" in capsys.readouterr().out
     new_only = Fernet(new_key.encode())
     for credential in Credential.objects.all():
         assert b"password" in new_only.decrypt(credential.token.encode())
     settings.CONNECTOR_HUB_ENCRYPTION_KEYS = [new_key]
+    assert webhook_signing_secret(WebhookSubscription.objects.get()) == signing_secret
     for credential in Credential.objects.select_related("connector"):
         assert (
             credentials.full_config(credential.connector)["connector_config"]["password"]

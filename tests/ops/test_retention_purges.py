@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from audit.models import ActorType, AuditEntry
 from connectors.models import IdempotencyRecord
 from ops.models import ServiceHeartbeat
 from syncs.tasks import purge_expired
@@ -30,3 +31,34 @@ def test_expired_idempotency_records_and_stale_heartbeats_are_purged(settings):
     assert result["heartbeats"] == 1
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["fresh"]
     assert list(ServiceHeartbeat.objects.values_list("name", flat=True)) == ["worker:alive@host"]
+
+
+def _audit_entry(action, at):
+    return AuditEntry.objects.create(
+        at=at,
+        action=action,
+        actor="system",
+        actor_type=ActorType.SYSTEM,
+        object_type="Workspace",
+        object_id="1",
+    )
+
+
+@pytest.mark.django_db
+def test_audit_entries_older_than_their_retention_are_purged(settings):
+    now = timezone.now()
+    settings.CONNECTOR_HUB_AUDIT_RETENTION_DAYS = 30
+    _audit_entry("old", now - timedelta(days=31))
+    _audit_entry("recent", now - timedelta(days=29))
+
+    assert purge_expired()["audit_entries"] == 1
+    assert list(AuditEntry.objects.values_list("action", flat=True)) == ["recent"]
+
+
+@pytest.mark.django_db
+def test_a_zero_audit_retention_keeps_every_entry(settings):
+    settings.CONNECTOR_HUB_AUDIT_RETENTION_DAYS = 0
+    _audit_entry("ancient", timezone.now() - timedelta(days=3650))
+
+    assert purge_expired()["audit_entries"] == 0
+    assert AuditEntry.objects.count() == 1

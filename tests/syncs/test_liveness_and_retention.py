@@ -186,6 +186,7 @@ def test_long_deleted_documents_are_purged(make_sample_connector, settings):
         "syncs": 0,
         "documents": 1,
         "idempotency_records": 0,
+        "audit_entries": 0,
         "heartbeats": 0,
     }
     assert set(Document.objects.values_list("external_id", flat=True)) == {
