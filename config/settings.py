@@ -131,7 +131,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The cache holds the API rate-limit counters. The per-process default suits one web process;
 # with several web processes or machines point it at Redis (redis://host:6379/1) so that every
 # process counts against the same limit.
-CACHES = {"default": env.cache_url("CONNECTOR_HUB_CACHE_URL", default="locmemcache://")}
+CONNECTOR_HUB_CACHE_URL = env.str("CONNECTOR_HUB_CACHE_URL", default="locmemcache://")
+CACHES = {"default": env.cache_url_config(CONNECTOR_HUB_CACHE_URL)}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
