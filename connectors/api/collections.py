@@ -12,7 +12,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 
-from connectors import services
+from connectors import selectors, services
 from connectors.api import openapi
 from connectors.api.base import WorkspaceScopedMixin
 from connectors.api.fields import (
@@ -150,8 +150,8 @@ class ScopeSerializer(serializers.Serializer):
 )
 class CollectionConnectorViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
     workspace_from = "space"
-    queryset = Connector.objects.select_related("definition", "credential").prefetch_related(
-        "associations"
+    queryset = selectors.with_collection_links(
+        Connector.objects.select_related("definition", "credential")
     )
     serializer_class = CollectionConnectorSerializer
     filterset_class = ConnectorFilter

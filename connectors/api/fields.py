@@ -42,7 +42,8 @@ class ScheduleSerializer(serializers.Serializer):
 
 @extend_schema_field({"type": "array", "items": {"type": "string", "format": "uuid"}})
 class CollectionIdsField(serializers.Field):
-    """Ids of the collections a connector is associated with (prefetch ``associations``)."""
+    """Ids of the collections a connector is associated with (read from ``collection_links`` when
+    the queryset came through ``selectors.with_collection_links``)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("source", "*")
@@ -50,7 +51,10 @@ class CollectionIdsField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, connector):
-        return [str(a.collection_id) for a in connector.associations.all()]
+        links = getattr(connector, "collection_links", None)
+        if links is None:
+            links = connector.associations.all()
+        return [str(link.collection_id) for link in links]
 
 
 class StrictSerializer(serializers.Serializer):

@@ -159,8 +159,8 @@ class AssociationSerializer(serializers.Serializer):
 )
 class WorkspaceConnectorViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
     workspace_from = "path"
-    queryset = Connector.objects.select_related("definition", "credential").prefetch_related(
-        "associations"
+    queryset = selectors.with_collection_links(
+        Connector.objects.select_related("definition", "credential")
     )
     serializer_class = WorkspaceConnectorSerializer
     filterset_class = ConnectorFilter
