@@ -87,7 +87,7 @@ def _config(data, probability: float) -> str:
     return "\n".join(lines) + "\n"
 
 
-def schemathesis(server, config: Path, key: str, report: Path, *arguments: str):
+def schemathesis(server, config: Path, key: str, report: Path, *arguments: str, seed: int = 11):
     command = [
         str(Path(sys.executable).parent / "schemathesis"),
         "--config-file",
@@ -103,7 +103,7 @@ def schemathesis(server, config: Path, key: str, report: Path, *arguments: str):
         "--workers",
         "2",
         "--seed",
-        "11",
+        str(seed),
         "--request-timeout",
         "30",
         "--suppress-health-check",
@@ -135,12 +135,18 @@ def test_the_api_answers_every_generated_request_as_its_schema_says(owner, catal
         if EXTRA_ARGUMENTS:
             return
         # Operations whose few real objects were soon deleted (DELETEs) get fewer distinct
-        # cases: fuzz them again, with mostly random ids, until each had its share.
-        thin = [op for op in operations_of(schema) if cases.get(op, 0) < MAX_EXAMPLES]
-        if thin:
-            config.write_text(_config(data, 0.2))
+        # cases: fuzz them again, with mostly random ids and a new seed each round, until each
+        # had its share.
+        config.write_text(_config(data, 0.2))
+        for round_number in range(1, 4):
+            thin = [op for op in operations_of(schema) if cases.get(op, 0) < MAX_EXAMPLES]
+            if not thin:
+                break
             ids = [f"--include-operation-id={operations_of(schema)[op]}" for op in thin]
-            schemathesis(server, config, data.key, tmp_path / "again", "--phases=fuzzing", *ids)
+            report = tmp_path / f"again-{round_number}"
+            schemathesis(
+                server, config, data.key, report, "--phases=fuzzing", *ids, seed=11 + round_number
+            )
             cases = requests_per_operation(server.log_path.read_text(errors="replace"))
     print("requests per operation:", dict(cases))
     thin = {op: cases.get(op, 0) for op in operations_of(schema) if cases.get(op, 0) < MAX_EXAMPLES}
