@@ -3,11 +3,8 @@ production refuses to start without its keys and services."""
 
 import os
 import secrets
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.servers.manage import run_manage
 
 
 def production_env(tmp_path, **overrides) -> dict:
@@ -31,19 +28,8 @@ def production_env(tmp_path, **overrides) -> dict:
     return {key: value for key, value in env.items() if value is not None}
 
 
-def manage(env, *args):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def test_deploy_check_is_clean_in_production(tmp_path):
-    result = manage(production_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
+    result = run_manage(production_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
     assert not (tmp_path / "var" / "secret_key").exists()  # nothing generated locally
@@ -51,14 +37,14 @@ def test_deploy_check_is_clean_in_production(tmp_path):
 
 def test_deploy_check_fails_when_a_production_setting_is_turned_off(tmp_path):
     env = production_env(tmp_path, SECURE_HSTS_SECONDS="0", SESSION_COOKIE_SECURE="false")
-    result = manage(env, "check", "--deploy", "--fail-level", "WARNING")
+    result = run_manage(env, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode != 0
     assert "security.W004" in result.stderr and "security.W012" in result.stderr
 
 
 def test_production_refuses_to_start_without_its_keys_and_services(tmp_path):
     env = production_env(tmp_path, SECRET_KEY=None, CONNECTOR_HUB_ENCRYPTION_KEYS=None)
-    result = manage(env, "check")
+    result = run_manage(env, "check")
     assert result.returncode != 0
     assert "needs these environment variables: SECRET_KEY, CONNECTOR_HUB_ENCRYPTION_KEYS" in (
         result.stderr
@@ -68,9 +54,9 @@ def test_production_refuses_to_start_without_its_keys_and_services(tmp_path):
 
 def test_the_proxy_ssl_header_is_opt_in(tmp_path):
     show = "from django.conf import settings; print(getattr(settings, 'SECURE_PROXY_SSL_HEADER'))"
-    plain = manage(production_env(tmp_path), "shell", "-c", show)
+    plain = run_manage(production_env(tmp_path), "shell", "-c", show)
     assert plain.stdout.strip().endswith("None"), plain.stderr
-    proxied = manage(
+    proxied = run_manage(
         production_env(tmp_path, CONNECTOR_HUB_PROXY_SSL_HEADER="X-Forwarded-Proto"),
         "shell",
         "-c",

@@ -6,8 +6,6 @@ resumed through the API, and every connector holds exactly its documents, import
 import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,10 +16,10 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tests.servers import gunicorn, postgres
 from tests.servers.celery_worker import start_beat, start_worker, wait_until
+from tests.servers.manage import manage
 
 pytestmark = pytest.mark.worker
 
-ROOT = Path(__file__).resolve().parents[2]
 CONNECTORS, DOCUMENTS = 50, 200
 SAMPLE_CONFIG = {
     "document_count": DOCUMENTS,
@@ -58,16 +56,7 @@ def stack(redis_server):
             self.env, self.log_dir, self.workers = env, log_dir, []
 
         def manage(self, *args) -> str:
-            result = subprocess.run(
-                [sys.executable, "manage.py", *args],
-                cwd=ROOT,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=120,
-            )
-            assert result.returncode == 0, result.stdout + result.stderr
-            return result.stdout
+            return manage(env, *args)
 
         def web(self):
             self.server = gunicorn.start(env, log_dir, workers=2, threads=2)

@@ -4,8 +4,6 @@ through, where per-process counters would let up to four times as many pass."""
 
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -13,10 +11,10 @@ import httpx
 import pytest
 
 from tests.servers import gunicorn
+from tests.servers.manage import manage
 
 pytestmark = pytest.mark.worker
 
-ROOT = Path(__file__).resolve().parents[2]
 ALLOWED = 5
 
 
@@ -33,21 +31,10 @@ def four_web_processes(redis_server):
         "CONNECTOR_HUB_API_RATE_PER_KEY": f"{ALLOWED}/minute",
     }
 
-    def manage(*args) -> str:
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
-        return result.stdout
-
-    manage("migrate", "--noinput")
-    manage("create_workspace", "limits", "--name", "Limits")
-    key = manage("create_api_key", "--workspace", "limits", "--name", "ci").strip().splitlines()[-1]
+    manage(env, "migrate", "--noinput")
+    manage(env, "create_workspace", "limits", "--name", "Limits")
+    created = manage(env, "create_api_key", "--workspace", "limits", "--name", "ci")
+    key = created.strip().splitlines()[-1]
     server = gunicorn.start(env, var_dir / "logs", workers=4, threads=1)
     try:
         yield server, key
