@@ -62,12 +62,11 @@ def rotate(token: str) -> str:
 def rotate_column(queryset, field: str, *, batch_size: int = 500) -> int:
     """Re-encrypt the Fernet tokens of one column of ``queryset`` with the newest key, a batch per
     transaction (rows are locked while rewritten). Returns how many rows were rewritten."""
-    rotated, last_pk = 0, 0
+    rotated, last_pk = 0, None
     while True:
         with transaction.atomic():
-            batch = list(
-                queryset.select_for_update().filter(pk__gt=last_pk).order_by("pk")[:batch_size]
-            )
+            rest = queryset if last_pk is None else queryset.filter(pk__gt=last_pk)
+            batch = list(rest.select_for_update().order_by("pk")[:batch_size])
             if not batch:
                 return rotated
             for row in batch:

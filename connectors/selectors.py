@@ -39,8 +39,9 @@ def connectors_in(workspace: Workspace) -> QuerySet[Connector]:
 
 
 def with_collection_links(queryset: QuerySet[Connector]) -> QuerySet[Connector]:
-    """Connectors with their collection links in one extra query, as the list ``collection_links``
-    (a plain list: no related manager and queryset is built per connector, which lists feel)."""
+    """Connectors with their collection links fetched in one extra query into the plain list
+    ``collection_links``. A plain prefetch would build a related queryset for every connector,
+    which costs a list endpoint about half its time."""
     return queryset.prefetch_related(
         Prefetch(
             "associations",

@@ -113,3 +113,15 @@ def test_no_plaintext_in_sqlite_file_helper_sees_real_values(tmp_path):
     db.commit()
     db.close()
     assert SECRET_PASSWORD.encode() in path.read_bytes()
+
+
+def test_rotation_walks_every_row_batch_by_batch(make_connector, settings):
+    for name in ("one", "two", "three"):
+        make_connector(name=name)
+    old_key = settings.CONNECTOR_HUB_ENCRYPTION_KEYS[0]
+    new_key = Fernet.generate_key().decode()
+    settings.CONNECTOR_HUB_ENCRYPTION_KEYS = [new_key, old_key]
+    assert crypto.rotate_column(Credential.objects.all(), "token", batch_size=2) == 3
+    new_only = Fernet(new_key.encode())
+    for credential in Credential.objects.all():
+        new_only.decrypt(credential.token.encode())  # raises unless re-encrypted
