@@ -157,21 +157,9 @@ def definition_upload_view(model_admin, request):
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
     form = DistributionForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            registered = services.definition_register(
-                actor=request.user,
-                data=upload.read(),
-                filename=upload.name,
-                draft=form.cleaned_data["draft"],
-            )
-        except DomainError as error:
-            form.add_error("file", error.message)
-        else:
-            names = ", ".join(f"{d.registry_id} ({d.status})" for d in registered)
-            model_admin.message_user(request, f"Registered {names}.", messages.SUCCESS)
-            return redirect(reverse("admin:connectors_connectordefinition_changelist"))
+    if request.method == "POST" and form.is_valid() and (registered := form.register(request.user)):
+        model_admin.message_user(request, registered, messages.SUCCESS)
+        return redirect(reverse("admin:connectors_connectordefinition_changelist"))
     return TemplateResponse(
         request,
         "admin/connectors/connectordefinition/upload.html",

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from connectors import services
+from connectors.errors import DomainError
 from connectors.models import ApiKeyRole, Collection, Role
 
 NAME_MAX = 200
@@ -164,3 +166,19 @@ class DistributionForm(PageForm):
         if upload.size > limit:
             raise forms.ValidationError(f"The file is larger than the limit of {limit} bytes.")
         return upload
+
+    def register(self, actor) -> str | None:
+        """Register the valid upload through the registry service: a line naming what was
+        registered, or None with the refusal added to the file field."""
+        upload = self.cleaned_data["file"]
+        try:
+            registered = services.definition_register(
+                actor=actor,
+                data=upload.read(),
+                filename=upload.name,
+                draft=self.cleaned_data["draft"],
+            )
+        except DomainError as error:
+            self.add_error("file", error.message)
+            return None
+        return "Registered " + ", ".join(f"{d.registry_id} ({d.status})" for d in registered) + "."

@@ -39,7 +39,7 @@ def webhook_list(request):
         else:
             created = {"webhook": subscription, "secret": secret}
             form = WebhookForm()
-    response = page(
+    return page(
         request,
         "webhooks/list.html",
         {
@@ -51,10 +51,8 @@ def webhook_list(request):
             **_signing(),
         },
         status=400 if form.errors else 200,
+        shows_secret=created is not None,
     )
-    if created:
-        response["Cache-Control"] = "no-store"
-    return response
 
 
 @workspace_page(MANAGE)

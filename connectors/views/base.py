@@ -86,8 +86,22 @@ def layout_context(request) -> dict:
     }
 
 
-def page(request, template: str, context: dict | None = None, *, status: int = 200):
-    return render(request, template, {**layout_context(request), **(context or {})}, status=status)
+def page(
+    request,
+    template: str,
+    context: dict | None = None,
+    *,
+    status: int = 200,
+    shows_secret: bool = False,
+):
+    """A workspace page with its layout. ``shows_secret``: the answer holds a value shown once
+    (a new API key, a signing secret), which no cache may keep."""
+    response = render(
+        request, template, {**layout_context(request), **(context or {})}, status=status
+    )
+    if shows_secret:
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 def fragment(request, template: str, context: dict):

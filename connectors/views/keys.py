@@ -33,7 +33,7 @@ def key_list(request):
             created = {"key": api_key, "raw": raw_key}
             form = ApiKeyForm(allow_registry=allow_registry)
     keys = ApiKey.objects.filter(workspace=request.workspace).order_by("revoked", "-created")
-    response = page(
+    return page(
         request,
         "keys/list.html",
         {
@@ -44,10 +44,8 @@ def key_list(request):
             "errors": error_summary(form),
         },
         status=400 if form.errors else 200,
+        shows_secret=created is not None,
     )
-    if created:
-        response["Cache-Control"] = "no-store"
-    return response
 
 
 @workspace_page(MANAGE)

@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from connectors import selectors, services
-from connectors.errors import DomainError
 from connectors.filters import DefinitionFilter
 from connectors.forms import DistributionForm
 from connectors.models import ConnectorDefinition, DefinitionStatus
@@ -68,21 +67,9 @@ def _require_writer(request):
 def registry_upload(request):
     _require_writer(request)
     form = DistributionForm(request.POST, request.FILES)
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            registered = services.definition_register(
-                actor=request.user,
-                data=upload.read(),
-                filename=upload.name,
-                draft=form.cleaned_data["draft"],
-            )
-        except DomainError as error:
-            form.add_error("file", error.message)
-        else:
-            names = ", ".join(f"{d.registry_id} ({d.status})" for d in registered)
-            messages.success(request, f"Registered {names}.")
-            return redirect("connectors:registry")
+    if form.is_valid() and (registered := form.register(request.user)):
+        messages.success(request, registered)
+        return redirect("connectors:registry")
     return _registry_page(request, form, status=400)
 
 
