@@ -65,6 +65,9 @@ class Sync(models.Model):
     error_retryable = models.BooleanField(null=True, blank=True)
 
     attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the next attempt may start (after a lost worker)."
+    )
     lease_token = models.UUIDField(null=True, blank=True, editable=False)
     queued_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -105,6 +108,50 @@ class Sync(models.Model):
         if not self.progress_total:
             return 100 if self.status == SyncStatus.SUCCEEDED else None
         return min(100, int(self.progress_done * 100 / self.progress_total))
+
+
+class AttemptOutcome(models.TextChoices):
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+    RETRIED = "retried", "Temporary error, retried"
+    WORKER_LOST = "worker_lost", "Worker lost"
+
+
+class SyncAttempt(models.Model):
+    """One try of a sync: from a worker taking it up to its end, a temporary error retried in
+    place, or its worker being lost (then the next attempt resumes from the checkpoint)."""
+
+    sync = models.ForeignKey(Sync, on_delete=models.CASCADE, related_name="attempt_records")
+    number = models.PositiveSmallIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(
+        max_length=12, choices=AttemptOutcome.choices, default=AttemptOutcome.RUNNING
+    )
+    reason = models.TextField(blank=True, help_text="Why the attempt ended.")
+    documents_before = models.PositiveIntegerField(
+        default=0, help_text="The sync's documents seen when the attempt started."
+    )
+    documents = models.PositiveIntegerField(
+        default=0, help_text="Documents the attempt stored (seen), once it ended."
+    )
+
+    class Meta:
+        ordering = ["sync", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["sync", "number"], name="sync_attempt_unique_number")
+        ]
+
+    def __str__(self):
+        return f"Attempt {self.number} of {self.sync_id}"
+
+    def stored(self) -> int:
+        """Documents stored so far: counted live while the attempt runs."""
+        if self.outcome == AttemptOutcome.RUNNING:
+            return max(0, self.sync.documents_seen - self.documents_before)
+        return self.documents
 
 
 class SyncLogLine(models.Model):
@@ -165,6 +212,21 @@ class Document(models.Model):
 
     def __str__(self):
         return self.title or self.external_id
+
+
+class ListedKey(models.Model):
+    """An id the source listed, without content, during a pass: what the pass's listing names is
+    still in the source, so a stored document it does not name is gone (see ``Batch.listing``)."""
+
+    pk = models.CompositePrimaryKey("connector_id", "pass_id", "external_id")
+    connector = models.ForeignKey(
+        Connector, on_delete=models.CASCADE, db_index=False, related_name="+"
+    )
+    pass_id = models.UUIDField()
+    external_id = models.CharField(max_length=1024)
+
+    def __str__(self):
+        return self.external_id
 
 
 def _upload_path(instance: "UploadedFile", filename: str) -> str:

@@ -38,7 +38,7 @@ class SyncCancelled(Exception):
     """Raised by ``SourceContext.heartbeat`` when the sync is being cancelled."""
 
 
-@dataclass
+@dataclass(slots=True)
 class SourceDocument:
     external_id: str
     title: str = ""
@@ -64,6 +64,13 @@ class Batch:
     #: only (e.g. an expired change token forced a full re-read). The engine starts a new pass
     #: with this batch and, once the read is exhausted, prunes what that pass did not see.
     starts_full_pass: bool = False
+    #: Ids the source has now, listed without their content, as part of a listing of the whole
+    #: source that an incremental read makes to find deletions (cheap where the source lists
+    #: its items: a table's primary keys, a bucket's keys).
+    listed_external_ids: list[str] = field(default_factory=list)
+    #: This batch ends that listing: the stored documents it never named, and that the pass
+    #: did not store or see either, are marked deleted.
+    listing_complete: bool = False
 
 
 class SourceContext:
@@ -92,6 +99,9 @@ class Source:
     #: True when ``read(cursor)`` returns only what changed after ``cursor``; False when every
     #: read lists the whole source (then each completed pass prunes what it did not see).
     incremental: bool = False
+    #: True when ``read`` talks only to the source (never to the service's own database): the
+    #: engine then runs it in a thread of its own, reading ahead while it writes.
+    read_ahead: bool = False
 
     def __init__(self, config: dict, context: SourceContext | None = None):
         self.config = config

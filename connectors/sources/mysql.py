@@ -121,6 +121,10 @@ class MySQLDriver(TableDriver):
         ]
         if key is None:
             return f" WHERE {columns[0]} IS NOT NULL", []
+        return self._greater(columns, key)
+
+    @staticmethod
+    def _greater(columns: list[str], key: list) -> tuple[str, list]:
         # (a, b, c) > (x, y, z) spelled out, which every MySQL and MariaDB version runs as a range.
         branches, params = [], []
         for position, column in enumerate(columns):
@@ -136,6 +140,14 @@ class MySQLDriver(TableDriver):
             cursor.execute(f"SELECT count(*) FROM {self._table}{where}", params)
             return cursor.fetchone()[0]
 
+    def keys_after(self, key: list | None, layout: TableLayout, fetch_size: int) -> Iterator[list]:
+        columns = [quote_identifier(c) for c in layout.primary_key]
+        where, params = "", []
+        if key is not None:
+            where, params = self._greater(columns, key)
+        query = f"SELECT {', '.join(columns)} FROM {self._table}{where} ORDER BY {', '.join(columns)}"
+        yield from self._stream(query, params, fetch_size, pymysql.cursors.SSCursor)
+
     def rows_after(self, key: list | None, layout: TableLayout, fetch_size: int) -> Iterator[list]:
         where, params = self._after(key, layout)
         order = ", ".join(
@@ -143,7 +155,10 @@ class MySQLDriver(TableDriver):
         )
         query = f"SELECT * FROM {self._table}{where} ORDER BY {order}"
         # SSDictCursor streams the result from the server instead of buffering all of it.
-        cursor = self.connection.cursor(pymysql.cursors.SSDictCursor)
+        yield from self._stream(query, params, fetch_size, pymysql.cursors.SSDictCursor)
+
+    def _stream(self, query: str, params: list, fetch_size: int, cursor_class) -> Iterator[list]:
+        cursor = self.connection.cursor(cursor_class)
         finished = False
         try:
             with self._query_errors():

@@ -4,8 +4,9 @@ A read lists the bucket or container under the optional prefix, page by page, do
 objects whose type the text extractor supports and yields one batch per listing page; the cursor
 holds the listing marker, so a resumed read continues after the last page saved. The first read
 (no cursor) lists everything; later reads list again but fetch only objects modified after the
-start of the previous complete pass (minus ``changes.OVERLAP``). Listings do not show deletions:
-a full read (no cursor) is what prunes deleted objects.
+start of the previous complete pass (minus ``changes.OVERLAP``). Such a read also hands the
+engine every key it lists (``Batch.listed_external_ids``): at the end of the listing the engine
+marks deleted the stored objects the listing no longer names. A ``full`` sync prunes the same way.
 """
 
 from collections.abc import Iterator
@@ -30,6 +31,7 @@ class StoredObject:
 
 class ObjectStorageSource(Source):
     incremental = True
+    read_ahead = True
     service = "Object storage"
     #: How long before the previous pass started the next incremental read looks for changes.
     overlap = OVERLAP
@@ -88,10 +90,17 @@ class ObjectStorageSource(Source):
                 service=self.service,
             )
             documents = self._documents(o for o in objects if changed_since(o.modified, since))
+            listed = [o.key for o in objects] if since else []
             if marker:
-                yield Batch(documents, {"since": since, "started_at": started, "marker": marker})
+                cursor = {"since": since, "started_at": started, "marker": marker}
+                yield Batch(documents, cursor, listed_external_ids=listed)
                 continue
-            yield Batch(documents, {"since": next_since(started, self.overlap)})
+            yield Batch(
+                documents,
+                {"since": next_since(started, self.overlap)},
+                listed_external_ids=listed,
+                listing_complete=bool(since),
+            )
             return
 
     def _documents(self, objects) -> list[SourceDocument]:

@@ -122,6 +122,25 @@ class PostgresDriver(TableDriver):
             cursor.execute(query, params)
             return cursor.fetchone()[0]
 
+    def keys_after(self, key: list | None, layout: TableLayout, fetch_size: int) -> Iterator[list]:
+        columns = sql.SQL(", ").join(map(sql.Identifier, layout.primary_key))
+        query = sql.SQL("SELECT {columns} FROM {table}").format(columns=columns, table=self._table)
+        params = []
+        if key is not None:
+            placeholders = sql.SQL(", ").join(sql.Placeholder() * len(key))
+            query += sql.SQL(" WHERE ({}) > ({})").format(columns, placeholders)
+            params = list(key)
+        query += sql.SQL(" ORDER BY {}").format(columns)
+        with (
+            self._query_errors(),
+            self.connection.cursor(name="connector_hub_keys") as cursor,
+        ):
+            cursor.itersize = fetch_size
+            cursor.execute(query, params)
+            while rows := cursor.fetchmany(fetch_size):
+                yield rows
+        self.connection.rollback()
+
     def rows_after(self, key: list | None, layout: TableLayout, fetch_size: int) -> Iterator[list]:
         where, params = self._after(key, layout)
         order = sql.SQL(" ORDER BY {}").format(

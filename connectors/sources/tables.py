@@ -6,6 +6,11 @@ batch, each batch carrying the key of its last row as the cursor. Rows sharing o
 told apart by the primary key, so none is lost or read twice at a batch boundary. Rows whose
 timestamp is NULL cannot be ordered and are not read.
 
+An incremental read (one that starts after a key) then lists the table's primary keys, streamed
+in key order ``KEY_BATCH`` at a time, in ``Batch.listed_external_ids``: the engine compares them
+with the stored documents in its database and marks deleted the rows no longer there. The cursor
+carries the listing's last key meanwhile, so a resumed read goes on listing from there.
+
 Every batch reports the pass's total (rows after the key the pass started from): while a pass is
 under way the cursor also carries that total and the rows read so far, so a pass resumed by a
 later task run goes on counting against the same total.
@@ -22,10 +27,16 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import orjson
+
 from connectors.errors import InvalidInput
 from connectors.sources.base import Batch, Source, SourceDocument, SourceError
 
 CONNECT_TIMEOUT_SECONDS = 10
+# Rows fetched per round trip of the server-side cursor (batches are cut from them).
+FETCH_ROWS = 2000
+# Primary keys per batch (and per round trip) of the listing that finds deleted rows.
+KEY_BATCH = 10000
 
 
 @dataclass(frozen=True)
@@ -73,6 +84,11 @@ class TableDriver:
     def rows_after(self, key: list | None, layout: TableLayout, fetch_size: int) -> Iterator[list]:
         """Lists of row dicts in keyset order, ``fetch_size`` at a time, from a server-side
         cursor."""
+        raise NotImplementedError
+
+    def keys_after(self, key: list | None, layout: TableLayout, fetch_size: int) -> Iterator[list]:
+        """Lists of primary-key tuples in key order after ``key`` (None: from the first),
+        ``fetch_size`` at a time, from a server-side cursor."""
         raise NotImplementedError
 
     # The errors both engines report in the same words.
@@ -196,6 +212,28 @@ def decode_key_part(part: dict):
     return value
 
 
+def _json_default(value):
+    return json_value(value)
+
+
+def row_json(row: dict) -> bytes:
+    """A row as JSON (orjson; types it does not know through ``json_value``)."""
+    try:
+        return orjson.dumps(row, default=_json_default)
+    except TypeError:  # an integer beyond 64 bits
+        return json.dumps(row, default=json_value, ensure_ascii=False).encode()
+
+
+def external_id_of(values: list) -> str:
+    """The document id of a row from its primary-key values."""
+    if len(values) == 1:
+        value = values[0]
+        if isinstance(value, str):
+            return value
+        return str(value) if type(value) is int else json_value(value)
+    return json.dumps(values, default=json_value, ensure_ascii=False)
+
+
 def _as_aware(value) -> dt.datetime | None:
     if isinstance(value, dt.datetime):
         return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
@@ -208,6 +246,7 @@ class TableSource(Source):
     """A table of PostgreSQL or MySQL/MariaDB; the engine is chosen by ``databaseType``."""
 
     incremental = True
+    read_ahead = True
 
     @classmethod
     def prepare_config(cls, config: dict) -> dict:
@@ -274,6 +313,9 @@ class TableSource(Source):
         layout = self._layout(driver)
         cursor = cursor or {}
         key = [decode_key_part(p) for p in cursor["after"]] if cursor.get("after") else None
+        if "keys" in cursor:
+            yield from self._list_keys(driver, layout, cursor)
+            return
         total, done = cursor.get("total"), int(cursor.get("read") or 0)
         if total is None:
             total, done = driver.count_after(key, layout), 0
@@ -284,40 +326,69 @@ class TableSource(Source):
         else:
             self.context.log(f"Reading on after {done} of {total} row(s).")
         batch_size = max(1, int(self.context.batch_size or 100))
+        metadata = {"table": self.settings.table, "primary_key": layout.primary_key}
+        after = cursor.get("after")
         pending = None
         # One batch is held back until the next arrives: the last one's cursor ends the pass.
-        for rows in driver.rows_after(key, layout, batch_size):
+        for rows in driver.rows_after(key, layout, max(batch_size, FETCH_ROWS)):
+            for start in range(0, len(rows), batch_size):
+                chunk = rows[start : start + batch_size]
+                if pending is not None:
+                    yield pending
+                self.context.heartbeat()
+                done += len(chunk)
+                last = chunk[-1]
+                after = [encode_key_part(last[self.settings.timestamp_column])]
+                after += [encode_key_part(last[column]) for column in layout.primary_key]
+                pending = Batch(
+                    documents=[self._document(row, layout, metadata) for row in chunk],
+                    cursor={"after": after, "total": total, "read": done},
+                    total=total,
+                )
+        # After the changes, an incremental read lists the primary keys to find deleted rows.
+        final = {"after": after, "keys": {"after": None}} if key is not None else {"after": after}
+        if pending is not None:
+            pending.cursor = final
+            yield pending
+        elif key is not None:
+            yield Batch(documents=[], cursor=final, total=total)
+        if key is not None:
+            yield from self._list_keys(driver, layout, final)
+
+    def _list_keys(self, driver: TableDriver, layout: TableLayout, cursor: dict) -> Iterator[Batch]:
+        listing = cursor["keys"]
+        start = listing.get("after")
+        if start is None:
+            self.context.log("Listing the table's primary keys to find rows deleted since.")
+        key = [decode_key_part(p) for p in start] if start else None
+        pending = None
+        for keys in driver.keys_after(key, layout, KEY_BATCH):
             if pending is not None:
                 yield pending
             self.context.heartbeat()
-            done += len(rows)
-            last = rows[-1]
-            after = [encode_key_part(last[self.settings.timestamp_column])]
-            after += [encode_key_part(last[column]) for column in layout.primary_key]
+            last = [encode_key_part(part) for part in keys[-1]]
             pending = Batch(
-                documents=[self._document(row, layout) for row in rows],
-                cursor={"after": after, "total": total, "read": done},
-                total=total,
+                documents=[],
+                listed_external_ids=[external_id_of(list(values)) for values in keys],
+                cursor={"after": cursor["after"], "keys": {"after": last}},
             )
-        if pending is not None:
-            pending.cursor = {"after": pending.cursor["after"]}
-            yield pending
+        if pending is None:
+            pending = Batch(documents=[])
+        pending.cursor = {"after": cursor["after"]}
+        pending.listing_complete = True
+        yield pending
 
-    def _document(self, row: dict, layout: TableLayout) -> SourceDocument:
-        values = [row[column] for column in layout.primary_key]
-        if len(values) == 1:
-            external_id = values[0] if isinstance(values[0], str) else json_value(values[0])
-        else:
-            external_id = json.dumps(values, default=json_value, ensure_ascii=False)
-        content = json.dumps(row, default=json_value, ensure_ascii=False)
+    def _document(self, row: dict, layout: TableLayout, metadata: dict) -> SourceDocument:
+        external_id = external_id_of([row[column] for column in layout.primary_key])
+        content = row_json(row)
         return SourceDocument(
             external_id=external_id,
             title=f"{self.settings.table} {external_id}",
             mime_type="application/json",
-            content=content,
-            metadata={"table": self.settings.table, "primary_key": layout.primary_key},
+            content=content.decode(),
+            metadata=metadata,
             source_updated_at=_as_aware(row[self.settings.timestamp_column]),
-            size=len(content.encode("utf-8")),
+            size=len(content),
         )
 
     def close(self) -> None:

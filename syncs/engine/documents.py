@@ -1,43 +1,28 @@
-"""Writing a batch of source documents: set-based, one batch in memory at a time.
+"""Storing what a source read: set-based, one write group in memory at a time.
 
 Documents are keyed by (connector, external id). A document whose content hash is unchanged is not
-rewritten; it is only marked seen in the current pass. Called inside the batch's transaction.
+rewritten; it is only marked seen in the current pass. A document back in the source after it was
+marked deleted counts as new again. Everything here runs inside the caller's write transaction;
+the SQL itself is in ``document_store``.
 
-New and changed documents are written with one INSERT ... ON CONFLICT DO UPDATE. On PostgreSQL
-the rows first travel by COPY into a temporary table (a third of the time of a 1,000-row
-parameterised INSERT, see ``bench/sync_postgres.py``); SQLite gets Django's ``bulk_create``.
+On a pass that began on a connector with no documents (``fresh``), new documents go straight into
+the table; should the source repeat an id, that write is rolled back to a savepoint and redone as
+an upsert, and the rest of the pass upserts.
 """
 
 import hashlib
-import json
+import uuid
 from dataclasses import dataclass
 
-from django.db import connection
-from django.db.models import Q
+import orjson
+from django.db import IntegrityError, transaction
 
 from connectors.sources.base import SourceDocument
+from syncs.engine import document_store as store
 from syncs.models import Document
 
-IN_CHUNK = 500  # bound on parameters per IN (...) list
 EXTERNAL_ID_MAX = Document._meta.get_field("external_id").max_length
 MIME_TYPE_MAX = Document._meta.get_field("mime_type").max_length
-UPSERT_FIELDS = [
-    "title",
-    "url",
-    "mime_type",
-    "content",
-    "content_hash",
-    "metadata",
-    "size",
-    "source_created_at",
-    "source_updated_at",
-    "last_seen_at",
-    "last_pass_id",
-    "deleted_at",
-]
-# Every column of a written row, in the order ``upsert`` builds them.
-COLUMNS = ["connector_id", "external_id", *UPSERT_FIELDS, "first_seen_at"]
-_METADATA = COLUMNS.index("metadata")
 
 
 @dataclass
@@ -49,206 +34,160 @@ class Counts:
     deleted: int = 0
     failed: int = 0
 
+    def add(self, other: "Counts") -> None:
+        for name in ("seen", "created", "updated", "unchanged", "deleted", "failed"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def _json_default(value):
+    from connectors.sources.tables import json_value
+
+    return json_value(value)
+
+
+def json_bytes(value, *, sort_keys: bool = False) -> bytes:
+    """JSON of a value (dates as ISO text, decimals and other types as text)."""
+    option = orjson.OPT_SORT_KEYS if sort_keys else 0
+    try:
+        return orjson.dumps(value, default=_json_default, option=option)
+    except TypeError:  # e.g. an int beyond 64 bits or a non-string key
+        import json
+
+        return json.dumps(value, default=_json_default, sort_keys=sort_keys).encode()
+
 
 def _text(value) -> str:
     # PostgreSQL text cannot hold NUL characters.
-    return str(value or "").replace("\x00", "")
+    if value is None:
+        return ""
+    value = value if isinstance(value, str) else str(value)
+    return value.replace("\x00", "") if "\x00" in value else value
 
 
 def content_hash(document: SourceDocument) -> str:
     """SHA-256 over everything stored of a document, so any change at the source is an update."""
-    payload = json.dumps(
-        [
-            document.title,
-            document.url,
-            document.mime_type,
-            document.metadata,
-            document.source_created_at,
-            document.source_updated_at,
-        ],
-        sort_keys=True,
-        default=str,
+    digest = hashlib.sha256(
+        json_bytes(
+            [
+                document.title,
+                document.url,
+                document.mime_type,
+                document.metadata,
+                document.source_created_at,
+                document.source_updated_at,
+            ],
+            sort_keys=True,
+        )
     )
-    digest = hashlib.sha256(payload.encode())
     digest.update(b"\x00")
     digest.update(_text(document.content).encode())
     return digest.hexdigest()
 
 
-def _chunks(items: list, size: int = IN_CHUNK):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _valid_id(external_id) -> bool:
+    return isinstance(external_id, str) and 0 < len(external_id) <= EXTERNAL_ID_MAX
 
 
-def _stored(connector_id, external_ids: list[str]) -> dict[str, tuple[str, bool]]:
-    """external id -> (content hash, soft-deleted) of the ones already stored."""
-    if connection.vendor == "postgresql":
-        return _stored_by_array(connector_id, external_ids)
-    stored = {}
-    for chunk in _chunks(external_ids):
-        # No ORDER BY: sorting by id would make SQLite walk every document of the connector
-        # instead of looking each id up in the (connector, external_id) index.
-        rows = (
-            Document.objects.filter(connector_id=connector_id, external_id__in=chunk)
-            .order_by()
-            .values_list("external_id", "content_hash", "deleted_at")
-        )
-        for external_id, digest, deleted_at in rows:
-            stored[external_id] = (digest, deleted_at is not None)
-    return stored
+def _row(connector_id, pass_id, document: SourceDocument, now) -> list:
+    content = _text(document.content)
+    size = document.size
+    if size is None:
+        size = len(content.encode())
+    return [
+        connector_id,
+        document.external_id,
+        _text(document.title),
+        _text(document.url),
+        _text(document.mime_type)[:MIME_TYPE_MAX],
+        content,
+        content_hash(document),
+        document.metadata or {},
+        size,
+        document.source_created_at,
+        document.source_updated_at,
+        now,
+        now,
+        pass_id,
+    ]
 
 
-# On PostgreSQL a batch's ids travel as one array (``= ANY(%s)``), which it plans several times
-# faster than chunks of IN lists.
-_STORED_BY_ARRAY = (
-    "SELECT external_id, content_hash, deleted_at IS NOT NULL FROM syncs_document "
-    "WHERE connector_id = %s AND external_id = ANY(%s)"
-)
-_SEEN_BY_ARRAY = (
-    "UPDATE syncs_document SET last_seen_at = %s, last_pass_id = %s, deleted_at = NULL "
-    "WHERE connector_id = %s AND external_id = ANY(%s)"
-)
+class DocumentWriter:
+    """Writes one task run's documents for one connector."""
 
+    def __init__(self, connector_id, *, fresh: bool = False):
+        self.connector_id = connector_id
+        self.fresh = fresh
 
-def _stored_by_array(connector_id, external_ids: list[str]) -> dict[str, tuple[str, bool]]:
-    with connection.cursor() as cursor:
-        cursor.execute(_STORED_BY_ARRAY, [connector_id, external_ids])
-        return {external_id: (digest, deleted) for external_id, digest, deleted in cursor}
-
-
-def _mark_seen(connector_id, external_ids: list[str], pass_id, now) -> None:
-    """Documents the source still has, unchanged: seen in this pass (and no longer deleted)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(_SEEN_BY_ARRAY, [now, pass_id, connector_id, external_ids])
-        return
-    for chunk in _chunks(external_ids):
-        Document.objects.filter(connector_id=connector_id, external_id__in=chunk).update(
-            last_seen_at=now, last_pass_id=pass_id, deleted_at=None
-        )
-
-
-def upsert(connector_id, pass_id, documents: list[SourceDocument], now) -> tuple[Counts, list]:
-    """Store a batch. Returns the counts and the external ids that could not be stored."""
-    counts = Counts()
-    rejected = []
-    latest: dict[str, SourceDocument] = {}
-    for document in documents:
-        external_id = document.external_id
-        if (
-            not isinstance(external_id, str)
-            or not external_id
-            or len(external_id) > EXTERNAL_ID_MAX
-        ):
-            rejected.append(external_id)
-            continue
-        latest[external_id] = document  # the last copy of an id within a batch wins
-    stored = _stored(connector_id, list(latest))
-
-    # A document back in the source after it was marked deleted counts as new again.
-    rows, kept, restored = [], [], 0
-    for external_id, document in latest.items():
-        previous = stored.get(external_id)
-        if document.unchanged:
-            if previous is None:
-                rejected.append(external_id)  # nothing stored to keep
+    def write(self, documents: list[SourceDocument], pass_id, now) -> tuple[Counts, list]:
+        """Store a group of documents (the last copy of an id wins). Returns the counts and the
+        external ids that could not be stored."""
+        counts, rejected = Counts(), []
+        if not documents:
+            return counts, rejected
+        pass_id = pass_id if isinstance(pass_id, uuid.UUID) else uuid.UUID(str(pass_id))
+        latest: dict[str, SourceDocument] = {}
+        for document in documents:
+            if _valid_id(document.external_id):
+                latest[document.external_id] = document
             else:
-                kept.append(external_id)
-                restored += previous[1]
-            continue
-        digest = content_hash(document)
-        if previous is not None and previous[0] == digest:
-            kept.append(external_id)
-            restored += previous[1]
-            continue
-        content = _text(document.content)
-        rows.append(
-            [
-                connector_id,
-                external_id,
-                _text(document.title),
-                _text(document.url),
-                _text(document.mime_type)[:MIME_TYPE_MAX],
-                content,
-                digest,
-                document.metadata or {},
-                document.size if document.size is not None else len(content.encode()),
-                document.source_created_at,
-                document.source_updated_at,
-                now,
-                pass_id,
-                None,
-                now,
-            ]
-        )
-        if previous is None or previous[1]:
-            counts.created += 1
+                rejected.append(document.external_id)
+        kept = [e for e, d in latest.items() if d.unchanged]
+        rows = [
+            _row(self.connector_id, pass_id, d, now) for d in latest.values() if not d.unchanged
+        ]
+        if self.fresh and not kept and self._insert_new(rows):
+            counts.created = len(rows)
         else:
-            counts.updated += 1
-    if rows:
-        _write(rows)
-    if kept:
-        _mark_seen(connector_id, kept, pass_id, now)
-    counts.created += restored
-    counts.unchanged = len(kept) - restored
-    counts.failed = len(rejected)
-    counts.seen = counts.created + counts.updated + counts.unchanged
-    return counts, rejected
+            unchanged_ids = self._upsert(rows, counts, now)
+            kept += unchanged_ids
+        if kept:
+            missing, deleted = store.touch(self.connector_id, kept, pass_id, now)
+            rejected += missing  # the source called unchanged what was never stored
+            store.restore(self.connector_id, deleted, now)
+            counts.created += len(deleted)
+            counts.unchanged += len(kept) - len(missing) - len(deleted)
+        counts.failed = len(rejected)
+        counts.seen = counts.created + counts.updated + counts.unchanged
+        return counts, rejected
+
+    def _insert_new(self, rows: list[list]) -> bool:
+        """True when every row went in as new; False (nothing written) on a repeated id."""
+        try:
+            with transaction.atomic():
+                store.insert_new(rows)
+            return True
+        except IntegrityError:
+            self.fresh = False
+            return False
+
+    def _upsert(self, rows: list[list], counts: Counts, now) -> list[str]:
+        """Write the rows; count them; return the ids of those stored unchanged."""
+        written = store.upsert(rows)
+        restored = []
+        for external_id, created, was_deleted in written:
+            if created:
+                counts.created += 1
+            elif was_deleted:
+                restored.append(external_id)
+            else:
+                counts.updated += 1
+        store.restore(self.connector_id, restored, now)
+        counts.created += len(restored)
+        if len(written) == len(rows):
+            return []
+        done = {external_id for external_id, _, _ in written}
+        return [row[1] for row in rows if row[1] not in done]
+
+    def mark_deleted(self, external_ids: list, now) -> int:
+        """Soft-delete documents the source reported deleted."""
+        ids = list(dict.fromkeys(e for e in external_ids if _valid_id(e)))
+        return store.soft_delete(self.connector_id, ids, now)
+
+    def prune(self, pass_id, now) -> int:
+        """Soft-delete the connector's documents not seen in a completed pass."""
+        return store.prune(self.connector_id, pass_id, now)
 
 
-def _write(rows: list[list]) -> None:
-    """Insert the rows (``COLUMNS``), or update the stored document of the same connector and
-    external id (its ``first_seen_at`` stays)."""
-    if connection.vendor == "postgresql":
-        _write_through_copy(rows)
-        return
-    Document.objects.bulk_create(
-        [Document(**dict(zip(COLUMNS, row, strict=True))) for row in rows],
-        update_conflicts=True,
-        unique_fields=["connector", "external_id"],
-        update_fields=UPSERT_FIELDS,
-    )
-
-
-_COLUMN_LIST = ", ".join(COLUMNS)
-_COPY_STATEMENTS = (
-    "CREATE TEMPORARY TABLE syncs_document_batch ON COMMIT DROP AS "
-    f"SELECT {_COLUMN_LIST} FROM syncs_document WITH NO DATA",
-    f"COPY syncs_document_batch ({_COLUMN_LIST}) FROM STDIN",
-    f"INSERT INTO syncs_document ({_COLUMN_LIST}) SELECT {_COLUMN_LIST} "
-    "FROM syncs_document_batch ON CONFLICT (connector_id, external_id) DO UPDATE SET "
-    + ", ".join(f"{field} = EXCLUDED.{field}" for field in UPSERT_FIELDS),
-    "DROP TABLE syncs_document_batch",
-)
-
-
-def _write_through_copy(rows: list[list]) -> None:
-    create, copy_in, insert, drop = _COPY_STATEMENTS
-    encoder = Document._meta.get_field("metadata").encoder
-    with connection.cursor() as cursor:
-        cursor.execute(create)
-        with cursor.cursor.copy(copy_in) as copy:
-            for row in rows:
-                row[_METADATA] = json.dumps(row[_METADATA], cls=encoder)
-                copy.write_row(row)
-        cursor.execute(insert)
-        cursor.execute(drop)
-
-
-def mark_deleted(connector_id, external_ids: list[str], now) -> int:
-    """Soft-delete documents the source reported deleted."""
-    deleted = 0
-    for chunk in _chunks([e for e in external_ids if isinstance(e, str)]):
-        deleted += Document.objects.filter(
-            connector_id=connector_id, external_id__in=chunk, deleted_at__isnull=True
-        ).update(deleted_at=now)
-    return deleted
-
-
-def prune(connector_id, pass_id, now) -> int:
-    """Soft-delete the connector's documents not seen in a completed pass."""
-    return (
-        Document.objects.filter(connector_id=connector_id, deleted_at__isnull=True)
-        .filter(~Q(last_pass_id=pass_id) | Q(last_pass_id__isnull=True))
-        .update(deleted_at=now)
-    )
+def has_documents(connector_id) -> bool:
+    """Whether the connector has any document, live or deleted."""
+    return Document.objects.filter(connector_id=connector_id).order_by().exists()

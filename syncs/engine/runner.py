@@ -1,12 +1,14 @@
 """Running one sync in one task: claim it, read batches, store them, and end it or hand it on.
 
-Each batch is stored in one transaction that begins by proving the lease and also saves the
-counters, progress, heartbeat, ``Sync.checkpoint`` and the connector's cursor: a crash never
-leaves documents without their checkpoint or the reverse. After ``max_batches`` batches the task
-releases its lease and enqueues the same sync again, so one task run stays short.
+The reader's batches are stored in write groups (``groups``), each in one transaction that begins
+by proving the lease and also saves the counters, progress, heartbeat, ``Sync.checkpoint`` and
+the connector's cursor: a crash never leaves documents without their checkpoint or the reverse.
+After ``max_batches`` source batches the task releases its lease and enqueues the same sync again,
+so one task run stays short.
 """
 
 import logging
+from dataclasses import replace
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -20,11 +22,13 @@ from connectors.models import Connector
 from connectors.schema.secrets import secret_layout, secret_values
 from connectors.sources.base import SyncCancelled
 from connectors.sources.registry import implementation
-from syncs.engine import documents
+from syncs.engine import documents, listing
 from syncs.engine.context import EngineContext, SyncLog
 from syncs.engine.failures import Failure, backoff, classify
+from syncs.engine.groups import Limits, WriteGroup
 from syncs.engine.lease import Claim, Lease, LeaseLost, claim
 from syncs.engine.passes import PassState
+from syncs.engine.readahead import Exhausted, Failed, Inline, LogLine, ReadAhead
 from syncs.models import ErrorOrigin, Sync, SyncLogLine, SyncStatus
 
 logger = logging.getLogger(__name__)
@@ -88,6 +92,8 @@ class SyncRun:
         self.state = PassState.resume(None)
         self.retries = 0
         self.batches = 0
+        self.limits = Limits.from_settings()
+        self.writer = documents.DocumentWriter(self.connector.pk)
 
     # -- the run -------------------------------------------------------------------------------
 
@@ -134,10 +140,15 @@ class SyncRun:
         )
         if not self.first:
             self.state = PassState.resume(self.connector.cursor)
+            self.writer.fresh = self.state.fresh
             return None
         self.state = PassState.begin(
-            self.connector.cursor, incremental=self.incremental, full=self.sync.full
+            self.connector.cursor,
+            incremental=self.incremental,
+            full=self.sync.full,
+            empty=not documents.has_documents(self.connector.pk),
         )
+        self.writer.fresh = self.state.fresh
         with self.lease.transaction():
             self._save_cursor(self.state.as_json())
             self.log.write(f"Started ({self.sync.trigger}). {self._plan()}")
@@ -217,68 +228,143 @@ class SyncRun:
 
     def _read_once(self):
         reader = self.reader_class(self.config, self.context)
-        batches = None
+        if getattr(reader, "read_ahead", False):
+            source = ReadAhead(
+                reader,
+                self.state.reader,
+                self.context,
+                documents=self.limits.rows,
+                characters=self.limits.characters,
+            )
+        else:
+            source = Inline(reader, self.state.reader)
+        group = WriteGroup()
         try:
-            batches = reader.read(self.state.reader)
-            for batch in batches:
-                status = self._store(batch)
-                if status == PASS_RESET:
-                    return PASS_RESET
-                self.retries = 0
-                self.batches += 1
-                if status == SyncStatus.CANCELLING:
-                    return CANCELLED
-                if self.batches >= self.max_batches:
-                    return HANDED_ON
-            return EXHAUSTED
+            return self._consume(source, group, grouped=isinstance(source, ReadAhead))
+        except BaseException as error:
+            if group.batches and not isinstance(error, LeaseLost | _PassReset):
+                # What the reader handed over before failing is stored, then the error counts.
+                self._commit(group)
+            raise
         finally:
-            if batches is not None and hasattr(batches, "close"):
-                batches.close()
             try:
-                reader.close()
-            except Exception:
-                logger.warning("Sync %s: closing the reader failed.", self.lease.sync_id)
+                source.close()
+            finally:
+                try:
+                    reader.close()
+                except Exception:
+                    logger.warning("Sync %s: closing the reader failed.", self.lease.sync_id)
 
-    def _store(self, batch) -> str:
-        """Store one batch; the sync's status, or PASS_RESET (nothing written)."""
+    def _consume(self, source, group: "WriteGroup", *, grouped: bool):
+        """Take batches from the source and commit them in write groups: every batch alone for a
+        reader in this thread; otherwise up to ``limits.rows`` documents, ``limits.characters``
+        of content or ``limits.seconds`` of reading, whichever comes first."""
+        limits = self.limits
+        while True:
+            wait = self.context.interval if not group.batches else limits.seconds - group.age()
+            item = source.next(timeout=max(0.0, min(wait, self.context.interval)))
+            if item is None:
+                if group.batches and group.age() >= limits.seconds:
+                    if (status := self._commit(group)) is not None:
+                        return status
+                else:
+                    self.context.heartbeat()
+                continue
+            if isinstance(item, Failed):
+                raise item.error
+            if isinstance(item, LogLine):
+                self.context.log(item.message, item.level)
+                continue
+            if isinstance(item, Exhausted):
+                if group.batches and (status := self._commit(group)) is not None:
+                    return status
+                return EXHAUSTED
+            group.add(item)
+            run_ends = self.batches + len(group.batches) >= self.max_batches
+            if not grouped or run_ends or group.full(limits):
+                if (status := self._commit(group)) is not None:
+                    return status
+
+    def _commit(self, group: "WriteGroup"):
+        """Store the group; None to read on, or how the read ends (PASS_RESET, CANCELLED,
+        HANDED_ON)."""
+        batches = len(group.batches)
         try:
-            return self._store_batch(batch)
+            status = self._store_group(group)
         except _PassReset:
             return PASS_RESET
+        finally:
+            group.clear()
+        self.retries = 0
+        self.batches += batches
+        if status == SyncStatus.CANCELLING:
+            return CANCELLED
+        if self.batches >= self.max_batches:
+            return HANDED_ON
+        return None
 
-    def _store_batch(self, batch) -> str:
+    def _store_group(self, group: "WriteGroup") -> str:
+        """The write transaction: the group's documents, deletions, counters, progress,
+        checkpoint and the connector's cursor, after proving the lease. Returns the sync's
+        status."""
         now = timezone.now()
-        connector_id = self.connector.pk
+        totals, rejected = documents.Counts(), []
         with self.lease.transaction() as status:
             if not self._pass_is_current():
                 raise _PassReset()
             state = self.state
-            if batch.starts_full_pass:
-                state = state.restarted()
-                self.log.write(
-                    "The source is listed in full again from here; documents it no longer lists "
-                    "will be marked deleted at the end."
-                )
-            counts, rejected = documents.upsert(
-                connector_id, state.pass_id, list(batch.documents or ()), now
-            )
-            counts.deleted = documents.mark_deleted(
-                connector_id, list(batch.deleted_external_ids or ()), now
-            )
-            state = state.after_batch(batch.cursor, counts.seen)
+            pending: list = []
+            pending_ids: set = set()
+
+            def flush(state):
+                counts, refused = self.writer.write(pending, state.pass_id, now)
+                totals.add(counts)
+                rejected.extend(refused)
+                pending.clear()
+                pending_ids.clear()
+                return state.after_batch(state.reader, counts.seen)
+
+            for batch in group.batches:
+                if batch.starts_full_pass:
+                    state = flush(state).restarted()
+                    self.writer.fresh = False
+                    self.log.write(
+                        "The source is listed in full again from here; documents it no longer "
+                        "lists will be marked deleted at the end."
+                    )
+                batch_documents = list(batch.documents or ())
+                ids = {d.external_id for d in batch_documents if isinstance(d.external_id, str)}
+                if ids & pending_ids:
+                    state = flush(state)  # each batch's own last copy of an id wins, in order
+                pending.extend(batch_documents)
+                pending_ids |= ids
+                if batch.deleted_external_ids:
+                    state = flush(state)
+                    totals.deleted += self.writer.mark_deleted(
+                        list(batch.deleted_external_ids), now
+                    )
+                if batch.listed_external_ids:
+                    listing.record(self.connector.pk, state.pass_id, batch.listed_external_ids)
+                if batch.listing_complete:
+                    state = flush(state)
+                    totals.deleted += listing.complete(self.connector.pk, state.pass_id, now)
+                state = state.after_batch(batch.cursor, 0)
+            state = flush(state)
+            if state.fresh and not self.writer.fresh:
+                state = replace(state, fresh=False)
             snapshot = state.as_json()
             fields = {
-                "documents_seen": F("documents_seen") + counts.seen,
-                "documents_created": F("documents_created") + counts.created,
-                "documents_updated": F("documents_updated") + counts.updated,
-                "documents_unchanged": F("documents_unchanged") + counts.unchanged,
-                "documents_deleted": F("documents_deleted") + counts.deleted,
-                "documents_failed": F("documents_failed") + counts.failed,
+                "documents_seen": F("documents_seen") + totals.seen,
+                "documents_created": F("documents_created") + totals.created,
+                "documents_updated": F("documents_updated") + totals.updated,
+                "documents_unchanged": F("documents_unchanged") + totals.unchanged,
+                "documents_deleted": F("documents_deleted") + totals.deleted,
+                "documents_failed": F("documents_failed") + totals.failed,
                 "progress_done": state.done,
                 "checkpoint": snapshot,
             }
-            if batch.total is not None:
-                fields["progress_total"] = max(0, int(batch.total))
+            if group.total is not None:
+                fields["progress_total"] = max(0, int(group.total))
             self.lease.update(**fields)
             self._save_cursor(snapshot)
             if rejected:
@@ -328,7 +414,7 @@ class SyncRun:
                 raise _PassReset()
             now = timezone.now()
             pruned = (
-                documents.prune(self.connector.pk, self.state.pass_id, now)
+                self.writer.prune(self.state.pass_id, now)
                 if self.state.prune
                 else 0
             )

@@ -64,6 +64,7 @@ def document_text(index: int, version: int, size: int) -> str:
 
 class SampleDataSource(BaseSource):
     incremental = False
+    read_ahead = True
 
     def _option(self, name: str, default):
         value = self.config.get(name)
