@@ -178,7 +178,17 @@ class SyncLogLine(models.Model):
 class Document(models.Model):
     """What a connector's syncs imported; a collection shows its associated connectors' ones."""
 
-    connector = models.ForeignKey(Connector, on_delete=models.CASCADE, related_name="documents")
+    # No foreign-key constraint or index of its own in the database: the per-row constraint
+    # check cost more than the rest of an insert (see bench/sync_postgres.py), and the indexes
+    # below start with the connector. Documents are written only inside their connector's lease
+    # transaction (its row locked) and removed with it (``syncs.tasks.purge_connector``).
+    connector = models.ForeignKey(
+        Connector,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        db_constraint=False,
+        db_index=False,
+    )
     external_id = models.CharField(max_length=1024)
     title = models.TextField(blank=True)
     url = models.TextField(blank=True)
@@ -220,7 +230,7 @@ class ListedKey(models.Model):
 
     pk = models.CompositePrimaryKey("connector_id", "pass_id", "external_id")
     connector = models.ForeignKey(
-        Connector, on_delete=models.CASCADE, db_index=False, related_name="+"
+        Connector, on_delete=models.CASCADE, db_constraint=False, db_index=False, related_name="+"
     )
     pass_id = models.UUIDField()
     external_id = models.CharField(max_length=1024)

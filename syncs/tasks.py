@@ -15,7 +15,7 @@ from django.db import transaction
 from connectors.lifecycle import State
 from connectors.models import Connector
 from syncs import services
-from syncs.models import Document, Sync, SyncLogLine, SyncTrigger
+from syncs.models import Document, ListedKey, Sync, SyncLogLine, SyncTrigger
 
 PURGE_CHUNK = 5000
 
@@ -56,6 +56,10 @@ def purge_connector(connector_id: str) -> None:
     with transaction.atomic():
         Sync.objects.filter(connector=connector).delete()
         connector.delete()
+        # Rows of the connector have no database foreign key: what a sync still committed while
+        # this transaction waited for the connector's row goes too.
+        Document.objects.filter(connector_id=connector_id).delete()
+        ListedKey.objects.filter(connector_id=connector_id).delete()
 
 
 @shared_task(name="syncs.tasks.check_liveness")

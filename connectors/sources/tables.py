@@ -246,7 +246,7 @@ class TableSource(Source):
     """A table of PostgreSQL or MySQL/MariaDB; the engine is chosen by ``databaseType``."""
 
     incremental = True
-    read_ahead = True
+    read_ahead = bool(int(__import__("os").environ.get("RA", "1")))
 
     @classmethod
     def prepare_config(cls, config: dict) -> dict:

@@ -93,71 +93,73 @@ def _json_bytes(value) -> bytes:
     return json_bytes(value)
 
 
-def _pg_copy_new(rows: list[list]) -> None:
-    from psycopg.types.json import set_json_dumps
-
-    columns = ", ".join(COLUMNS)
-    with _raw_cursor() as cursor:
-        set_json_dumps(_json_bytes, context=cursor)
-        with cursor.copy(f"COPY {TABLE} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
-            copy.set_types(PG_TYPES)
-            for row in rows:
-                copy.write_row(row)
-
-
-def _unnest(types: list[str]) -> str:
-    return ", ".join(f"%b::{t}[]" for t in types)
+# In binary COPY a jsonb value is a version byte and the JSON text: sent as bytes.
+_METADATA = COLUMNS.index("metadata")
+COPY_TYPES = [("bytea" if t == "jsonb" else t) for t in PG_TYPES]
+# Where rows wait for an upsert: one temporary table per database session, emptied at commit.
+INCOMING = "syncs_document_incoming"
 
 
 def _columns_list(columns: list[str]) -> str:
     return ", ".join([*columns, *_stamp_columns()])
 
 
-# Arrays carry JSON as text (psycopg adapts no dict inside an array).
-ARRAY_TYPES = [("text" if t == "jsonb" else t) for t in PG_TYPES[1:]]
+def _pg_copy(cursor, table: str, rows: list[list]) -> None:
+    encoded: dict[int, bytes] = {}
+    with cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types(COPY_TYPES)
+        for row in rows:
+            metadata = row[_METADATA]
+            value = encoded.get(id(metadata))
+            if value is None:
+                value = encoded[id(metadata)] = b"\x01" + _json_bytes(metadata)
+            copy.write_row([*row[:_METADATA], value, *row[_METADATA + 1 :]])
 
 
-def _json_texts(values: list) -> list[str]:
-    """JSON text of each value; one shared object (a kind's common metadata) is encoded once."""
-    encoded: dict[int, str] = {}
-    texts = []
-    for value in values:
-        text = encoded.get(id(value))
-        if text is None:
-            text = encoded[id(value)] = _json_bytes(value).decode()
-        texts.append(text)
-    return texts
+def _pg_incoming(cursor, rows: list[list] | None = None, external_ids=None) -> None:
+    """Fill the session's incoming table with rows, or with ids alone."""
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {INCOMING} ON COMMIT DELETE ROWS AS "
+        f"SELECT {', '.join(COLUMNS)} FROM {TABLE} WITH NO DATA"
+    )
+    cursor.execute(f"TRUNCATE {INCOMING}")
+    if rows is not None:
+        _pg_copy(cursor, INCOMING, rows)
+        return
+    with cursor.copy(f"COPY {INCOMING} (external_id) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types(["text"])
+        for external_id in external_ids:
+            copy.write_row((external_id,))
+
+
+def _pg_copy_new(rows: list[list]) -> None:
+    with _raw_cursor() as cursor:
+        _pg_copy(cursor, TABLE, rows)
 
 
 def _pg_upsert(rows: list[list]) -> list[tuple]:
     """(external id, created, was deleted) of every row inserted or rewritten."""
-    inner = COLUMNS[1:]
-    values = [f"k.{c}::jsonb" if c == "metadata" else f"k.{c}" for c in inner]
-    select = ", ".join(["%b::uuid", *values, *_stamp_values()])
     updates = ", ".join(
         f"{c} = EXCLUDED.{c}" for c in [*CONTENT_COLUMNS, "last_seen_at", "last_pass_id"]
     )
-    statement = (
-        f"INSERT INTO {TABLE} AS d ({_columns_list(COLUMNS)}) SELECT {select} "
-        f"FROM unnest({_unnest(ARRAY_TYPES)}) AS k({', '.join(inner)}) "
-        f"ON CONFLICT (connector_id, external_id) DO UPDATE SET {updates}{_stamp_set()} "
-        "WHERE d.content_hash <> EXCLUDED.content_hash OR d.deleted_at IS NOT NULL "
-        "RETURNING d.external_id, d.xmax = 0, d.deleted_at IS NOT NULL"
-    )
-    columns = [list(column) for column in zip(*rows, strict=True)]
-    metadata = COLUMNS.index("metadata")
-    columns[metadata] = _json_texts(columns[metadata])
+    select = ", ".join([*COLUMNS, *_stamp_values()])
     with _raw_cursor() as cursor:
-        cursor.execute(statement, [columns[0][0], *columns[1:]])
+        _pg_incoming(cursor, rows)
+        cursor.execute(
+            f"INSERT INTO {TABLE} AS d ({_columns_list(COLUMNS)}) SELECT {select} FROM {INCOMING} "
+            f"ON CONFLICT (connector_id, external_id) DO UPDATE SET {updates}{_stamp_set()} "
+            "WHERE d.content_hash <> EXCLUDED.content_hash OR d.deleted_at IS NOT NULL "
+            "RETURNING d.external_id, d.xmax = 0, d.deleted_at IS NOT NULL"
+        )
         return cursor.fetchall()
 
 
 # A keyed write of rows known to exist: an INSERT whose every row conflicts. The inserted side is
 # only a placeholder (never kept: ``touch`` removes any it created).
 _PLACEHOLDER = (
-    "SELECT %b::uuid, k.external_id, '', '', '', '', '', '{}'::jsonb, 0, NULL::timestamptz, "
+    "SELECT %b::uuid, k.external_id, '', '', '', '', '', '{{}}'::jsonb, 0, NULL::timestamptz, "
     "NULL::timestamptz, %b::timestamptz, %b::timestamptz, %b::uuid{stamps} "
-    "FROM unnest(%b::text[]) AS k(external_id)"
+    f"FROM {INCOMING} AS k"
 )
 
 
@@ -170,7 +172,8 @@ def _pg_keyed(external_ids, connector_id, now, pass_id, set_clause, returning) -
         f"RETURNING {returning}"
     )
     with _raw_cursor() as cursor:
-        cursor.execute(statement, [connector_id, now, now, pass_id, list(external_ids)])
+        _pg_incoming(cursor, external_ids=external_ids)
+        cursor.execute(statement, [connector_id, now, now, pass_id])
         return cursor.fetchall()
 
 

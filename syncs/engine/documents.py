@@ -58,27 +58,41 @@ def json_bytes(value, *, sort_keys: bool = False) -> bytes:
 
 def _text(value) -> str:
     # PostgreSQL text cannot hold NUL characters.
-    if value is None:
-        return ""
-    value = value if isinstance(value, str) else str(value)
+    if value.__class__ is not str:
+        value = "" if value is None else str(value)
     return value.replace("\x00", "") if "\x00" in value else value
 
 
-def content_hash(document: SourceDocument) -> str:
-    """SHA-256 over everything stored of a document, so any change at the source is an update."""
+class JsonMemo:
+    """JSON of values by identity: a kind's metadata object shared by many documents is encoded
+    once per write."""
+
+    def __init__(self):
+        self.encoded: dict[int, tuple[object, bytes]] = {}
+
+    def __call__(self, value) -> bytes:
+        found = self.encoded.get(id(value))
+        if found is None:
+            found = self.encoded[id(value)] = (value, json_bytes(value, sort_keys=True))
+        return found[1]
+
+
+def content_hash(document: SourceDocument, memo: JsonMemo | None = None) -> str:
+    """SHA-256 over everything stored of a document, so any change at the source is an update.
+    The parts are JSON texts (which never hold a NUL byte) and the content, NUL-separated."""
     digest = hashlib.sha256(
         json_bytes(
             [
                 document.title,
                 document.url,
                 document.mime_type,
-                document.metadata,
                 document.source_created_at,
                 document.source_updated_at,
-            ],
-            sort_keys=True,
+            ]
         )
     )
+    digest.update(b"\x00")
+    digest.update((memo or JsonMemo())(document.metadata))
     digest.update(b"\x00")
     digest.update(_text(document.content).encode())
     return digest.hexdigest()
@@ -88,7 +102,7 @@ def _valid_id(external_id) -> bool:
     return isinstance(external_id, str) and 0 < len(external_id) <= EXTERNAL_ID_MAX
 
 
-def _row(connector_id, pass_id, document: SourceDocument, now) -> list:
+def _row(connector_id, pass_id, document: SourceDocument, now, memo: JsonMemo) -> list:
     content = _text(document.content)
     size = document.size
     if size is None:
@@ -100,7 +114,7 @@ def _row(connector_id, pass_id, document: SourceDocument, now) -> list:
         _text(document.url),
         _text(document.mime_type)[:MIME_TYPE_MAX],
         content,
-        content_hash(document),
+        content_hash(document, memo),
         document.metadata or {},
         size,
         document.source_created_at,
@@ -132,8 +146,11 @@ class DocumentWriter:
             else:
                 rejected.append(document.external_id)
         kept = [e for e, d in latest.items() if d.unchanged]
+        memo = JsonMemo()
         rows = [
-            _row(self.connector_id, pass_id, d, now) for d in latest.values() if not d.unchanged
+            _row(self.connector_id, pass_id, d, now, memo)
+            for d in latest.values()
+            if not d.unchanged
         ]
         if self.fresh and not kept and self._insert_new(rows):
             counts.created = len(rows)
