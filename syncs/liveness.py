@@ -1,14 +1,17 @@
-"""Syncs nobody is working on: failed when their worker died, dispatched again when their task
-message went missing.
+"""Syncs nobody is working on: taken up again when their worker died, dispatched again when
+their task message went missing.
 
-A running (or cancelling) sync whose heartbeat is older than
-``CONNECTOR_HUB_SYNC_HEARTBEAT_TIMEOUT`` lost its worker: it fails as "worker lost" (retryable)
-and the next sync resumes from the connector's cursor, saved with the last stored batch. Only the
-lease holder's heartbeat counts, and failing clears the lease, so a worker that was merely slow
-finds its lease gone and writes nothing more.
+A running sync whose heartbeat is older than ``CONNECTOR_HUB_SYNC_HEARTBEAT_TIMEOUT`` lost its
+worker: its attempt ends ("worker lost") and, unless ``CONNECTOR_HUB_SYNC_MAX_ATTEMPTS`` attempts
+of it already ended that way, it waits a back-off (``next_attempt_at``) and a new attempt resumes
+from the connector's cursor, saved with the last stored batch; otherwise it fails for good. A
+sync being cancelled when its worker died ends cancelled. Only the lease holder's heartbeat
+counts, and recovering clears the lease, so a worker that was merely slow finds its lease gone
+and writes nothing more.
 
-A sync waiting for a worker (queued on a running connector, or between two task runs) longer than
-the timeout gets its task message sent again: claims are conditional, so a duplicate is harmless.
+A sync waiting for a worker (queued on a running connector, between two task runs, or past its
+back-off) longer than the timeout gets its task message sent again: claims are conditional, so a
+duplicate is harmless.
 """
 
 from datetime import timedelta
@@ -21,7 +24,9 @@ from django.utils import timezone
 
 from connectors.events import emit
 from connectors.lifecycle import State
-from syncs.models import ErrorOrigin, Sync, SyncLogLine, SyncStatus
+from syncs.engine import attempts
+from syncs.engine.failures import backoff
+from syncs.models import AttemptOutcome, ErrorOrigin, Sync, SyncLogLine, SyncStatus
 
 LEASED = (SyncStatus.RUNNING, SyncStatus.CANCELLING)
 
@@ -30,51 +35,86 @@ def _cutoff(now):
     return now - timedelta(seconds=settings.CONNECTOR_HUB_SYNC_HEARTBEAT_TIMEOUT)
 
 
-def fail_lost_syncs(*, now=None) -> int:
+def recover_lost_syncs(*, now=None) -> int:
+    """Retry or end every sync whose worker stopped responding; how many there were."""
     now = now or timezone.now()
     cutoff = _cutoff(now)
-    timeout = settings.CONNECTOR_HUB_SYNC_HEARTBEAT_TIMEOUT
     lost = Sync.objects.filter(
         status__in=LEASED, lease_token__isnull=False, heartbeat_at__lt=cutoff
-    ).values_list("pk", "lease_token", "status")
-    failed = 0
-    for sync_id, token, status in lost:
-        while_cancelling = (
-            " while it was being cancelled" if status == SyncStatus.CANCELLING else ""
-        )
-        message = (
-            f"The worker running this sync stopped responding{while_cancelling} (no heartbeat for "
-            f"{timeout} s). The documents stored so far are kept; the next sync resumes from the "
-            "last saved checkpoint."
-        )
+    ).values_list("pk", "lease_token")
+    recovered = 0
+    for sync_id, token in lost:
         with transaction.atomic():
-            taken = Sync.objects.filter(
-                pk=sync_id, lease_token=token, heartbeat_at__lt=cutoff
-            ).update(
-                status=SyncStatus.FAILED,
-                lease_token=None,
-                finished_at=now,
-                error_origin=ErrorOrigin.WORKER,
-                error_type="WorkerLost",
-                error_message=message,
-                error_retryable=True,
+            sync = (
+                Sync.objects.select_for_update()
+                .select_related("connector")
+                .filter(pk=sync_id, lease_token=token, heartbeat_at__lt=cutoff)
+                .first()
             )
-            if not taken:
+            if sync is None:
                 continue
-            failed += 1
-            SyncLogLine.objects.create(
-                sync_id=sync_id, level=SyncLogLine.Level.ERROR, message=f"Failed: {message}"
-            )
-            sync = Sync.objects.select_related("connector").get(pk=sync_id)
-            emit(
-                "sync.finished",
-                actor=None,
-                obj=sync,
-                workspace_id=sync.connector.workspace_id,
-                status=SyncStatus.FAILED,
-                connector=str(sync.connector_id),
-            )
-    return failed
+            recovered += 1
+            _recover(sync, now)
+    return recovered
+
+
+def _recover(sync: Sync, now) -> None:
+    timeout = settings.CONNECTOR_HUB_SYNC_HEARTBEAT_TIMEOUT
+    stopped = f"The worker running this sync stopped responding (no heartbeat for {timeout} s)."
+    attempts.end(sync.pk, AttemptOutcome.WORKER_LOST, stopped, now)
+    lost = attempts.lost_count(sync.pk)
+    allowed = max(1, settings.CONNECTOR_HUB_SYNC_MAX_ATTEMPTS)
+    if sync.status == SyncStatus.CANCELLING:
+        message = (
+            f"{stopped[:-1]} while it was being cancelled. The documents stored so far are kept; "
+            "the next sync resumes from the last saved checkpoint."
+        )
+        _finish(sync, now, SyncStatus.CANCELLED, message, SyncLogLine.Level.INFO, "Cancelled: ")
+    elif lost < allowed:
+        wait = backoff(
+            lost,
+            base=settings.CONNECTOR_HUB_SYNC_RETRY_BACKOFF,
+            cap=settings.CONNECTOR_HUB_SYNC_RETRY_MAX_WAIT,
+        )
+        Sync.objects.filter(pk=sync.pk).update(
+            lease_token=None, heartbeat_at=now, next_attempt_at=now + timedelta(seconds=wait)
+        )
+        SyncLogLine.objects.create(
+            sync_id=sync.pk,
+            level=SyncLogLine.Level.WARNING,
+            message=f"{stopped} Attempt {sync.attempts + 1} (of at most {allowed}) resumes from "
+            f"the last saved checkpoint in {wait:.1f} s.",
+        )
+        _send_later(sync.pk, wait)
+    else:
+        message = (
+            f"{stopped} Gave up after {lost} attempt(s) whose worker was lost. The documents "
+            "stored so far are kept; the next sync resumes from the last saved checkpoint."
+        )
+        _finish(sync, now, SyncStatus.FAILED, message, SyncLogLine.Level.ERROR, "Failed: ")
+
+
+def _finish(sync: Sync, now, status: str, message: str, level: str, prefix: str) -> None:
+    fields = {"status": status, "lease_token": None, "finished_at": now, "error_message": message}
+    if status == SyncStatus.FAILED:
+        fields.update(error_origin=ErrorOrigin.WORKER, error_type="WorkerLost", error_retryable=True)
+    Sync.objects.filter(pk=sync.pk).update(**fields)
+    SyncLogLine.objects.create(sync_id=sync.pk, level=level, message=f"{prefix}{message}")
+    emit(
+        "sync.finished",
+        actor=None,
+        obj=sync,
+        workspace_id=sync.connector.workspace_id,
+        status=status,
+        connector=str(sync.connector_id),
+    )
+
+
+def _send_later(sync_id, seconds: float) -> None:
+    from syncs.tasks import run_sync
+
+    sync_id = str(sync_id)
+    transaction.on_commit(lambda: run_sync.apply_async((sync_id,), countdown=seconds))
 
 
 def redispatch_waiting_syncs(*, now=None) -> int:
@@ -86,6 +126,7 @@ def redispatch_waiting_syncs(*, now=None) -> int:
         Sync.objects.filter(lease_token__isnull=True)
         .filter(Q(status=SyncStatus.QUEUED, connector__state=State.RUNNING) | Q(status__in=LEASED))
         .filter(connector__deleted_at__isnull=True)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .annotate(waiting_since=Coalesce("heartbeat_at", "queued_at"))
         .filter(waiting_since__lt=cutoff)
         .values_list("pk", flat=True)

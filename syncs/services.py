@@ -8,7 +8,7 @@ from connectors.errors import Conflict, SyncAlreadyActive
 from connectors.events import emit
 from connectors.lifecycle import Action, State, next_state
 from connectors.models import Collection, Connector
-from syncs.models import ACTIVE_STATUSES, ErrorOrigin, Sync, SyncStatus
+from syncs.models import ACTIVE_STATUSES, ErrorOrigin, Sync, SyncLogLine, SyncStatus
 
 
 def _enqueue(sync: Sync) -> None:
@@ -80,13 +80,26 @@ def sync_trigger_unless_active(
 
 @transaction.atomic
 def sync_cancel(*, actor, sync: Sync, reason: str = "Cancelled by request.") -> Sync:
-    """A queued sync ends at once; a running one moves to cancelling and the engine stops it."""
+    """A queued sync, or one waiting to retry after its worker was lost, ends at once; a running
+    one moves to cancelling and the engine stops it."""
     sync = Sync.objects.select_for_update().get(pk=sync.pk)
-    if sync.status == SyncStatus.QUEUED:
+    waiting_to_retry = (
+        sync.status == SyncStatus.RUNNING
+        and sync.lease_token is None
+        and sync.next_attempt_at is not None
+    )
+    if sync.status == SyncStatus.QUEUED or waiting_to_retry:
         sync.status = SyncStatus.CANCELLED
         sync.finished_at = timezone.now()
         sync.error_message = reason
-        sync.save(update_fields=["status", "finished_at", "error_message"])
+        sync.next_attempt_at = None
+        sync.save(update_fields=["status", "finished_at", "error_message", "next_attempt_at"])
+        if waiting_to_retry:
+            SyncLogLine.objects.create(
+                sync=sync,
+                message=f"Cancelled while waiting to retry: {reason} What was imported is kept "
+                "and the next sync goes on from here.",
+            )
         emit(
             "sync.finished",
             actor=actor,

@@ -67,7 +67,7 @@ def check_liveness() -> dict:
     from syncs import liveness
 
     return {
-        "failed": liveness.fail_lost_syncs(),
+        "lost": liveness.recover_lost_syncs(),
         "redispatched": liveness.redispatch_waiting_syncs(),
     }
 

@@ -5,7 +5,8 @@ A task claims a sync with a conditional UPDATE that stores a fresh lease token. 
 whose lease was taken away (liveness failed the sync, another task claimed it) writes nothing.
 
 Between two task runs of one long sync (``max_batches``), the sync stays running with no lease:
-the next task claims it the same way a queued one is claimed.
+the next task claims it the same way a queued one is claimed. A sync whose worker was lost waits
+the same way with ``next_attempt_at`` set: claiming it after that moment starts a new attempt.
 """
 
 import uuid
@@ -19,6 +20,7 @@ from django.utils import timezone
 from connectors.lifecycle import State
 from connectors.models import Connector
 from connectors.sources.base import SyncCancelled
+from syncs.engine import attempts
 from syncs.models import Sync, SyncStatus
 
 LEASED_STATUSES = (SyncStatus.RUNNING, SyncStatus.CANCELLING)
@@ -35,8 +37,10 @@ class Claim:
     first: bool  # True when the sync was queued, False when a previous task run handed it on
 
 
+@transaction.atomic
 def claim(sync_id) -> Claim | None:
-    """Take the sync for this task, or None when it is not waiting for a worker."""
+    """Take the sync for this task, or None when it is not waiting for a worker (or waits for
+    the back-off after a lost worker to pass)."""
     token, now = uuid.uuid4(), timezone.now()
     started = Sync.objects.filter(pk=sync_id, status=SyncStatus.QUEUED).update(
         status=SyncStatus.RUNNING,
@@ -46,10 +50,20 @@ def claim(sync_id) -> Claim | None:
         heartbeat_at=now,
     )
     if started:
+        attempts.begin(sync_id, now)
         return Claim(token, first=True)
-    continued = Sync.objects.filter(
+    waiting = Sync.objects.filter(
         pk=sync_id, status__in=LEASED_STATUSES, lease_token__isnull=True
-    ).update(lease_token=token, heartbeat_at=now)
+    )
+    retried = waiting.filter(next_attempt_at__lte=now).update(
+        lease_token=token, heartbeat_at=now, next_attempt_at=None, attempts=F("attempts") + 1
+    )
+    if retried:
+        attempts.begin(sync_id, now)
+        return Claim(token, first=False)
+    continued = waiting.filter(next_attempt_at__isnull=True).update(
+        lease_token=token, heartbeat_at=now
+    )
     return Claim(token, first=False) if continued else None
 
 

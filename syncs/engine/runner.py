@@ -22,14 +22,14 @@ from connectors.models import Connector
 from connectors.schema.secrets import secret_layout, secret_values
 from connectors.sources.base import SyncCancelled
 from connectors.sources.registry import implementation
-from syncs.engine import documents, listing
+from syncs.engine import attempts, documents, listing
 from syncs.engine.context import EngineContext, SyncLog
 from syncs.engine.failures import Failure, backoff, classify
 from syncs.engine.groups import Limits, WriteGroup
 from syncs.engine.lease import Claim, Lease, LeaseLost, claim
 from syncs.engine.passes import PassState
 from syncs.engine.readahead import Exhausted, Failed, Inline, LogLine, ReadAhead
-from syncs.models import ErrorOrigin, Sync, SyncLogLine, SyncStatus
+from syncs.models import AttemptOutcome, ErrorOrigin, Sync, SyncLogLine, SyncStatus
 
 logger = logging.getLogger(__name__)
 
@@ -213,7 +213,15 @@ class SyncRun:
                 retry_after=failure.retry_after,
             )
             with self.lease.transaction():
+                now = timezone.now()
+                attempts.end(
+                    self.lease.sync_id,
+                    AttemptOutcome.RETRIED,
+                    f"Temporary error ({failure.type}): {failure.message}",
+                    now,
+                )
                 self.lease.update(attempts=F("attempts") + 1)
+                attempts.begin(self.lease.sync_id, now)
                 self.log.write(
                     f"Temporary error ({failure.type}): {failure.message} Retrying in {wait:.1f} s "
                     f"(retry {self.retries} of {settings.CONNECTOR_HUB_SYNC_MAX_RETRIES}).",
@@ -423,11 +431,12 @@ class SyncRun:
             counts = Sync.objects.values(
                 "documents_created", "documents_updated", "documents_unchanged", "documents_deleted"
             ).get(pk=self.sync.pk)
-            self.log.write(
+            finished = (
                 "Finished: {documents_created} new, {documents_updated} updated, "
-                "{documents_unchanged} unchanged, {documents_deleted} deleted.".format(**counts),
-                outcome=True,
+                "{documents_unchanged} unchanged, {documents_deleted} deleted.".format(**counts)
             )
+            self.log.write(finished, outcome=True)
+            attempts.end(self.lease.sync_id, AttemptOutcome.SUCCEEDED, finished, now)
             self.lease.update(
                 status=SyncStatus.SUCCEEDED,
                 finished_at=now,
@@ -439,14 +448,15 @@ class SyncRun:
 
     def _cancel(self, reason: str = "") -> None:
         with self.lease.transaction() as status:
-            self.log.write(
+            message = (
                 f"Cancelled after {self.state.done} documents of this pass: {reason}"
                 if reason
                 else f"Cancelled after {self.state.done} documents of this pass. What was "
-                "imported is kept and the next sync goes on from here.",
-                outcome=True,
+                "imported is kept and the next sync goes on from here."
             )
+            self.log.write(message, outcome=True)
             now = timezone.now()
+            attempts.end(self.lease.sync_id, AttemptOutcome.CANCELLED, message, now)
             fields = {"status": SyncStatus.CANCELLED, "finished_at": now, "heartbeat_at": now}
             if reason:
                 fields["error_message"] = reason
@@ -462,6 +472,7 @@ class SyncRun:
         with self.lease.transaction():
             self.log.write(f"Failed: {message}", SyncLogLine.Level.ERROR, outcome=True)
             now = timezone.now()
+            attempts.end(self.lease.sync_id, AttemptOutcome.FAILED, message, now)
             self.lease.update(
                 status=SyncStatus.FAILED,
                 finished_at=now,

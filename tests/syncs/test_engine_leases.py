@@ -121,12 +121,13 @@ class LosesItsLease(Source):
 
     def read(self, cursor):
         yield Batch(documents=[SourceDocument(external_id="first", content="1")])
-        liveness.fail_lost_syncs(now=timezone.now() + timedelta(hours=1))
+        liveness.recover_lost_syncs(now=timezone.now() + timedelta(hours=1))
         yield Batch(documents=[SourceDocument(external_id="second", content="2")])
         yield Batch(documents=[SourceDocument(external_id="third", content="3")])
 
 
-def test_a_task_that_lost_its_lease_writes_nothing_more(scripted_connector, sync_to_end):
+def test_a_task_that_lost_its_lease_writes_nothing_more(scripted_connector, sync_to_end, settings):
+    settings.CONNECTOR_HUB_SYNC_MAX_ATTEMPTS = 1  # given up at once, not retried
     connector = scripted_connector(LosesItsLease)
     sync = sync_to_end(connector)
     assert (sync.status, sync.error_type) == (SyncStatus.FAILED, "WorkerLost")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from connectors import services
 from syncs import engine, liveness, retention
 from syncs import services as sync_services
-from syncs.models import Document, Sync, SyncLogLine, SyncStatus, SyncTrigger
+from syncs.models import AttemptOutcome, Document, Sync, SyncLogLine, SyncStatus, SyncTrigger
 from syncs.tasks import check_liveness, purge_expired, run_sync
 
 pytestmark = pytest.mark.database
@@ -49,12 +49,15 @@ def _dead_worker_mid_sync(make_sample_connector, owner) -> Sync:
     return sync
 
 
-def test_a_sync_without_heartbeat_fails_as_worker_lost(make_sample_connector, owner, settings):
+def test_a_sync_whose_worker_is_lost_too_often_fails_as_worker_lost(
+    make_sample_connector, owner, settings
+):
     settings.CONNECTOR_HUB_SYNC_HEARTBEAT_TIMEOUT = 60
+    settings.CONNECTOR_HUB_SYNC_MAX_ATTEMPTS = 1
     sync = _dead_worker_mid_sync(make_sample_connector, owner)
 
-    assert liveness.fail_lost_syncs(now=_later(30)) == 0  # not yet
-    assert liveness.fail_lost_syncs(now=_later(61)) == 1
+    assert liveness.recover_lost_syncs(now=_later(30)) == 0  # not yet
+    assert liveness.recover_lost_syncs(now=_later(61)) == 1
 
     sync.refresh_from_db()
     assert (sync.status, sync.lease_token) == (SyncStatus.FAILED, None)
@@ -65,14 +68,88 @@ def test_a_sync_without_heartbeat_fails_as_worker_lost(make_sample_connector, ow
     )
     assert "no heartbeat for 60 s" in sync.error_message
     assert sync.log_lines.last().level == SyncLogLine.Level.ERROR
+    (attempt,) = sync.attempt_records.all()
+    assert (attempt.outcome, attempt.documents) == (AttemptOutcome.WORKER_LOST, 40)
+
+
+def _take_up_after_back_off(sync: Sync) -> None:
+    """The back-off is over (without waiting for it): the retry's task message arrives."""
+    Sync.objects.filter(pk=sync.pk).update(next_attempt_at=timezone.now())
+
+
+def test_a_lost_worker_s_sync_is_retried_from_its_checkpoint_as_a_new_attempt(
+    make_sample_connector, owner, settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    settings.CONNECTOR_HUB_SYNC_HEARTBEAT_TIMEOUT = 60
+    sent = []
+    monkeypatch.setattr(run_sync, "apply_async", lambda args, countdown: sent.append(countdown))
+    sync = _dead_worker_mid_sync(make_sample_connector, owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert liveness.recover_lost_syncs(now=_later(61)) == 1
+
+    sync.refresh_from_db()
+    assert (sync.status, sync.lease_token, sync.attempts) == (SyncStatus.RUNNING, None, 1)
+    assert sync.next_attempt_at > timezone.now() and len(sent) == 1 and sent[0] > 0
+    assert "Attempt 2 (of at most 3) resumes" in sync.log_lines.last().message
+    engine.run(sync.pk)  # a message arriving before the back-off is over does nothing
+    assert Sync.objects.get(pk=sync.pk).attempts == 1
+
+    _take_up_after_back_off(sync)
+    while Sync.objects.get(pk=sync.pk).status == SyncStatus.RUNNING:
+        engine.run(sync.pk)
+    sync.refresh_from_db()
+    assert (sync.status, sync.attempts) == (SyncStatus.SUCCEEDED, 2)
+    assert (sync.documents_created, sync.documents_unchanged, sync.progress_done) == (100, 0, 100)
+    assert Document.objects.filter(connector=sync.connector).count() == 100
+    first, second = sync.attempt_records.all()
+    assert (first.number, first.outcome, first.documents) == (1, AttemptOutcome.WORKER_LOST, 40)
+    assert "stopped responding" in first.reason
+    assert (second.number, second.outcome, second.documents) == (2, AttemptOutcome.SUCCEEDED, 60)
+    assert first.started_at <= second.started_at <= second.finished_at
+
+
+def test_the_last_allowed_attempt_lost_fails_the_sync_for_good(
+    make_sample_connector, owner, settings
+):
+    settings.CONNECTOR_HUB_SYNC_HEARTBEAT_TIMEOUT = 60
+    settings.CONNECTOR_HUB_SYNC_MAX_ATTEMPTS = 2
+    sync = _dead_worker_mid_sync(make_sample_connector, owner)
+    liveness.recover_lost_syncs(now=_later(61))
+    _take_up_after_back_off(sync)
+    engine.run(sync.pk)  # attempt 2 stores two more batches and hands on
+    Sync.objects.filter(pk=sync.pk).update(lease_token=uuid.uuid4())  # and its worker dies too
+    liveness.recover_lost_syncs(now=_later(61))
+
+    sync.refresh_from_db()
+    assert (sync.status, sync.error_type, sync.attempts) == (SyncStatus.FAILED, "WorkerLost", 2)
+    assert "Gave up after 2 attempt(s)" in sync.error_message
+    assert [a.outcome for a in sync.attempt_records.all()] == [AttemptOutcome.WORKER_LOST] * 2
+
+
+def test_a_cancel_during_the_back_off_ends_the_sync_at_once(
+    make_sample_connector, owner, settings
+):
+    settings.CONNECTOR_HUB_SYNC_HEARTBEAT_TIMEOUT = 60
+    sync = _dead_worker_mid_sync(make_sample_connector, owner)
+    liveness.recover_lost_syncs(now=_later(61))
+    sync_services.sync_cancel(actor=owner, sync=sync)
+
+    sync.refresh_from_db()
+    assert (sync.status, sync.next_attempt_at) == (SyncStatus.CANCELLED, None)
+    _take_up_after_back_off(sync)
+    engine.run(sync.pk)  # the retry's message finds nothing to do
+    sync.refresh_from_db()
+    assert (sync.status, sync.attempts) == (SyncStatus.CANCELLED, 1)
+    assert sync.log_lines.last().message.startswith("Cancelled while waiting to retry")
 
 
 def test_the_next_sync_resumes_where_the_dead_worker_stopped(
     make_sample_connector, owner, settings, sync_to_end
 ):
     settings.CONNECTOR_HUB_SYNC_HEARTBEAT_TIMEOUT = 60
+    settings.CONNECTOR_HUB_SYNC_MAX_ATTEMPTS = 1
     lost = _dead_worker_mid_sync(make_sample_connector, owner)
-    liveness.fail_lost_syncs(now=_later(61))
+    liveness.recover_lost_syncs(now=_later(61))
 
     resumed = sync_to_end(lost.connector)
 
@@ -83,14 +160,19 @@ def test_the_next_sync_resumes_where_the_dead_worker_stopped(
     assert Document.objects.filter(connector=lost.connector).count() == 100
 
 
-def test_a_cancelling_sync_whose_worker_died_fails_too(make_sample_connector, owner, settings):
+def test_a_cancelling_sync_whose_worker_died_ends_cancelled(
+    make_sample_connector, owner, settings
+):
     settings.CONNECTOR_HUB_SYNC_HEARTBEAT_TIMEOUT = 60
     sync = _dead_worker_mid_sync(make_sample_connector, owner)
     sync_services.sync_cancel(actor=owner, sync=sync)
-    liveness.fail_lost_syncs(now=_later(61))
+    liveness.recover_lost_syncs(now=_later(61))
     sync.refresh_from_db()
-    assert sync.status == SyncStatus.FAILED
+    assert (sync.status, sync.lease_token, sync.error_type) == (SyncStatus.CANCELLED, None, "")
     assert "while it was being cancelled" in sync.error_message
+    assert sync.log_lines.last().message.startswith("Cancelled: ")
+    (attempt,) = sync.attempt_records.all()
+    assert attempt.outcome == AttemptOutcome.WORKER_LOST
 
 
 def test_waiting_syncs_get_their_message_again(make_sample_connector, owner, settings, redispatch):
@@ -122,7 +204,7 @@ def test_a_sync_queued_on_a_starting_connector_waits_for_its_check(
 
 
 def test_the_liveness_task_runs_both_checks(make_sample_connector, owner):
-    assert check_liveness() == {"failed": 0, "redispatched": 0}
+    assert check_liveness() == {"lost": 0, "redispatched": 0}
 
 
 # -- retention ------------------------------------------------------------------------------------
