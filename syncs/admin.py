@@ -3,7 +3,7 @@ from django.utils.html import format_html
 
 from connectors.errors import DomainError
 from syncs import services
-from syncs.models import Document, Sync, SyncLogLine, UploadedFile
+from syncs.models import Document, Sync, SyncAttempt, SyncLogLine, UploadedFile
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -18,6 +18,16 @@ class SyncLogLineInline(admin.TabularInline):
     model = SyncLogLine
     extra = 0
     fields = ["at", "level", "message"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class SyncAttemptInline(admin.TabularInline):
+    model = SyncAttempt
+    extra = 0
+    fields = ["number", "started_at", "finished_at", "outcome", "reason", "documents"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -50,7 +60,7 @@ class SyncAdmin(ReadOnlyAdmin):
     list_filter = ["status", "trigger"]
     search_fields = ["id", "connector__name"]
     list_select_related = ["connector"]
-    inlines = [SyncLogLineInline]
+    inlines = [SyncAttemptInline, SyncLogLineInline]
     actions = [cancel_syncs]
     readonly_fields = ["progress"]
 

@@ -97,7 +97,9 @@ def _recover(sync: Sync, now) -> None:
 def _finish(sync: Sync, now, status: str, message: str, level: str, prefix: str) -> None:
     fields = {"status": status, "lease_token": None, "finished_at": now, "error_message": message}
     if status == SyncStatus.FAILED:
-        fields.update(error_origin=ErrorOrigin.WORKER, error_type="WorkerLost", error_retryable=True)
+        fields.update(
+            error_origin=ErrorOrigin.WORKER, error_type="WorkerLost", error_retryable=True
+        )
     Sync.objects.filter(pk=sync.pk).update(**fields)
     SyncLogLine.objects.create(sync_id=sync.pk, level=level, message=f"{prefix}{message}")
     emit(

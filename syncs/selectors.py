@@ -7,7 +7,11 @@ from syncs.models import Document, Sync
 
 
 def syncs_of(connector: Connector) -> QuerySet[Sync]:
-    return Sync.objects.filter(connector=connector).order_by("-queued_at", "-id")
+    return (
+        Sync.objects.filter(connector=connector)
+        .order_by("-queued_at", "-id")
+        .prefetch_related("attempt_records")
+    )
 
 
 def latest_sync(connector: Connector) -> Sync | None:
@@ -38,6 +42,7 @@ def sync_in(workspace, sync_id) -> Sync:
             pk=pk, connector__workspace=workspace, connector__deleted_at__isnull=True
         )
         .select_related("connector")
+        .prefetch_related("attempt_records")
         .first()
         if pk
         else None

@@ -29,7 +29,12 @@ from connectors.filters import ConnectorFilter
 from connectors.models import Connector
 from connectors.services.families import live_source_create
 from syncs import selectors as sync_selectors
-from syncs.api.serializers import SyncCountsSerializer, SyncErrorSerializer, SyncProgressSerializer
+from syncs.api.serializers import (
+    SyncAttemptSerializer,
+    SyncCountsSerializer,
+    SyncErrorSerializer,
+    SyncProgressSerializer,
+)
 
 BODY_FIELDS = ("liveSourceType", "name", "description", "id")
 
@@ -96,7 +101,17 @@ class JobStatusSerializer(serializers.Serializer):
     queuedAt = serializers.DateTimeField(source="sync.queued_at", allow_null=True, default=None)
     startedAt = serializers.DateTimeField(source="sync.started_at", allow_null=True, default=None)
     finishedAt = serializers.DateTimeField(source="sync.finished_at", allow_null=True, default=None)
+    attempts = serializers.SerializerMethodField()
     error = serializers.SerializerMethodField()
+
+    @extend_schema_field(SyncAttemptSerializer(many=True))
+    def get_attempts(self, job):
+        sync = job["sync"]
+        return (
+            []
+            if sync is None
+            else SyncAttemptSerializer(sync.attempt_records.all(), many=True).data
+        )
 
     @extend_schema_field(SyncErrorSerializer(allow_null=True))
     def get_error(self, job):

@@ -101,6 +101,17 @@ def sync_detail(sync) -> dict:
         }
         if sync.error_message
         else None,
+        "attempts": [
+            {
+                "number": attempt.number,
+                "started_at": attempt.started_at,
+                "finished_at": attempt.finished_at,
+                "outcome": attempt.outcome,
+                "reason": attempt.reason,
+                "documents": attempt.stored(),
+            }
+            for attempt in sync.attempt_records.all()
+        ],
         "log": [
             f"{line.at:%H:%M:%S} {line.level}: {line.message}" for line in sync.log_lines.all()
         ],

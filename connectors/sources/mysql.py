@@ -145,7 +145,9 @@ class MySQLDriver(TableDriver):
         where, params = "", []
         if key is not None:
             where, params = self._greater(columns, key)
-        query = f"SELECT {', '.join(columns)} FROM {self._table}{where} ORDER BY {', '.join(columns)}"
+        query = (
+            f"SELECT {', '.join(columns)} FROM {self._table}{where} ORDER BY {', '.join(columns)}"
+        )
         yield from self._stream(query, params, fetch_size, pymysql.cursors.SSCursor)
 
     def rows_after(self, key: list | None, layout: TableLayout, fetch_size: int) -> Iterator[list]:

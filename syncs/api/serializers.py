@@ -28,6 +28,18 @@ class SyncErrorSerializer(serializers.Serializer):
     retryable = serializers.BooleanField(source="error_retryable", allow_null=True)
 
 
+class SyncAttemptSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    started_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    outcome = serializers.CharField(
+        help_text="running, succeeded, failed, cancelled, retried (a temporary error retried in "
+        "place) or worker_lost (the next attempt resumes from the checkpoint)."
+    )
+    reason = serializers.CharField(help_text="Why the attempt ended.")
+    documents = serializers.IntegerField(source="stored", help_text="Documents it stored.")
+
+
 class SyncSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     connector_id = serializers.UUIDField()
@@ -44,6 +56,12 @@ class SyncSerializer(serializers.Serializer):
     started_at = serializers.DateTimeField(allow_null=True)
     finished_at = serializers.DateTimeField(allow_null=True)
     heartbeat_at = serializers.DateTimeField(allow_null=True)
+    next_attempt_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the next attempt starts, after a lost worker."
+    )
+    attempts = SyncAttemptSerializer(
+        source="attempt_records.all", many=True, help_text="Each try of the sync, oldest first."
+    )
 
     @extend_schema_field(SyncErrorSerializer(allow_null=True))
     def get_error(self, sync):

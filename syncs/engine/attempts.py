@@ -32,6 +32,4 @@ def end(sync_id, outcome: str, reason: str, now) -> None:
 
 def lost_count(sync_id) -> int:
     """Attempts of the sync that ended with their worker lost."""
-    return SyncAttempt.objects.filter(
-        sync_id=sync_id, outcome=AttemptOutcome.WORKER_LOST
-    ).count()
+    return SyncAttempt.objects.filter(sync_id=sync_id, outcome=AttemptOutcome.WORKER_LOST).count()

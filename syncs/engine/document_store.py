@@ -310,7 +310,9 @@ def touch(connector_id, external_ids: list[str], pass_id, now) -> tuple[list[str
     placeholders = [(pk, e) for pk, e, inserted, _ in returned if inserted]
     if placeholders:
         with _raw_cursor() as cursor:
-            cursor.executemany(f"DELETE FROM {TABLE} WHERE id = %s", [[pk] for pk, _ in placeholders])
+            cursor.executemany(
+                f"DELETE FROM {TABLE} WHERE id = %s", [[pk] for pk, _ in placeholders]
+            )
     deleted = [e for _, e, inserted, was_deleted in returned if was_deleted and not inserted]
     return [e for _, e in placeholders], deleted
 
@@ -320,9 +322,7 @@ def restore(connector_id, external_ids: list[str], now) -> None:
     if not external_ids:
         return
     if _postgres():
-        _pg_keyed(
-            external_ids, connector_id, now, None, "deleted_at = NULL" + _stamp_set(), "d.id"
-        )
+        _pg_keyed(external_ids, connector_id, now, None, "deleted_at = NULL" + _stamp_set(), "d.id")
         return
     key = connector_id.hex if hasattr(connector_id, "hex") else connector_id
     with connection.cursor() as cursor:

@@ -52,9 +52,7 @@ def claim(sync_id) -> Claim | None:
     if started:
         attempts.begin(sync_id, now)
         return Claim(token, first=True)
-    waiting = Sync.objects.filter(
-        pk=sync_id, status__in=LEASED_STATUSES, lease_token__isnull=True
-    )
+    waiting = Sync.objects.filter(pk=sync_id, status__in=LEASED_STATUSES, lease_token__isnull=True)
     retried = waiting.filter(next_attempt_at__lte=now).update(
         lease_token=token, heartbeat_at=now, next_attempt_at=None, attempts=F("attempts") + 1
     )

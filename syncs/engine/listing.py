@@ -36,11 +36,14 @@ def record(connector_id, pass_id, external_ids: list[str]) -> None:
         return
     connection.ensure_connection()
     try:
-        with transaction.atomic(), connection.connection.cursor() as cursor:
-            with cursor.copy(f"COPY {TABLE} ({_COLUMNS}) FROM STDIN (FORMAT BINARY)") as copy:
-                copy.set_types(["uuid", "uuid", "text"])
-                for external_id in ids:
-                    copy.write_row((connector_id, pass_id, external_id))
+        with (
+            transaction.atomic(),
+            connection.connection.cursor() as cursor,
+            cursor.copy(f"COPY {TABLE} ({_COLUMNS}) FROM STDIN (FORMAT BINARY)") as copy,
+        ):
+            copy.set_types(["uuid", "uuid", "text"])
+            for external_id in ids:
+                copy.write_row((connector_id, pass_id, external_id))
     except IntegrityError:  # listed twice (a source that repeats itself): keep one
         with connection.connection.cursor() as cursor:
             cursor.execute(

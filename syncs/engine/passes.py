@@ -73,7 +73,12 @@ class PassState:
         return replace(self, reader=cursor, done=self.done + seen)
 
     def as_json(self) -> dict:
-        state = {"reader": self.reader, "pass": self.pass_id, "prune": self.prune, "done": self.done}
+        state = {
+            "reader": self.reader,
+            "pass": self.pass_id,
+            "prune": self.prune,
+            "done": self.done,
+        }
         if self.fresh:
             state["fresh"] = True
         return state

@@ -289,9 +289,9 @@ class SyncRun:
                 return EXHAUSTED
             group.add(item)
             run_ends = self.batches + len(group.batches) >= self.max_batches
-            if not grouped or run_ends or group.full(limits):
-                if (status := self._commit(group)) is not None:
-                    return status
+            commit_now = not grouped or run_ends or group.full(limits)
+            if commit_now and (status := self._commit(group)) is not None:
+                return status
 
     def _commit(self, group: "WriteGroup"):
         """Store the group; None to read on, or how the read ends (PASS_RESET, CANCELLED,
@@ -421,11 +421,7 @@ class SyncRun:
             if not self._pass_is_current():
                 raise _PassReset()
             now = timezone.now()
-            pruned = (
-                self.writer.prune(self.state.pass_id, now)
-                if self.state.prune
-                else 0
-            )
+            pruned = self.writer.prune(self.state.pass_id, now) if self.state.prune else 0
             self._save_cursor(self.state.completed(incremental=self.incremental))
             self.lease.update(documents_deleted=F("documents_deleted") + pruned)
             counts = Sync.objects.values(

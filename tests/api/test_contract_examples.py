@@ -67,6 +67,8 @@ SYNC_KEYS = {
     "started_at",
     "finished_at",
     "heartbeat_at",
+    "next_attempt_at",
+    "attempts",
 }
 WORKSPACE_CONNECTOR_KEYS = {
     "id",
@@ -144,6 +146,7 @@ def test_000_get_import_status_with_a_json_body(layar, connector_id):
         "queuedAt",
         "startedAt",
         "finishedAt",
+        "attempts",
         "error",
     }
     assert import_status.json()["connectorId"] == connector_id

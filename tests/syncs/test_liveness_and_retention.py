@@ -126,9 +126,7 @@ def test_the_last_allowed_attempt_lost_fails_the_sync_for_good(
     assert [a.outcome for a in sync.attempt_records.all()] == [AttemptOutcome.WORKER_LOST] * 2
 
 
-def test_a_cancel_during_the_back_off_ends_the_sync_at_once(
-    make_sample_connector, owner, settings
-):
+def test_a_cancel_during_the_back_off_ends_the_sync_at_once(make_sample_connector, owner, settings):
     settings.CONNECTOR_HUB_SYNC_HEARTBEAT_TIMEOUT = 60
     sync = _dead_worker_mid_sync(make_sample_connector, owner)
     liveness.recover_lost_syncs(now=_later(61))
@@ -160,9 +158,7 @@ def test_the_next_sync_resumes_where_the_dead_worker_stopped(
     assert Document.objects.filter(connector=lost.connector).count() == 100
 
 
-def test_a_cancelling_sync_whose_worker_died_ends_cancelled(
-    make_sample_connector, owner, settings
-):
+def test_a_cancelling_sync_whose_worker_died_ends_cancelled(make_sample_connector, owner, settings):
     settings.CONNECTOR_HUB_SYNC_HEARTBEAT_TIMEOUT = 60
     sync = _dead_worker_mid_sync(make_sample_connector, owner)
     sync_services.sync_cancel(actor=owner, sync=sync)

@@ -122,6 +122,7 @@ def test_a_killed_worker_loses_and_duplicates_nothing(
     short_liveness = {
         "CONNECTOR_HUB_SYNC_HEARTBEAT_TIMEOUT": "3",
         "CONNECTOR_HUB_SYNC_LIVENESS_INTERVAL": "1",
+        "CONNECTOR_HUB_SYNC_MAX_ATTEMPTS": "1",  # given up at once: resumed by the next sync
     }
     celery_processes.worker(env=short_liveness)
     celery_processes.beat(env=short_liveness)
@@ -143,3 +144,47 @@ def test_a_killed_worker_loses_and_duplicates_nothing(
     ids = _external_ids(connector)
     assert sorted(ids) == sorted(f"sample-{i}" for i in range(1000))
     assert not Document.objects.filter(connector=connector, deleted_at__isnull=False).exists()
+
+
+def test_a_sync_whose_workers_are_killed_twice_finishes_on_its_own(
+    celery_processes, make_sample_connector, owner
+):
+    """SIGKILL the worker mid-sync, then the worker of the second attempt: the third attempt
+    finishes the sync from the last checkpoint, every document stored exactly once."""
+    quick_recovery = {
+        "CONNECTOR_HUB_SYNC_HEARTBEAT_TIMEOUT": "3",
+        "CONNECTOR_HUB_SYNC_LIVENESS_INTERVAL": "1",
+        "CONNECTOR_HUB_SYNC_RETRY_BACKOFF": "0.2",
+        "CONNECTOR_HUB_SYNC_COMMIT_SECONDS": "0.2",
+    }
+    worker = celery_processes.worker(env=quick_recovery)
+    celery_processes.beat(env=quick_recovery)
+    connector = make_sample_connector(
+        document_count=4000, batch_delay=0.05, operations_config={"batch_size": 20}
+    )
+    sync = sync_services.sync_trigger(actor=owner, connector=connector, trigger=SyncTrigger.API)
+    progress_at_kill = 0
+    for attempt in (1, 2):
+
+        def attempt_under_way(attempt=attempt, after=progress_at_kill):
+            sync.refresh_from_db()
+            assert sync.status not in FINISHED_STATUSES, (sync.error_message, sync.status)
+            return sync.attempts == attempt and sync.progress_done >= after + 300
+
+        wait_until(attempt_under_way, timeout=120, message=celery_processes.logs)
+        worker.kill()
+        sync.refresh_from_db()
+        progress_at_kill = sync.progress_done
+        assert Document.objects.filter(connector=connector).count() == progress_at_kill
+        worker = celery_processes.worker(env=quick_recovery)
+
+    sync = _finished(sync, celery_processes, timeout=180)
+    assert sync.status == SyncStatus.SUCCEEDED, (sync.error_message, celery_processes.logs())
+    assert sync.attempts == 3
+    assert (sync.documents_created, sync.documents_unchanged, sync.progress_done) == (4000, 0, 4000)
+    ids = _external_ids(connector)
+    assert sorted(ids) == sorted(f"sample-{i}" for i in range(4000))
+    records = list(sync.attempt_records.all())
+    assert [a.outcome for a in records] == ["worker_lost", "worker_lost", "succeeded"]
+    assert sum(a.documents for a in records) == 4000
+    assert all(a.started_at and a.finished_at for a in records)
