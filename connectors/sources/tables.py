@@ -317,6 +317,8 @@ class TableSource(Source):
             yield from self._list_keys(driver, layout, cursor)
             return
         total, done = cursor.get("total"), int(cursor.get("read") or 0)
+        # A read of changes (after a complete pass) lists the keys once its changes are read.
+        changes = cursor.get("changes") is True if total is not None else key is not None
         if total is None:
             total, done = driver.count_after(key, layout), 0
             self.context.log(
@@ -340,19 +342,21 @@ class TableSource(Source):
                 last = chunk[-1]
                 after = [encode_key_part(last[self.settings.timestamp_column])]
                 after += [encode_key_part(last[column]) for column in layout.primary_key]
+                position = {"after": after, "total": total, "read": done}
+                if changes:
+                    position["changes"] = True
                 pending = Batch(
                     documents=[self._document(row, layout, metadata) for row in chunk],
-                    cursor={"after": after, "total": total, "read": done},
+                    cursor=position,
                     total=total,
                 )
-        # After the changes, an incremental read lists the primary keys to find deleted rows.
-        final = {"after": after, "keys": {"after": None}} if key is not None else {"after": after}
+        final = {"after": after, "keys": {"after": None}} if changes else {"after": after}
         if pending is not None:
             pending.cursor = final
             yield pending
-        elif key is not None:
+        elif changes:
             yield Batch(documents=[], cursor=final, total=total)
-        if key is not None:
+        if changes:
             yield from self._list_keys(driver, layout, final)
 
     def _list_keys(self, driver: TableDriver, layout: TableLayout, cursor: dict) -> Iterator[Batch]:

@@ -291,7 +291,24 @@ class SyncRun:
             run_ends = self.batches + len(group.batches) >= self.max_batches
             commit_now = not grouped or run_ends or group.full(limits)
             if commit_now and (status := self._commit(group)) is not None:
+                if status == HANDED_ON and not self._more_to_read(source):
+                    return EXHAUSTED
                 return status
+
+    def _more_to_read(self, source) -> bool:
+        """At the end of a task run's batches: whether the read goes on (what it reads next is
+        read again by the next task run). A reader whose read ended exactly here ends the sync
+        instead of handing on to a run that would read it all again."""
+        while True:
+            item = source.next(timeout=self.context.interval)
+            if item is None:
+                self.context.heartbeat()
+            elif isinstance(item, LogLine):
+                self.context.log(item.message, item.level)
+            elif isinstance(item, Failed):
+                raise item.error
+            else:
+                return not isinstance(item, Exhausted)
 
     def _commit(self, group: "WriteGroup"):
         """Store the group; None to read on, or how the read ends (PASS_RESET, CANCELLED,

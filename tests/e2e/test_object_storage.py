@@ -1,7 +1,7 @@
 """``AmazonS3`` (moto, IAM checks on) and ``AzureStorage`` (Azurite) end to end, each behind a
 proxy that can throttle: a worker checks both credential pairs, syncs the objects page by page
 across task runs, takes the changes (a throttled listing retried after Retry-After), prunes a
-deleted object on a full sync; a wrong secret fails the check without echoing it."""
+deleted object on an ordinary sync (the listing no longer names it) and on a full sync; a wrong secret fails the check without echoing it."""
 
 import base64
 import itertools
@@ -118,11 +118,18 @@ def test_objects_sync_page_by_page_then_changes_then_a_full_sync_prunes(hub, sto
     assert hub.documents(connector)["reports/2.txt"].content == "Report number 2, corrected."
     assert any("limiting the request rate" in line for line in hub.log(changes))
 
+    # An ordinary (incremental) sync sees a deleted object missing from the listing.
     storage.delete("reports/4.txt")
+    listed = hub.sync(connector)
+
+    assert counts(listed)["deleted"] == 1
+    assert hub.deleted(connector) == {"reports/4.txt"}
+
+    storage.delete("reports/5.txt")
     full = hub.sync(connector, full=True)
 
-    assert counts(full) == {"created": 0, "updated": 0, "unchanged": 5, "deleted": 1}
-    assert hub.deleted(connector) == {"reports/4.txt"}
+    assert counts(full) == {"created": 0, "updated": 0, "unchanged": 4, "deleted": 1}
+    assert hub.deleted(connector) == {"reports/4.txt", "reports/5.txt"}
 
 
 def test_a_wrong_secret_fails_the_check_in_the_worker(hub, storage):

@@ -1,6 +1,7 @@
 """``postgres-connector`` and ``mysql-connector`` end to end: a real PostgreSQL and a real MariaDB
-table synced by a worker, handed on between task runs, then only the changed rows, then a full
-sync that prunes a deleted row; a refused password fails the check without echoing it."""
+table synced by a worker, handed on between task runs, then only the changed rows, an incremental
+sync that finds deleted rows through a keys-only listing, then a full sync that prunes a deleted
+row; a refused password fails the check without echoing it."""
 
 import json
 import uuid
@@ -56,6 +57,22 @@ def test_a_table_syncs_through_the_worker_then_only_its_changes(hub, table):
     assert counts(full) == {"created": 0, "updated": 0, "unchanged": ROWS, "deleted": 1}
     assert hub.deleted(connector) == {"99"}
     assert len(hub.documents(connector)) == ROWS
+
+
+def test_an_incremental_sync_reflects_updated_and_deleted_rows(hub, table):
+    kind, database, name = table
+    connector = hub.running(kind, make_config(database, name))
+    assert counts(hub.sync(connector))["created"] == ROWS
+
+    database.touch(name, range(1, 1001), "2030-01-01 00:00:00+00")
+    database.execute(f"DELETE FROM {name} WHERE id > 2000")
+    changes = hub.sync(connector)
+
+    assert counts(changes) == {"created": 0, "updated": 1000, "unchanged": 0, "deleted": 500}
+    assert set(hub.documents(connector)) == {str(i) for i in range(1, 2001)}
+    assert hub.deleted(connector) == {str(i) for i in range(2001, ROWS + 1)}
+    assert any("primary keys" in line for line in hub.log(changes))
+    assert counts(hub.sync(connector)) == {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0}
 
 
 def test_a_refused_password_fails_the_check_in_the_worker(hub, table):
