@@ -1,24 +1,34 @@
-"""Sync N rows of a PostgreSQL table through the real engine into the service's own database
-(PostgreSQL), next to the physical limit: the same rows piped from ``COPY ... TO STDOUT`` into
-``COPY ... FROM STDIN`` on the same server, in the same run. Prints rows per second of both and
-their ratio.
+"""Sync a PostgreSQL table through the real engine and a real Celery worker, next to the physical
+limit and to dlt, in one run on the same table; then the scale, memory and deletion figures.
 
-    python bench/sync_postgres.py              # N = 1,000,000
+    python bench/sync_postgres.py              # N = 1,000,000 (and 100,000 / 10,000 for ratios)
     python bench/sync_postgres.py --smoke      # N = 2,000 (CI)
-    python bench/sync_postgres.py --rows 100000 --batch-size 1000 --max-batches 100
+    python bench/sync_postgres.py --rows 200000 --small 20000
 
-A throw-away PostgreSQL server (``tests.servers.postgres``) holds two databases: ``source`` with
-the table to read (``bench_items``: eight columns, about 260 bytes a row, an index on
-(updated_at, id) as the keyset read wants) and ``hub``, the service's database. The sync runs in
-one real Celery worker (concurrency 1, file-system broker, DEBUG off) from a
-``postgres-connector`` connector; its rate counts from the sync's start to its end, so it
-includes the check of every task run, the keyset queries, JSON documents, content hashes, the
-upserts and each batch's checkpoint.
+A throw-away PostgreSQL server (``tests.servers.postgres``) holds the source database (the table
+``bench_items``: eight columns, about 260 bytes a row, an index on (updated_at, id) as the
+keyset read wants) and the service's databases. Interleaved on the same N rows:
+
+- limit: ``COPY bench_items TO STDOUT`` piped into ``COPY ... FROM STDIN`` on the same server;
+- service: a first sync of a ``postgres-connector`` through one worker (concurrency 1, DEBUG
+  off), from the sync's start to its end (task runs, keyset queries, JSON documents, hashes,
+  writes, checkpoints), with PostgreSQL as the service database, then with SQLite;
+- dlt: ``sql_table`` with the pyarrow and the connectorx backends into PostgreSQL (the faster
+  counts), from ``pipeline.run`` to its end.
+
+Then: first syncs of ``--small`` and N rows on service databases whose statistics are stale
+(never analysed), fresh (analysed while empty) and current (analysed before each sync): the
+rate at N over the rate at ``--small`` shows any cost that grows with the table; the worker's peak
+memory at N over its peak at ``--tiny`` rows; an incremental sync after 0.1% of the rows changed
+and 0.05% were deleted (the keys-only listing that finds deletions included). Every service
+measurement runs in a process of its own (``--service``), configured for its database.
 """
 
 import argparse
+import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -34,24 +44,33 @@ COLUMNS = (
     "price numeric(10,2) NOT NULL, quantity integer NOT NULL, description text NOT NULL, "
     "updated_at timestamptz NOT NULL"
 )
+GOALS = {"dlt": 1.0, "limit": 0.20, "sqlite": 0.5, "scale": 0.8, "memory": 1.2}
 
 
-def _fill_source(server, rows: int) -> None:
+def _fill_source(server, table: str, rows: int) -> None:
     import psycopg
 
-    server.psql(f"CREATE DATABASE source OWNER {server.dsn()['user']}")
     with psycopg.connect(**server.dsn("source"), autocommit=True) as connection:
-        connection.execute(f"CREATE TABLE {SOURCE_TABLE} ({COLUMNS})")
+        connection.execute(f"CREATE TABLE {table} ({COLUMNS})")
         connection.execute(
-            f"INSERT INTO {SOURCE_TABLE} SELECT g, 'SKU-' || lpad(g::text, 8, '0'), "
+            f"INSERT INTO {table} SELECT g, 'SKU-' || lpad(g::text, 8, '0'), "
             "'Item number ' || g, (ARRAY['tools', 'garden', 'kitchen', 'books'])[1 + g % 4], "
             "round((g % 10000) * 1.37, 2), g % 500, "
             "repeat(md5(g::text), 4) || ' stocked in aisle ' || (g % 97), "
             "timestamptz '2024-01-01 00:00:00+00' + (g / 3) * interval '1 second' "
             f"FROM generate_series(1, {rows}) g"
         )
-        connection.execute(f"CREATE INDEX bench_items_keyset ON {SOURCE_TABLE} (updated_at, id)")
-        connection.execute(f"VACUUM ANALYZE {SOURCE_TABLE}")
+        connection.execute(f"CREATE INDEX {table}_keyset ON {table} (updated_at, id)")
+        connection.execute(f"VACUUM ANALYZE {table}")
+
+
+def _copy_table(server, table: str, copy: str) -> None:
+    import psycopg
+
+    with psycopg.connect(**server.dsn("source"), autocommit=True) as connection:
+        connection.execute(f"CREATE TABLE {copy} (LIKE {table} INCLUDING ALL)")
+        connection.execute(f"INSERT INTO {copy} SELECT * FROM {table}")
+        connection.execute(f"VACUUM ANALYZE {copy}")
 
 
 def copy_rate(server, rows: int) -> float:
@@ -81,6 +100,9 @@ def copy_rate(server, rows: int) -> float:
     return rows / seconds
 
 
+# -- one service measurement, in a process of its own -------------------------------------------
+
+
 def _definition():
     from connectors import services
     from connectors.models import ConnectorDefinition, DefinitionStatus
@@ -91,107 +113,361 @@ def _definition():
     )
 
 
-def sync_rate(server, rows: int, *, batch_size: int, max_batches: int, log_dir: Path) -> dict:
-    from sync_sample import _workspace, sync_seconds, wait_for_sync
+def _set_statistics(state: str) -> None:
+    """stale: never analysed; fresh: analysed while empty; both kept so (no autovacuum)."""
+    from django.db import connection
 
+    if connection.vendor != "postgresql" or state == "current":
+        return
+    with connection.cursor() as cursor:
+        if state == "fresh":
+            cursor.execute("ANALYZE")
+        for table in ("syncs_document", "syncs_listedkey"):
+            cursor.execute(f"ALTER TABLE {table} SET (autovacuum_enabled = false)")
+
+
+def _analyse_if_current(state: str) -> None:
+    from django.db import connection
+
+    if connection.vendor == "postgresql" and state == "current":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def _connector(user, workspace, port: int, table: str, batch_size: int, max_batches: int):
     from connectors import services
     from connectors.tasks import check_connector
-    from syncs import services as sync_services
-    from syncs.models import SyncTrigger
     from syncs.scheduling import Schedule
-    from tests.servers.celery_worker import purge_broker, service_env, start_worker
     from tests.servers.postgres import PASSWORD, USER
 
+    connector = services.connector_create(
+        actor=user,
+        workspace=workspace,
+        definition=_definition(),
+        name=f"postgres-{table}-{time.time_ns()}",
+        schedule=Schedule(),
+        config={
+            "connector_config": {
+                "databaseType": "PostgreSQL",
+                "connection_info": {
+                    "host": "127.0.0.1",
+                    "port": port,
+                    "name": "source",
+                    "username": USER,
+                    "password": PASSWORD,
+                },
+                "schemaInfo": {"table": table, "timestampColumn": "updated_at"},
+            },
+            "operations_config": {"batch_size": batch_size, "max_batches": max_batches},
+        },
+    )
+    check_connector(str(connector.pk), str(connector.check_token))
+    connector.refresh_from_db()
+    if connector.state != "running":
+        raise RuntimeError(f"the check failed: {connector.state_reason}")
+    return connector
+
+
+def _timed_sync(user, connector, worker, expected_documents: int) -> dict:
+    from sync_sample import wait_for_sync
+
+    from syncs import services as sync_services
+    from syncs.models import Document, SyncTrigger
+
+    sync = sync_services.sync_trigger(actor=user, connector=connector, trigger=SyncTrigger.MANUAL)
+    wait_for_sync(sync, worker)
+    if sync.status != "succeeded":
+        raise RuntimeError(f"the sync {sync.status}: {sync.error_message}")
+    live = Document.objects.filter(connector=connector, deleted_at__isnull=True).count()
+    if live != expected_documents:
+        raise RuntimeError(f"{live} live documents instead of {expected_documents}")
+    seconds = (sync.finished_at - sync.started_at).total_seconds()
+    return {
+        "seconds": seconds,
+        "created": sync.documents_created,
+        "updated": sync.documents_updated,
+        "deleted": sync.documents_deleted,
+        "seen": sync.documents_seen,
+    }
+
+
+def service_main(args) -> int:
+    """``--service``: run the syncs the arguments name, print one JSON line of results."""
+    from tests.servers.postgres import PASSWORD, USER
+
+    var_dir = Path(tempfile.mkdtemp(prefix="bench-service."))
+    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{var_dir / 'hub.sqlite3'}"
+    os.environ["CONNECTOR_HUB_ALLOW_PRIVATE_NETWORKS"] = "true"  # the source is on loopback
+    from sync_sample import _configure, _workspace
+
+    _configure(var_dir)
+    from django.db import connection, connections
+
+    from tests.servers.celery_worker import purge_broker, service_env, start_worker
+
+    _set_statistics(args.statistics)
     user, workspace = _workspace()
     purge_broker()
-    worker = start_worker(service_env(), log_dir)
+    worker = start_worker(service_env(), var_dir / "logs")
+    results = {"vendor": connection.vendor, "syncs": []}
     try:
-        connector = services.connector_create(
-            actor=user,
-            workspace=workspace,
-            definition=_definition(),
-            name=f"postgres-{rows}-{time.time_ns()}",
-            schedule=Schedule(),
-            config={
-                "connector_config": {
-                    "databaseType": "PostgreSQL",
-                    "connection_info": {
-                        "host": "127.0.0.1",
-                        "port": server.port,
-                        "name": "source",
-                        "username": USER,
-                        "password": PASSWORD,
-                    },
-                    "schemaInfo": {"table": SOURCE_TABLE, "timestampColumn": "updated_at"},
-                },
-                "operations_config": {"batch_size": batch_size, "max_batches": max_batches},
-            },
-        )
-        check_connector(str(connector.pk), str(connector.check_token))
-        connector.refresh_from_db()
-        if connector.state != "running":
-            raise RuntimeError(f"the check failed: {connector.state_reason}")
-        sync = sync_services.sync_trigger(
-            actor=user, connector=connector, trigger=SyncTrigger.MANUAL
-        )
-        wait_for_sync(sync, worker)
-        peak_kib = worker.peak_rss_kib()
+        for table, rows in zip(args.tables, args.counts, strict=True):
+            connector = _connector(
+                user, workspace, args.source_port, table, args.batch_size, args.max_batches
+            )
+            _analyse_if_current(args.statistics)
+            first = _timed_sync(user, connector, worker, rows)
+            first["rows"], first["rate"] = rows, rows / first["seconds"]
+            first["peak_mib"] = worker.peak_rss_kib() / 1024
+            results["syncs"].append(first)
+            if args.changes:
+                import psycopg
+
+                changed, deleted = max(1, rows // 1000), max(1, rows // 2000)
+                with psycopg.connect(
+                    host="127.0.0.1",
+                    port=args.source_port,
+                    dbname="source",
+                    user=USER,
+                    password=PASSWORD,
+                    autocommit=True,
+                ) as source:
+                    source.execute(
+                        f"UPDATE {table} SET updated_at = now(), title = title || ' (edited)' "
+                        f"WHERE id <= {changed}"
+                    )
+                    source.execute(f"DELETE FROM {table} WHERE id > {rows - deleted}")
+                again = _timed_sync(user, connector, worker, rows - deleted)
+                if (again["updated"], again["deleted"]) != (changed, deleted):
+                    raise RuntimeError(f"the incremental sync counted {again}")
+                again["rows"], again["changed"] = rows, changed
+                results["incremental"] = again
     finally:
         worker.stop()
-    seconds = sync_seconds(sync, connector, rows)
-    return {"seconds": seconds, "rate": rows / seconds, "peak_mib": peak_kib / 1024}
+        connections.close_all()
+        shutil.rmtree(var_dir, ignore_errors=True)
+    print("RESULT " + json.dumps(results))
+    return 0
+
+
+def _service(server, *, database: str | None, tables, counts, statistics="current", **options):
+    """Run ``--service`` in a fresh process; its results."""
+    url = None
+    if database:
+        server.psql(f"CREATE DATABASE {database} OWNER {server.dsn()['user']}")
+        url = server.url.rsplit("/", 1)[0] + f"/{database}"
+    command = [
+        sys.executable,
+        __file__,
+        "--service",
+        "--source-port",
+        str(server.port),
+        "--statistics",
+        statistics,
+        "--tables",
+        *tables,
+        "--counts",
+        *map(str, counts),
+    ]
+    if url:
+        command += ["--database-url", url]
+    for name, value in options.items():
+        if value is True:
+            command.append(f"--{name.replace('_', '-')}")
+        elif value is not None and value is not False:
+            command += [f"--{name.replace('_', '-')}", str(value)]
+    env = dict(os.environ)
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+    if done.returncode or not lines:
+        raise RuntimeError(f"the service run failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    return json.loads(lines[-1][len("RESULT ") :])
+
+
+# -- dlt, in a process of its own ---------------------------------------------------------------
+
+
+def dlt_main(args) -> int:
+    import dlt
+    from dlt.sources.sql_database import sql_table
+
+    from tests.servers.postgres import PASSWORD, USER
+
+    work = Path(tempfile.mkdtemp(prefix="bench-dlt."))
+    os.environ["DLT_DATA_DIR"] = str(work / "data")
+    os.environ["RUNTIME__LOG_LEVEL"] = "WARNING"
+    base = f"postgresql://{USER}:{PASSWORD}@127.0.0.1:{args.source_port}"
+    try:
+        table = sql_table(
+            credentials=f"{base}/source", table=SOURCE_TABLE, backend=args.dlt, chunk_size=50_000
+        )
+        pipeline = dlt.pipeline(
+            pipeline_name=f"bench_{args.dlt}",
+            destination=dlt.destinations.postgres(f"{base}/{args.dlt_database}"),
+            dataset_name=f"bench_{args.dlt}",
+            pipelines_dir=str(work / "pipelines"),
+        )
+        started = time.perf_counter()
+        pipeline.run(table)
+        seconds = time.perf_counter() - started
+        with pipeline.sql_client() as client:
+            rows = client.execute_sql(f"SELECT count(*) FROM bench_{args.dlt}.{SOURCE_TABLE}")
+        print("RESULT " + json.dumps({"seconds": seconds, "rows": rows[0][0]}))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def dlt_rate(server, rows: int, backend: str) -> float:
+    database = f"dlt_{backend}_{time.time_ns() % 100000}"
+    server.psql(f"CREATE DATABASE {database} OWNER {server.dsn()['user']}")
+    command = [
+        sys.executable,
+        __file__,
+        "--dlt",
+        backend,
+        "--dlt-database",
+        database,
+        "--source-port",
+        str(server.port),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+    if done.returncode or not lines:
+        raise RuntimeError(f"dlt ({backend}) failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
+    result = json.loads(lines[-1][len("RESULT ") :])
+    if result["rows"] != rows:
+        raise RuntimeError(f"dlt ({backend}) loaded {result['rows']} rows instead of {rows}")
+    return rows / result["seconds"]
+
+
+# -- the run --------------------------------------------------------------------------------------
+
+
+def _load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--smoke", action="store_true", help="N = 2,000 only")
+    parser.add_argument("--smoke", action="store_true", help="N = 2,000, small figures only")
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--small", type=int, default=100_000, help="rows of the scale baseline")
+    parser.add_argument("--tiny", type=int, default=10_000, help="rows of the memory baseline")
     parser.add_argument("--batch-size", type=int, default=1000)
     parser.add_argument("--max-batches", type=int, default=100)
+    parser.add_argument("--service", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--database-url", help=argparse.SUPPRESS)
+    parser.add_argument("--statistics", default="current", help=argparse.SUPPRESS)
+    parser.add_argument("--tables", nargs="*", default=[], help=argparse.SUPPRESS)
+    parser.add_argument("--counts", type=int, nargs="*", default=[], help=argparse.SUPPRESS)
+    parser.add_argument("--changes", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--source-port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--dlt", help=argparse.SUPPRESS)
+    parser.add_argument("--dlt-database", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    rows = 2_000 if args.smoke else args.rows
+    if args.service:
+        return service_main(args)
+    if args.dlt:
+        return dlt_main(args)
+    rows, small, tiny = args.rows, args.small, args.tiny
+    if args.smoke:
+        rows, small, tiny = 2_000, 1_000, 500
 
     from tests.servers import postgres
 
-    var_dir = Path(tempfile.mkdtemp(prefix="bench-postgres."))
     server = postgres.start()
-    configured = False
     try:
-        os.environ["DATABASE_URL"] = server.url
-        os.environ["CONNECTOR_HUB_ALLOW_PRIVATE_NETWORKS"] = "true"  # the source is on loopback
-        from sync_sample import _configure
-
-        _configure(var_dir)
-        configured = True
+        server.psql(f"CREATE DATABASE source OWNER {server.dsn()['user']}")
         started = time.perf_counter()
-        _fill_source(server, rows)
+        sizes = {SOURCE_TABLE: rows, "bench_small": small, "bench_tiny": tiny}
+        for table, count in sizes.items():
+            _fill_source(server, table, count)
         print(
-            f"sync_postgres: {rows:,} rows ({time.perf_counter() - started:.1f} s to generate), "
+            f"sync_postgres: {rows:,} rows ({time.perf_counter() - started:.0f} s to generate), "
             f"PostgreSQL 15 on loopback for source and service, batches of {args.batch_size}, "
-            f"{args.max_batches} batches per task run, one worker (concurrency 1), DEBUG off"
+            f"{args.max_batches} batches per task run, one worker (concurrency 1), DEBUG off; "
+            f"load average {_load()}"
         )
+        options = {"batch_size": args.batch_size, "max_batches": args.max_batches}
         copy = copy_rate(server, rows)
-        print(f"COPY TO STDOUT | COPY FROM STDIN  {copy:12,.0f} rows/s   (the physical limit)")
-        result = sync_rate(
-            server,
-            rows,
-            batch_size=args.batch_size,
-            max_batches=args.max_batches,
-            log_dir=var_dir / "logs",
+        service = _service(
+            server, database="hub_main", tables=[SOURCE_TABLE], counts=[rows], **options
         )
+        dlt = {backend: dlt_rate(server, rows, backend) for backend in ("pyarrow", "connectorx")}
+        sqlite = _service(server, database=None, tables=[SOURCE_TABLE], counts=[rows], **options)
+        copy_again = copy_rate(server, rows)
+        limit = max(copy, copy_again)
+        pg_rate = service["syncs"][0]["rate"]
+        sqlite_rate = sqlite["syncs"][0]["rate"]
+        fastest = max(dlt, key=dlt.get)
+
+        def line(name, rate, note=""):
+            print(f"  {name:<44}{rate:>12,.0f} rows/s  {note}")
+
+        print(f"\nfirst sync of {rows:,} rows (load average {_load()})")
+        line(
+            "limit: COPY TO STDOUT | COPY FROM STDIN",
+            limit,
+            f"(runs: {copy:,.0f}, {copy_again:,.0f})",
+        )
+        line("service, PostgreSQL as the service database", pg_rate)
+        line("service, SQLite as the service database", sqlite_rate)
+        for backend, rate in dlt.items():
+            line(
+                f"dlt sql_table, backend {backend}", rate, "(fastest)" if backend == fastest else ""
+            )
         print(
-            f"sync through the engine           {result['rate']:12,.0f} rows/s   "
-            f"({result['seconds']:.1f} s, worker peak RSS {result['peak_mib']:.0f} MiB)"
+            f"  service / dlt fastest      {pg_rate / dlt[fastest]:.2f}x  (goal >= {GOALS['dlt']})\n"
+            f"  service / limit            {pg_rate / limit:.2f}   (goal >= {GOALS['limit']})\n"
+            f"  SQLite / PostgreSQL        {sqlite_rate / pg_rate:.2f}   (goal >= {GOALS['sqlite']})"
         )
-        print(f"ratio COPY / sync                 {copy / result['rate']:12.1f}x")
+        _copy_table(server, SOURCE_TABLE, "bench_changes")
+        incremental = _service(
+            server,
+            database="hub_changes",
+            tables=["bench_changes"],
+            counts=[rows],
+            changes=True,
+            **options,
+        )["incremental"]
+        print(
+            f"\nincremental sync of {rows:,} rows, {incremental['changed']:,} updated and "
+            f"{incremental['deleted']:,} deleted at the source: {incremental['seconds']:.1f} s "
+            f"(primary keys listed and compared in the database: {rows / incremental['seconds']:,.0f} "
+            "keys/s overall)"
+        )
+
+        print(f"\nfirst syncs, {small:,} then {rows:,} rows, by the service database's statistics")
+        for state in ("stale",) if args.smoke else ("stale", "fresh", "current"):
+            scale = _service(
+                server,
+                database=f"hub_{state}",
+                tables=["bench_small", SOURCE_TABLE],
+                counts=[small, rows],
+                statistics=state,
+                **options,
+            )
+            low, high = scale["syncs"]
+            print(
+                f"  {state:<8} {low['rate']:>10,.0f} rows/s at {small:,}  {high['rate']:>10,.0f} "
+                f"rows/s at {rows:,}  ratio {high['rate'] / low['rate']:.2f} "
+                f"(goal >= {GOALS['scale']})"
+            )
+
+        memory = _service(
+            server, database="hub_memory", tables=["bench_tiny"], counts=[tiny], **options
+        )
+        low_peak, high_peak = memory["syncs"][0]["peak_mib"], service["syncs"][0]["peak_mib"]
+        print(
+            f"\nworker peak RSS: {low_peak:.0f} MiB at {tiny:,} rows, {high_peak:.0f} MiB at "
+            f"{rows:,}: ratio {high_peak / low_peak:.2f} (goal <= {GOALS['memory']}); "
+            f"load average {_load()}"
+        )
         return 0
     finally:
-        if configured:
-            from django.db import connections
-
-            connections.close_all()
         server.stop()
-        shutil.rmtree(var_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":
