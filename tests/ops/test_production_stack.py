@@ -165,19 +165,17 @@ def test_fifty_scheduled_connectors_survive_a_worker_restart(stack, caplog):
         statuses = latest_statuses()
         return statuses if all(s in FINISHED for s in statuses.values()) else None
 
-    statuses = wait_until(all_finished, timeout=90, interval=1, message=stack.logs)
-    interrupted = [c for c, status in statuses.items() if status != "succeeded"]
-    for connector_id in interrupted:
+    # The syncs the killed worker was running are taken up again by themselves: a new attempt
+    # resumes each from its checkpoint.
+    statuses = wait_until(all_finished, timeout=120, interval=1, message=stack.logs)
+    assert set(statuses.values()) == {"succeeded"}, statuses
+    interrupted = []
+    for connector_id in connectors:
         (last,) = syncs_of(connector_id)[:1]
-        assert last["status"] == "failed" and last["error"]["type"] == "WorkerLost", last
-        resumed = api.post(f"{base}/{connector_id}/sync", json={})
-        assert resumed.status_code == 202, resumed.text
-    wait_until(
-        lambda: set(latest_statuses().values()) == {"succeeded"},
-        timeout=60,
-        interval=1,
-        message=stack.logs,
-    )
+        outcomes = [attempt["outcome"] for attempt in last["attempts"]]
+        if "worker_lost" in outcomes:
+            interrupted.append(connector_id)
+            assert outcomes == ["worker_lost", "succeeded"], last
 
     total_created = 0
     for connector_id in connectors:
@@ -185,9 +183,7 @@ def test_fifty_scheduled_connectors_survive_a_worker_restart(stack, caplog):
         assert syncs[0]["trigger"] == "schedule"
         fired = datetime.fromisoformat(syncs[0]["queued_at"].replace("Z", "+00:00"))
         assert fired >= schedules[connector_id]  # beat fired it when due, not before
-        assert [s["status"] for s in syncs] == (
-            ["failed", "succeeded"] if connector_id in interrupted else ["succeeded"]
-        )
+        assert [s["status"] for s in syncs] == ["succeeded"]
         created = sum(s["documents"]["created"] for s in syncs)
         assert created == DOCUMENTS, syncs  # resumed from the checkpoint: nothing imported twice
         total_created += created
@@ -198,7 +194,7 @@ def test_fifty_scheduled_connectors_survive_a_worker_restart(stack, caplog):
     succeeded = frozenset({("status", "succeeded")})
     assert found[("connector_hub_syncs_finished_total", succeeded)] == CONNECTORS
     failed = frozenset({("status", "failed")})
-    assert found.get(("connector_hub_syncs_finished_total", failed), 0) == len(interrupted)
+    assert found.get(("connector_hub_syncs_finished_total", failed), 0) == 0
     assert found[("connector_hub_documents_imported_total", frozenset())] == total_created
     assert found[("connector_hub_queue_depth", frozenset({("queue", "syncs")}))] == 0
     worker_ages = {
