@@ -16,6 +16,8 @@ update, restore and soft-delete (none yet). A stamped column also needs that exp
 database default, which is what a ``COPY`` or a plain insert without it fills in.
 """
 
+from contextlib import contextmanager
+
 from django.db import IntegrityError, connection
 
 from syncs.models import Document
@@ -78,10 +80,13 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+@contextmanager
 def _raw_cursor():
-    """psycopg's own cursor (server-side parameter binding, binary arrays), or SQLite's."""
+    """psycopg's own cursor (server-side parameter binding, binary COPY); its errors become
+    Django's (``IntegrityError`` and the rest)."""
     connection.ensure_connection()
-    return connection.connection.cursor()
+    with connection.wrap_database_errors, connection.connection.cursor() as cursor:
+        yield cursor
 
 
 # -- PostgreSQL ---------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ def record(connector_id, pass_id, external_ids: list[str]) -> None:
     try:
         with (
             transaction.atomic(),
+            connection.wrap_database_errors,
             connection.connection.cursor() as cursor,
             cursor.copy(f"COPY {TABLE} ({_COLUMNS}) FROM STDIN (FORMAT BINARY)") as copy,
         ):
@@ -45,7 +46,7 @@ def record(connector_id, pass_id, external_ids: list[str]) -> None:
             for external_id in ids:
                 copy.write_row((connector_id, pass_id, external_id))
     except IntegrityError:  # listed twice (a source that repeats itself): keep one
-        with connection.connection.cursor() as cursor:
+        with connection.wrap_database_errors, connection.connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {TABLE} ({_COLUMNS}) SELECT %b::uuid, %b::uuid, k "
                 "FROM unnest(%b::text[]) AS k ON CONFLICT DO NOTHING",
