@@ -16,7 +16,9 @@ update, restore and soft-delete (none yet). A stamped column also needs that exp
 database default, which is what a ``COPY`` or a plain insert without it fills in.
 """
 
+import uuid
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 from django.db import IntegrityError, connection
 
@@ -190,25 +192,51 @@ def _sqlite_insert_statement(conflict: str = "") -> str:
     return f"INSERT INTO {TABLE} ({_columns_list(COLUMNS)}) VALUES ({marks}){conflict}"
 
 
-def _sqlite_adapt(rows: list[list]) -> list[list]:
+def _sqlite_uuid(value) -> str | None:
+    if value is None:
+        return None
+    return value.hex if isinstance(value, uuid.UUID) else str(value).replace("-", "")
+
+
+def _sqlite_moment(value, adapted: dict) -> str | None:
+    """A datetime as Django stores it on SQLite: naive UTC text (each object adapted once)."""
+    if value is None:
+        return None
+    text = adapted.get(id(value))
+    if text is None:
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            text = value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+        else:
+            text = connection.ops.adapt_datetimefield_value(value)
+        adapted[id(value)] = text
+    return text
+
+
+def _sqlite_adapt(rows: list[list]) -> list[tuple]:
     """Rows as Django stores them on SQLite (uuids as hex, datetimes as text, JSON as text)."""
-    ops = connection.ops
     adapted = []
-    cache = {}
-    for row in rows:
-        row = list(row)
-        row[0] = row[0].hex if hasattr(row[0], "hex") else str(row[0]).replace("-", "")
-        metadata = row[7]
-        key = id(metadata)
-        if key not in cache:
-            cache[key] = (metadata, _json_bytes(metadata).decode())  # kept alive: ids stay unique
-        row[7] = cache[key][1]
-        for index in (9, 10, 11, 12):
-            if row[index] is not None:
-                row[index] = ops.adapt_datetimefield_value(row[index])
-        if row[13] is not None:
-            row[13] = row[13].hex if hasattr(row[13], "hex") else str(row[13]).replace("-", "")
-        adapted.append(row)
+    encoded: dict[int, str] = {}
+    moments: dict[int, str] = {}
+    for row in rows:  # the rows keep every object alive, so ids stay unique meanwhile
+        (connector, external_id, title, url, mime, content, digest, metadata, size) = row[:9]
+        json_text = encoded.get(id(metadata))
+        if json_text is None:
+            json_text = encoded[id(metadata)] = _json_bytes(metadata).decode()
+        adapted.append(
+            (
+                _sqlite_uuid(connector),
+                external_id,
+                title,
+                url,
+                mime,
+                content,
+                digest,
+                json_text,
+                size,
+                *(_sqlite_moment(value, moments) for value in row[9:13]),
+                _sqlite_uuid(row[13]),
+            )
+        )
     return adapted
 
 
