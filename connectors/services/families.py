@@ -100,7 +100,8 @@ def live_source_create(
     description: str = "",
     options: dict,
 ) -> Connector:
-    """000: ``options`` are the body's other fields (``url``, ``runMode``, crawl options)."""
+    """000: ``options`` are the body's other fields (``url``, ``runMode``, crawl options). A live
+    source imports at once: its first sync is queued with it."""
     definition = family_definition(live_source_type, families.LIVE_SOURCE_TYPES, "liveSourceType")
     known = definition.ui_spec.get("schema", {}).get("properties", {})
     unknown = sorted(str(key) for key in options if key not in known)
@@ -119,6 +120,7 @@ def live_source_create(
         name=name,
         description=description,
         config=config,
+        import_now=True,
     )
 
 
