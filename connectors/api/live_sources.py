@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from connectors import services
 from connectors.api import openapi
 from connectors.api.base import WorkspaceScopedMixin
-from connectors.api.fields import MaskedConfigField
+from connectors.api.fields import MaskedConfigField, StrictCharField
 from connectors.api.idempotency import idempotent
 from connectors.api.pagination import offset_page
 from connectors.api.parsers import body_and_query_params
@@ -36,13 +36,13 @@ BODY_FIELDS = ("liveSourceType", "name", "description", "id")
 
 
 class LiveSourceCreateSerializer(serializers.Serializer):
-    liveSourceType = serializers.CharField(
+    liveSourceType = StrictCharField(
         help_text=f"The kind of source: {', '.join(LIVE_SOURCE_TYPES)}."
     )
-    name = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
-    url = serializers.CharField(required=False, help_text="The site or feed to import.")
-    runMode = serializers.CharField(
+    name = StrictCharField(max_length=200)
+    description = StrictCharField(required=False, allow_blank=True, default="")
+    url = StrictCharField(required=False, help_text="The site or feed to import.")
+    runMode = StrictCharField(
         required=False, help_text="RSS: SCAN_ONCE (default) or CONTINUOUS, in any case."
     )
 
