@@ -56,6 +56,9 @@ class Node:
     condition: Condition | None = None
     required: tuple[str, ...] = ()  # a section's required child names
     group: bool = False  # a fieldset of Airbyte's `group`, on its parent's object level
+    marked: bool = False  # required (within its branch, for a conditional node)
+    always_show: bool = False  # Airbyte's `always_show`: never folded into "Optional fields"
+    collapsed: bool = False  # the folded "Optional fields" of its parent level (a group too)
 
     @property
     def name(self) -> str:
@@ -74,6 +77,7 @@ class _Declaration:
     condition: Condition | None
     required: bool
     choice_labels: list | None = None
+    widget: str | None = None  # the choice widget a `display_type` asks for
 
 
 def _values_of(schema) -> tuple | None:
@@ -94,8 +98,14 @@ def _union(first: tuple | None, second: tuple | None) -> tuple | None:
     return tuple({choice_key(v): v for v in (*first, *second)}.values())
 
 
-def _ordered(properties: dict, hints: dict) -> list[tuple[str, dict]]:
-    items = [(n, s) for n, s in (properties or {}).items() if isinstance(s, dict)]
+def _ordered(properties: dict, hints: dict, *, shown_only: bool = True) -> list[tuple[str, dict]]:
+    """Properties in Airbyte's ``order`` (after ``ui:order``); ``airbyte_hidden`` ones left out
+    (the API still takes them, and an edit keeps their stored values)."""
+    items = [
+        (n, s)
+        for n, s in (properties or {}).items()
+        if isinstance(s, dict) and not (shown_only and s.get("airbyte_hidden") is True)
+    ]
     order = hints.get("ui:order") if isinstance(hints.get("ui:order"), list) else []
 
     def key(item):
@@ -105,6 +115,31 @@ def _ordered(properties: dict, hints: dict) -> list[tuple[str, dict]]:
         return (position, explicit if isinstance(explicit, int | float) else float("inf"))
 
     return sorted(items, key=key)
+
+
+def discriminator_of(branches: list, root: dict) -> tuple[str, list] | None:
+    """``(property, [its constant in each branch])`` of the property that tells a ``oneOf``'s
+    object branches apart, or None."""
+    for name, _ in _ordered(branches[0].get("properties") or {}, {}, shown_only=False):
+        values = [
+            _values_of(resolve((b.get("properties") or {}).get(name), root)) for b in branches
+        ]
+        if all(v is not None and len(v) == 1 for v in values):
+            keys = [choice_key(v[0]) for v in values]
+            if len(set(keys)) == len(keys):
+                return name, [v[0] for v in values]
+    return None
+
+
+def default_option(default, name: str, values: list):
+    """The option a ``oneOf`` object's ``default`` names: the discriminator's value itself
+    (``"default": "CDC"``) or an object holding it; MISSING when it names none."""
+    if isinstance(default, dict):
+        default = default.get(name, MISSING)
+    keys = {choice_key(v): v for v in values}
+    if default is not MISSING and not isinstance(default, dict | list):
+        return keys.get(choice_key(default), MISSING)
+    return MISSING
 
 
 class _Builder:
@@ -129,6 +164,7 @@ class _Builder:
             top.children = self.grouped(children, root)
             top.required = tuple(root.get("required") or ())
         self.drop_unknown_controllers(top)
+        fold_optional(top)
         return top
 
     # -- objects -------------------------------------------------------------------------------
@@ -153,7 +189,7 @@ class _Builder:
                     found += self.dependency(path, trigger, resolve(dependency, self.root))
         for keyword in ("oneOf", "anyOf"):
             if schema.get(keyword):
-                more = self.discriminated(path, schema[keyword], found)
+                more = self.discriminated(path, schema[keyword], found, schema)
                 if more is None:
                     return None
                 found += more
@@ -179,22 +215,17 @@ class _Builder:
                     found.append(_Declaration(name, node, condition, name in required))
         return found
 
-    def discriminated(self, path, options, declared) -> list[_Declaration] | None:
+    def discriminated(self, path, options, declared, parent: dict) -> list[_Declaration] | None:
         """A ``oneOf`` of objects told apart by one property holding a constant (Airbyte's auth
-        choices): that property becomes a choice, each branch's fields show when it is chosen."""
+        choices): that property becomes a choice, each branch's fields show when it is chosen.
+        The object's ``default`` naming an option preselects it; ``display_type`` picks radio
+        buttons or a drop-down."""
         branches = [resolve(o, self.root) for o in options]
         if all(isinstance(b, dict) and not b.get("properties") for b in branches):
             return []  # e.g. "one of these fields is required": nothing to render
         if not all(isinstance(b, dict) and isinstance(b.get("properties"), dict) for b in branches):
             return None
-        discriminator = None
-        for name, _ in _ordered(branches[0]["properties"], {}):
-            values = [_values_of(resolve(b["properties"].get(name), self.root)) for b in branches]
-            if all(v is not None and len(v) == 1 for v in values):
-                keys = [choice_key(v[0]) for v in values]
-                if len(set(keys)) == len(keys):
-                    discriminator = (name, [v[0] for v in values])
-                    break
+        discriminator = discriminator_of(branches, self.root)
         if discriminator is None:
             return None
         name, values = discriminator
@@ -204,8 +235,14 @@ class _Builder:
             choice = {k: v for k, v in first.items() if k not in ("const", "enum", "default")}
             choice["enum"] = values
             choice.setdefault("title", pretty_name(name))
+            chosen = default_option(parent.get("default"), name, values)
+            if chosen is not MISSING:
+                choice["default"] = chosen
             labels = [b.get("title") or str(v) for b, v in zip(branches, values, strict=True)]
-            found.append(_Declaration(name, choice, None, True, choice_labels=labels))
+            widget = {"radio": "radio", "dropdown": "select"}.get(parent.get("display_type"))
+            found.append(
+                _Declaration(name, choice, None, True, choice_labels=labels, widget=widget)
+            )
         for branch, value in zip(branches, values, strict=True):
             condition = Condition((*path, name), (value,))
             required = set(branch.get("required") or ())
@@ -319,22 +356,40 @@ class _Builder:
                     children=children,
                     condition=declaration.condition,
                     required=tuple(schema.get("required") or ()),
+                    marked=declaration.required,
+                    always_show=schema.get("always_show") is True,
                 )
-        return self.leaf(path, schema, declaration.condition, required, declaration.choice_labels)
+        node = self.leaf(
+            path,
+            schema,
+            declaration.condition,
+            required,
+            declaration.choice_labels,
+            marked=declaration.required,
+            widget=declaration.widget,
+        )
+        node.always_show = schema.get("always_show") is True
+        return node
 
-    def leaf(self, path, schema, condition, required, choice_labels=None) -> Node:
+    def leaf(
+        self, path, schema, condition, required, choice_labels=None, *, marked=None, widget=None
+    ) -> Node:
         name = ".".join(path) if path else ROOT_FIELD
+        hint = self.hint(path)
+        if widget and not hint.get("ui:widget"):
+            hint = {**hint, "ui:widget": widget}
         form_field, leaf = make_field(
             name=name,
             path=path,
             schema=schema,
-            hint=self.hint(path),
+            hint=hint,
             secret=path in self.layout.secret_leaves,
             required=required,
+            marked=marked,
             choice_labels=choice_labels,
         )
         self.fields[name] = form_field
-        return Node(path=path, leaf=leaf, condition=condition)
+        return Node(path=path, leaf=leaf, condition=condition, marked=leaf.required)
 
     def grouped(self, nodes: list[Node], root: dict) -> list[Node]:
         """Airbyte's ``group`` keywords: top-level properties of a group share a fieldset."""
@@ -370,6 +425,33 @@ class _Builder:
         for node in top.walk():
             if node.condition and ".".join(node.condition.controller) not in names:
                 node.condition = None
+
+
+OPTIONAL_FIELDS = "Optional fields"
+
+
+def fold_optional(container: Node) -> None:
+    """On each level, fields that are neither required nor ``always_show`` go into a collapsed
+    "Optional fields" part (a ``<details>``: it opens without script), as Airbyte's forms do. A
+    level with nothing required keeps its fields in view."""
+    for child in container.children:
+        if child.leaf is None and not child.collapsed:
+            fold_optional(child)
+    if container.collapsed:
+        return
+    shown = [c for c in container.children if _stays_in_view(c)]
+    folded = [c for c in container.children if not _stays_in_view(c)]
+    if shown and folded and any(c.leaf is not None or c.path for c in shown):
+        container.children = [
+            *shown,
+            Node(path=(), title=OPTIONAL_FIELDS, children=folded, group=True, collapsed=True),
+        ]
+
+
+def _stays_in_view(node: Node) -> bool:
+    if node.leaf is None and not node.path:  # a group's fieldset
+        return True
+    return node.marked or node.always_show or (node.leaf is not None and node.leaf.kind == "const")
 
 
 def build_layout(ui_spec: dict) -> tuple[Node, dict[str, forms.Field]]:
