@@ -7,7 +7,7 @@ import requests
 
 from connectors import services
 from connectors.models import ApiKeyRole
-from tests.servers.celery_worker import celery_processes, wait_until  # noqa: F401 (a fixture)
+from tests.servers.celery_worker import wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.database]
 

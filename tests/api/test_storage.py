@@ -79,9 +79,10 @@ def test_put_may_change_to_another_storage_type_only(api):
     )
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["storage_type"]
-    assert "supported types: HttpData, AmazonS3, AzureStorage" in response.json()["errors"][
-        "storage_type"
-    ][0]
+    assert (
+        "supported types: HttpData, AmazonS3, AzureStorage"
+        in response.json()["errors"]["storage_type"][0]
+    )
     moved = api.put(
         "/connectors/reports",
         {"storage_type": "HttpData", "storage_config": {"url": "https://x.example/"}},
