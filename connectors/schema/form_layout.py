@@ -98,13 +98,16 @@ def _union(first: tuple | None, second: tuple | None) -> tuple | None:
     return tuple({choice_key(v): v for v in (*first, *second)}.values())
 
 
-def _ordered(properties: dict, hints: dict, *, shown_only: bool = True) -> list[tuple[str, dict]]:
+def _ordered(
+    properties: dict, hints: dict, *, shown_only: bool = True, required=()
+) -> list[tuple[str, dict]]:
     """Properties in Airbyte's ``order`` (after ``ui:order``); ``airbyte_hidden`` ones left out
-    (the API still takes them, and an edit keeps their stored values)."""
+    unless required (the API still takes them, and an edit keeps their stored values)."""
     items = [
         (n, s)
         for n, s in (properties or {}).items()
-        if isinstance(s, dict) and not (shown_only and s.get("airbyte_hidden") is True)
+        if isinstance(s, dict)
+        and not (shown_only and s.get("airbyte_hidden") is True and n not in required)
     ]
     order = hints.get("ui:order") if isinstance(hints.get("ui:order"), list) else []
 
@@ -176,7 +179,7 @@ class _Builder:
         required = set(schema.get("required") or ())
         found = [
             _Declaration(name, resolve(node, self.root), condition, name in required)
-            for name, node in _ordered(schema.get("properties"), self.hint(path))
+            for name, node in _ordered(schema.get("properties"), self.hint(path), required=required)
         ]
         for part in schema.get("allOf") or ():
             more = self.declarations(part, path, condition)
@@ -311,7 +314,7 @@ class _Builder:
         declarations = self.declarations(schema, path)
         if declarations is None or not declarations:
             return None
-        declarations = self.merged(declarations)
+        declarations = self.merged(declarations) + self.undeclared(schema, declarations)
         if any("." in d.name or not d.name for d in declarations):
             return None
         nodes = []
@@ -340,6 +343,17 @@ class _Builder:
                     placed.add(id(dependent))
         ordered += [n for n in nodes if id(n) not in placed]
         return ordered
+
+    def undeclared(self, schema: dict, declared: list[_Declaration]) -> list[_Declaration]:
+        """Names an object requires without declaring them (it happens in published specs): a
+        field for each, edited as JSON since nothing says what they hold."""
+        known = {d.name for d in declared}
+        properties = schema.get("properties") or {}
+        return [
+            _Declaration(name, {"title": pretty_name(name)}, None, True)
+            for name in schema.get("required") or ()
+            if isinstance(name, str) and name not in known and name not in properties
+        ]
 
     def node(self, path, declaration: _Declaration, required: bool, depth: int) -> Node:
         schema = nullable_option(declaration.schema)
