@@ -237,7 +237,8 @@ class _Builder:
             first = resolve(branches[0]["properties"][name], self.root)
             choice = {k: v for k, v in first.items() if k not in ("const", "enum", "default")}
             choice["enum"] = values
-            choice.setdefault("title", pretty_name(name))
+            # Named after the object (Airbyte's way) unless the discriminator has a title.
+            choice.setdefault("title", parent.get("title") or pretty_name(name))
             chosen = default_option(parent.get("default"), name, values)
             if chosen is not MISSING:
                 choice["default"] = chosen
@@ -407,8 +408,8 @@ class _Builder:
 
     def grouped(self, nodes: list[Node], root: dict) -> list[Node]:
         """Airbyte's ``group`` keywords: top-level properties of a group share a fieldset."""
-        titles = {
-            g.get("id"): g.get("title") or pretty_name(str(g.get("id")))
+        titles = {  # a group without a title is a frame without a heading, as in Airbyte's forms
+            g.get("id"): g.get("title") or ""
             for g in root.get("groups") or ()
             if isinstance(g, dict)
         }
@@ -421,15 +422,16 @@ class _Builder:
                 grouped.append(node)
                 continue
             if group not in sections:
-                sections[group] = Node(
-                    path=(), title=titles.get(group) or pretty_name(group), group=True
-                )
+                sections[group] = Node(path=(), title=titles.get(group) or "", group=True)
                 grouped.append(sections[group])
             sections[group].children.append(node)
-        # A group holding just one fieldset of its own title needs no second frame.
+        # A group holding just one fieldset (untitled, or of the same title) needs no second frame.
         return [
             n.children[0]
-            if n.group and len(n.children) == 1 and n.children[0].title == n.title
+            if n.group
+            and len(n.children) == 1
+            and n.children[0].leaf is None
+            and n.title in ("", n.children[0].title)
             else n
             for n in grouped
         ]
@@ -444,21 +446,31 @@ class _Builder:
 OPTIONAL_FIELDS = "Optional fields"
 
 
-def fold_optional(container: Node) -> None:
+def fold_optional(container: Node, *, folded: bool = False) -> None:
     """On each level, fields that are neither required nor ``always_show`` go into a collapsed
     "Optional fields" part (a ``<details>``: it opens without script), as Airbyte's forms do. A
-    level with nothing required keeps its fields in view."""
-    for child in container.children:
-        if child.leaf is None and not child.collapsed:
-            fold_optional(child)
-    if container.collapsed:
-        return
+    level with nothing required keeps its fields in view, and a level already inside a folded
+    part is not folded again."""
     shown = [c for c in container.children if _stays_in_view(c)]
-    folded = [c for c in container.children if not _stays_in_view(c)]
-    if shown and folded and any(c.leaf is not None or c.path for c in shown):
+    hidden = [c for c in container.children if not _stays_in_view(c)]
+    fold = not folded and shown and hidden and any(c.leaf is not None or c.path for c in shown)
+    for child in container.children:
+        if child.leaf is None:
+            fold_optional(child, folded=folded or (fold and any(child is h for h in hidden)))
+    if fold:
+        # Optional fields of one branch only: the folded part shows with that branch.
+        first = hidden[0].condition
+        condition = first if all(c.condition == first for c in hidden) else None
         container.children = [
             *shown,
-            Node(path=(), title=OPTIONAL_FIELDS, children=folded, group=True, collapsed=True),
+            Node(
+                path=(),
+                title=OPTIONAL_FIELDS,
+                children=hidden,
+                group=True,
+                collapsed=True,
+                condition=condition,
+            ),
         ]
 
 

@@ -287,12 +287,21 @@ def _leaf_errors(error: ValidationError):
 
 def schema_errors(schema: dict, instance) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
+    failed_pattern: set[str] = set()
+    format_messages: dict[str, list[str]] = {}
     for error in validator_for(schema).iter_errors(instance):
         for leaf in _leaf_errors(error):
             path, message = _message(leaf)
             field = ".".join(path) or "non_field_errors"
+            if leaf.validator == "pattern":
+                failed_pattern.add(field)
+            elif leaf.validator == "format":
+                format_messages.setdefault(field, []).append(message)
             if message not in errors.setdefault(field, []):
                 errors[field].append(message)
+    # A value of the wrong shape fails its pattern and its format: the pattern's words say it.
+    for field in failed_pattern:
+        errors[field] = [m for m in errors[field] if m not in format_messages.get(field, ())]
     return errors
 
 
