@@ -3,8 +3,8 @@
 The connector keeps its id, name, collections, schedule and documents; it takes the new kind's
 definition and config (validated against it, with none of the old kind's secrets: a mask sent
 back has nothing to restore and is dropped) and its check runs again, as after any config edit.
-The cursor is cleared, so the next sync is a fresh full pass, and that pass prunes the documents
-read from the old source (a pass removes what it did not see).
+The cursor is cleared, so the next sync reads the new source from the start; the next full pass
+prunes the documents read from the old source (a pass removes what it did not see).
 """
 
 from django.db import transaction
