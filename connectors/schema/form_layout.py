@@ -17,6 +17,7 @@ from django.forms.utils import pretty_name
 
 from connectors.schema import secrets as secret_rules
 from connectors.schema import spec_schema, spec_ui_hints, ui_hint
+from connectors.schema.choices import default_option, discriminator_of, ordered, union, values_of
 from connectors.schema.form_fields import MISSING, Leaf, choice_key, make_field, nullable_option
 from connectors.schema.walk import resolve
 
@@ -80,71 +81,6 @@ class _Declaration:
     widget: str | None = None  # the choice widget a `display_type` asks for
 
 
-def _values_of(schema) -> tuple | None:
-    """The values a branch's restriction of its controller allows (``const`` or ``enum``)."""
-    if not isinstance(schema, dict):
-        return None
-    if "const" in schema:
-        return (schema["const"],)
-    if isinstance(schema.get("enum"), list):
-        return tuple(schema["enum"])
-    return None
-
-
-def _union(first: tuple | None, second: tuple | None) -> tuple | None:
-    """Values shown by either of two conditions (None: any value)."""
-    if first is None or second is None:
-        return None
-    return tuple({choice_key(v): v for v in (*first, *second)}.values())
-
-
-def _ordered(
-    properties: dict, hints: dict, *, shown_only: bool = True, required=()
-) -> list[tuple[str, dict]]:
-    """Properties in Airbyte's ``order`` (after ``ui:order``); ``airbyte_hidden`` ones left out
-    unless required (the API still takes them, and an edit keeps their stored values)."""
-    items = [
-        (n, s)
-        for n, s in (properties or {}).items()
-        if isinstance(s, dict)
-        and not (shown_only and s.get("airbyte_hidden") is True and n not in required)
-    ]
-    order = hints.get("ui:order") if isinstance(hints.get("ui:order"), list) else []
-
-    def key(item):
-        name, schema = item
-        position = order.index(name) if name in order else len(order)
-        explicit = schema.get("order")
-        return (position, explicit if isinstance(explicit, int | float) else float("inf"))
-
-    return sorted(items, key=key)
-
-
-def discriminator_of(branches: list, root: dict) -> tuple[str, list] | None:
-    """``(property, [its constant in each branch])`` of the property that tells a ``oneOf``'s
-    object branches apart, or None."""
-    for name, _ in _ordered(branches[0].get("properties") or {}, {}, shown_only=False):
-        values = [
-            _values_of(resolve((b.get("properties") or {}).get(name), root)) for b in branches
-        ]
-        if all(v is not None and len(v) == 1 for v in values):
-            keys = [choice_key(v[0]) for v in values]
-            if len(set(keys)) == len(keys):
-                return name, [v[0] for v in values]
-    return None
-
-
-def default_option(default, name: str, values: list):
-    """The option a ``oneOf`` object's ``default`` names: the discriminator's value itself
-    (``"default": "CDC"``) or an object holding it; MISSING when it names none."""
-    if isinstance(default, dict):
-        default = default.get(name, MISSING)
-    keys = {choice_key(v): v for v in values}
-    if default is not MISSING and not isinstance(default, dict | list):
-        return keys.get(choice_key(default), MISSING)
-    return MISSING
-
-
 class _Builder:
     """Builds the layout tree and the form fields of one ui_spec."""
 
@@ -179,7 +115,7 @@ class _Builder:
         required = set(schema.get("required") or ())
         found = [
             _Declaration(name, resolve(node, self.root), condition, name in required)
-            for name, node in _ordered(schema.get("properties"), self.hint(path), required=required)
+            for name, node in ordered(schema.get("properties"), self.hint(path), required=required)
         ]
         for part in schema.get("allOf") or ():
             more = self.declarations(part, path, condition)
@@ -209,10 +145,10 @@ class _Builder:
             branch = resolve(branch, self.root)
             if not isinstance(branch, dict):
                 continue
-            values = _values_of((branch.get("properties") or {}).get(trigger))
+            values = values_of((branch.get("properties") or {}).get(trigger))
             condition = Condition(controller, values)
             required = set(branch.get("required") or ())
-            for name, node in _ordered(branch.get("properties"), self.hint(path)):
+            for name, node in ordered(branch.get("properties"), self.hint(path)):
                 if name != trigger:
                     node = resolve(node, self.root)
                     found.append(_Declaration(name, node, condition, name in required))
@@ -250,7 +186,7 @@ class _Builder:
         for branch, value in zip(branches, values, strict=True):
             condition = Condition((*path, name), (value,))
             required = set(branch.get("required") or ())
-            for prop, node in _ordered(branch["properties"], self.hint(path)):
+            for prop, node in ordered(branch["properties"], self.hint(path)):
                 if prop != name:
                     node = resolve(node, self.root)
                     found.append(_Declaration(prop, node, condition, prop in required))
@@ -262,7 +198,7 @@ class _Builder:
         condition = None
         if isinstance(properties, dict) and len(properties) == 1:
             ((name, restriction),) = properties.items()
-            values = _values_of(resolve(restriction, self.root))
+            values = values_of(resolve(restriction, self.root))
             if values is not None:
                 condition = Condition((*path, name), values)
         found = []
@@ -276,7 +212,7 @@ class _Builder:
             branch = resolve(schema.get(keyword), self.root)
             if isinstance(branch, dict):
                 required = set(branch.get("required") or ())
-                for name, node in _ordered(branch.get("properties"), self.hint(path)):
+                for name, node in ordered(branch.get("properties"), self.hint(path)):
                     node = resolve(node, self.root)
                     found.append(_Declaration(name, node, branch_condition, name in required))
         return found
@@ -298,7 +234,7 @@ class _Builder:
             ):
                 kept.condition = Condition(
                     kept.condition.controller,
-                    _union(kept.condition.values, declaration.condition.values),
+                    union(kept.condition.values, declaration.condition.values),
                 )
         return list(by_name.values())
 

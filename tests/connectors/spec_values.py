@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from connectors.schema.form_layout import discriminator_of
+from connectors.schema.choices import discriminator_of
 from connectors.schema.validation import validator_for
 from connectors.schema.walk import resolve
 
