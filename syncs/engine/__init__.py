@@ -1,8 +1,12 @@
 """The sync engine: runs one Sync in a Celery task (see ``runner``).
 
-Modules: ``lease`` (claiming a sync and proving the claim on every write), ``passes`` (the
-connector's cursor and pruning passes), ``documents`` (batch upserts), ``context`` (heartbeat,
-cancellation, bounded log), ``failures`` (retryable or not, messages), ``runner`` (the loop).
+Modules: ``lease`` (claiming a sync and proving the claim on every write), ``attempts`` (each try
+of a sync), ``passes`` (the connector's cursor and pruning passes), ``readahead`` (the reader's
+thread and its bounded hand-over), ``groups`` (how much one write transaction stores),
+``reading`` (the read loop and the write transaction), ``documents`` (documents to rows, counts),
+``document_store`` (every statement that writes documents), ``listing`` (keys listed to find
+deletions), ``context`` (heartbeat, cancellation, bounded log), ``failures`` (retryable or not,
+messages), ``runner`` (a task run from its claim to its end).
 """
 
 from syncs.engine.runner import run
