@@ -233,11 +233,22 @@ def profile(ids: dict, *, repeat: int = 50, top: int = 20) -> None:
     import pstats
     import time
 
+    from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_X_API_KEY=ids["key"])
     for name, path in endpoints(ids):
         assert client.get(path).status_code == 200, (name, path)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path)
+        print(f"\n== {name}: {len(queries)} queries")
+        for query in queries:
+            print(f"   {float(query['time']) * 1000:7.2f} ms  {query['sql'][:150]}")
+            if float(query["time"]) >= 0.005:  # a slow one: how PostgreSQL ran it
+                with connection.cursor() as cursor:
+                    cursor.execute(f"EXPLAIN ANALYZE {query['sql']}")
+                    print("\n".join(f"       {line}" for (line,) in cursor.fetchall()))
         started = time.perf_counter()
         for _ in range(repeat):
             client.get(path)

@@ -1,6 +1,6 @@
 """Reads of syncs and documents."""
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 
 from connectors.models import Collection, Connector
 from syncs.models import Document, Sync
@@ -14,16 +14,43 @@ def latest_sync(connector: Connector) -> Sync | None:
     return syncs_of(connector).first()
 
 
+def _kept(condition: Q) -> Case:
+    """``condition`` as a CASE expression: PostgreSQL guesses half of the rows pass a CASE
+    whether or not it has statistics, so that the plan of a page is the same before and after
+    ANALYZE (with ``deleted_at IS NULL`` it guessed 0.5% until ANALYZE, and sorted every row
+    instead of reading the id index in order)."""
+    return Case(
+        When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
+
+
 def documents_of_connector(connector: Connector) -> QuerySet[Document]:
-    return Document.objects.filter(connector=connector, deleted_at__isnull=True)
+    """A connector's live documents; pages of them read the (connector, id) index in order."""
+    return Document.objects.filter(connector=connector).filter(_kept(Q(deleted_at__isnull=True)))
 
 
 def documents_of_collection(collection: Collection) -> QuerySet[Document]:
-    """A collection's documents are those of the connectors associated with it."""
+    """A collection's documents are those of the connectors associated with it.
+
+    The connectors are read first (one small query); pages of one connector's documents read the
+    (connector, id) index, pages of several walk the id index keeping the rows of these
+    connectors. No join: the planner misjudged one without statistics and sorted the whole
+    collection for each page."""
+    from connectors.models import ConnectorCollection
+
+    connector_ids = list(
+        ConnectorCollection.objects.filter(
+            collection=collection,
+            connector__workspace_id=collection.space.workspace_id,
+            connector__deleted_at__isnull=True,
+        ).values_list("connector_id", flat=True)
+    )
+    if len(connector_ids) == 1:
+        return Document.objects.filter(connector_id=connector_ids[0]).filter(
+            _kept(Q(deleted_at__isnull=True))
+        )
     return Document.objects.filter(
-        connector__associations__collection=collection,
-        connector__deleted_at__isnull=True,
-        deleted_at__isnull=True,
+        _kept(Q(deleted_at__isnull=True, connector_id__in=connector_ids))
     )
 
 
