@@ -1,9 +1,10 @@
 """Reads of syncs and documents."""
 
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from connectors.models import Collection, Connector
-from syncs.models import Document, Sync
+from syncs.models import Document, DocumentCount, DocumentDay, Sync
 
 
 def syncs_of(connector: Connector) -> QuerySet[Sync]:
@@ -108,22 +109,46 @@ def failed_syncs_in(workspace, since) -> QuerySet[Sync]:
 
 
 def documents_per_day(workspace, since) -> dict:
-    """``{date: count}`` of the workspace's documents first seen on each day since ``since``."""
-    from django.db.models import Count
-    from django.db.models.functions import TruncDate
+    """``{date: count}`` of the documents the workspace's connectors imported on each day since
+    ``since`` (from the counters the engine keeps: a few rows per connector, whatever the number
+    of documents)."""
+    from django.db.models import Sum
 
     rows = (
-        Document.objects.filter(
+        DocumentDay.objects.filter(
             connector__workspace=workspace,
             connector__deleted_at__isnull=True,
-            first_seen_at__gte=since,
+            day__gte=timezone.localdate(since),
         )
-        .annotate(day=TruncDate("first_seen_at"))
         .values("day")
-        .annotate(count=Count("id"))
+        .annotate(count=Sum("imported"))
         .order_by("day")
     )
     return {row["day"]: row["count"] for row in rows}
+
+
+def document_count(connector: Connector) -> int:
+    """The connector's live documents (from the counters)."""
+    return (
+        DocumentCount.objects.filter(connector=connector).values_list("live", flat=True).first()
+        or 0
+    )
+
+
+def document_counts(connector_ids) -> dict:
+    """``{connector id: live documents}`` for these connectors (one query; absent ones have 0)."""
+    rows = DocumentCount.objects.filter(connector_id__in=list(connector_ids))
+    return {row.connector_id: row.live for row in rows.only("connector_id", "live")}
+
+
+def collection_document_count(collection: Collection) -> int:
+    """The documents a collection shows: the live ones of its visible connectors."""
+    from django.db.models import Sum
+
+    total = DocumentCount.objects.filter(
+        connector__associations__collection=collection, connector__deleted_at__isnull=True
+    ).aggregate(total=Sum("live"))["total"]
+    return total or 0
 
 
 def with_last_sync(connectors: QuerySet) -> QuerySet:

@@ -263,7 +263,11 @@ class LiveSourceViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
     def source_documents(self, request, *args, **kwargs):
         connector = self.get_object()
         documents = sync_selectors.documents_of_connector(connector).order_by("id").defer("content")
-        page, total, rows, start = offset_page(documents, body_and_query_params(request))
+        page, total, rows, start = offset_page(
+            documents,
+            body_and_query_params(request),
+            total=sync_selectors.document_count(connector),
+        )
         return Response(
             {
                 "connectorId": connector.pk,

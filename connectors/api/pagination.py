@@ -114,10 +114,12 @@ class OffsetPageSerializer(serializers.Serializer):
     start = serializers.IntegerField(min_value=0, default=0, required=False)
 
 
-def offset_page(queryset, params: dict):
-    """``(rows of the page, total, rows, start)`` for the documented ``rows``/``start``."""
+def offset_page(queryset, params: dict, *, total: int | None = None):
+    """``(rows of the page, total, rows, start)`` for the documented ``rows``/``start``;
+    ``total`` when the caller knows it (a counter), else counted."""
     page = OffsetPageSerializer(data={k: params[k] for k in ("rows", "start") if k in params})
     page.is_valid(raise_exception=True)
     rows, start = page.validated_data.get("rows", 20), page.validated_data.get("start", 0)
-    total = queryset.count()
+    if total is None:
+        total = queryset.count()
     return list(queryset[start : start + rows]), total, rows, start
