@@ -176,15 +176,18 @@ _item = StorageConnectorViewSet.as_view(
     {"get": "retrieve", "post": "create", "put": "update", "delete": "destroy"}
 )
 
+# ``<path:name>``: a name holding a "/" (made through another family; this one refuses it with a
+# 400) is addressable URL-encoded, as ``/connectors/a%2Fb``. The actions come first, so a name
+# ending in "/start", "/stop" or "/fail" is reached by its uuid.
 urlpatterns = [
     path("connectors", _list, name="storage-connector-list"),
-    path("connectors/<str:name>", _item, name="storage-connector-detail"),
     *(
         path(
-            f"connectors/<str:name>/{action}",
+            f"connectors/<path:name>/{action}",
             StorageConnectorViewSet.as_view({"get": action, "post": action}),
             name=f"storage-connector-{action}",
         )
         for action in ("start", "stop", "fail")
     ),
+    path("connectors/<path:name>", _item, name="storage-connector-detail"),
 ]
