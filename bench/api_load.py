@@ -12,6 +12,8 @@ the planner having guessed well.
     python bench/api_load.py --smoke         # 2 s per endpoint, small data (CI)
     python bench/api_load.py --duration 20 --connections 64 --workers 3 --threads 4
     python bench/api_load.py --profile       # in process, no server: cProfile of each endpoint
+    python bench/api_load.py --soak          # every endpoint at once, 50 connections, 60 s,
+                                             # while a worker syncs a large connector
 
 Runs the production shape: a throw-away PostgreSQL (tests/servers/postgres.py), gunicorn from
 config/gunicorn.py (gthread workers, persistent database connections, access log off), an API key
@@ -30,6 +32,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -159,10 +162,13 @@ def _ms(text: str) -> float:
     return float(number) * UNITS[unit]
 
 
-def run_wrk(wrk: str, url: str, key: str, *, seconds: int, connections: int) -> dict:
+def run_wrk(
+    wrk: str, url: str, key: str, *, seconds: int, connections: int, script: Path | None = None
+) -> dict:
     result = subprocess.run(
         [
             wrk,
+            *(["-s", str(script)] if script else []),
             "-t2",
             f"-c{connections}",
             f"-d{seconds}s",
@@ -268,6 +274,81 @@ def profile(ids: dict, *, repeat: int = 50, top: int = 20) -> None:
         stats.sort_stats("cumulative").print_stats(r"/(connectors|syncs|ops)/", top)
 
 
+SOAK_SCRIPT = """
+paths = {%s}
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format(nil, paths[(counter %% #paths) + 1])
+end
+"""
+
+
+def soak(wrk: str, server, ids: dict, args, work: Path) -> bool:
+    """Every list and read endpoint in turn from ``args.connections`` connections for
+    ``args.duration`` seconds while a real worker syncs a large sample-data connector into the
+    same database. Returns whether every request succeeded."""
+    from django.contrib.auth import get_user_model
+
+    from connectors import services
+    from connectors.models import Workspace
+    from connectors.selectors import definition_for_type
+    from connectors.tasks import check_connector
+    from syncs import services as sync_services
+    from syncs.models import Document, SyncTrigger
+    from tests.servers.celery_worker import purge_broker, service_env, start_worker
+
+    purge_broker()
+    worker = start_worker(service_env(), work / "worker")
+    try:
+        user = get_user_model().objects.get(username="bench")
+        connector = services.connector_create(
+            actor=user,
+            workspace=Workspace.objects.get(slug=ids["workspace"]),
+            definition=definition_for_type("sample-data"),
+            name="large",
+            config={"document_count": 5_000_000, "operations_config": {"batch_size": 500}},
+        )
+        check_connector(str(connector.pk), str(connector.check_token))
+        sync = sync_services.sync_trigger(
+            actor=user, connector=connector, trigger=SyncTrigger.MANUAL
+        )
+        while True:  # the sync is storing batches before the clients start
+            sync.refresh_from_db()
+            if sync.progress_done:
+                break
+            if sync.status not in ("queued", "running"):
+                raise RuntimeError(f"the sync {sync.status}: {sync.error_message}")
+            time.sleep(0.5)
+        stored_before = Document.objects.filter(connector=connector).count()
+        paths = [path for name, path in endpoints(ids) if name[:3].isdigit()]
+        script = work / "soak.lua"
+        script.write_text(SOAK_SCRIPT % ", ".join(f'"{path}"' for path in paths))
+        measured = run_wrk(
+            wrk,
+            server.url,
+            ids["key"],
+            seconds=args.duration,
+            connections=args.connections,
+            script=script,
+        )
+        stored = Document.objects.filter(connector=connector).count() - stored_before
+        sync.refresh_from_db()
+    finally:
+        worker.stop()
+    print(
+        f"\nsoak: {len(paths)} endpoints in turn, {args.connections} connections, "
+        f"{args.duration} s, while a worker synced a sample-data connector "
+        f"({stored:,} documents stored meanwhile, the sync {sync.status})"
+    )
+    print(f"{'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'socket errors':>14}")
+    print(
+        f"{measured['rps']:>9.1f} {measured['p50']:>8.2f} {measured['p99']:>8.2f} "
+        f"{measured['non_2xx']:>8} {measured['socket_errors'] or 'none':>14}"
+    )
+    return not (measured["non_2xx"] or measured["socket_errors"])
+
+
 def analyze(database) -> None:
     database.psql("ANALYZE", database="hub")
 
@@ -287,9 +368,18 @@ def main() -> None:
     parser.add_argument(
         "--analyzed", action="store_true", help="with --profile: ANALYZE the seed first"
     )
+    parser.add_argument(
+        "--soak",
+        action="store_true",
+        help="only the mixed run during a sync (default 60 s, 50 connections)",
+    )
     args = parser.parse_args()
     if args.smoke:
         args.duration, args.connectors, args.documents = 2, 20, 20
+    if args.soak and "--duration" not in sys.argv:
+        args.duration = 60
+    if args.soak and "--connections" not in sys.argv:
+        args.connections = 50
 
     wrk = None if args.profile else ensure_wrk()
     logging.getLogger("kombu").setLevel(logging.ERROR)
@@ -334,6 +424,11 @@ def main() -> None:
             f"{os.cpu_count()} cores shared by server, database and load generator "
             f"(load average before: {os.getloadavg()[0]:.1f})"
         )
+        if args.soak:
+            analyze(database)
+            if not soak(wrk, server, ids, args, work):
+                sys.exit(1)
+            return
         missed = report("before ANALYZE (no statistics)", measure(wrk, server, ids, args))
         analyze(database)
         missed += report("after ANALYZE", measure(wrk, server, ids, args))

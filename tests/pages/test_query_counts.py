@@ -57,9 +57,7 @@ def _page_urls(workspace, space, collection, connector) -> dict:
         "collection documents": reverse(
             "connectors:collection_documents", args=[slug, collection.pk]
         ),
-        "connector documents": reverse(
-            "connectors:connector_documents", args=[slug, connector.pk]
-        ),
+        "connector documents": reverse("connectors:connector_documents", args=[slug, connector.pk]),
         "catalog": reverse("connectors:catalog", args=[slug]),
         "keys": reverse("connectors:key_list", args=[slug]),
         "members": reverse("connectors:member_list", args=[slug]),
