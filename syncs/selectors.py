@@ -1,6 +1,8 @@
 """Reads of syncs and documents."""
 
+from django.db import connection
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from connectors.models import Collection, Connector
@@ -25,34 +27,62 @@ def _kept(condition: Q) -> Case:
     )
 
 
+def _of_one_connector(connector_id) -> Q | RawSQL:
+    """The rows of one connector, written so that PostgreSQL reads them in the order of the
+    (connector, id) index: as ``= ANY(array)`` the connector is not a constant the planner may
+    drop from ``ORDER BY connector_id, id``, so only that index gives the order, never a walk of
+    the primary key filtering on the connector (which statistics made it choose, and which reads
+    every newer document of other connectors first)."""
+    if connection.vendor != "postgresql":
+        return Q(connector_id=connector_id)
+    table = Document._meta.db_table
+    return RawSQL(
+        f'"{table}"."connector_id" = ANY(%s)', ([connector_id],), output_field=BooleanField()
+    )
+
+
+def documents_of_connectors(connector_ids: list) -> QuerySet[Document]:
+    """The live documents of these connectors. Page them in ``document_key(connector_ids)``
+    order: one connector's are read along the (connector, id) index; several connectors' along
+    the id index, keeping their rows (tested by an expression no index or statistic covers, so
+    that the plan does not change with statistics)."""
+    live = _kept(Q(deleted_at__isnull=True))
+    if len(connector_ids) == 1:
+        return Document.objects.filter(_of_one_connector(connector_ids[0])).filter(live)
+    return Document.objects.filter(
+        _kept(Q(deleted_at__isnull=True, connector_id__in=connector_ids))
+    )
+
+
+def document_key(connector_ids: list) -> tuple[str, ...]:
+    """The order pages of ``documents_of_connectors(connector_ids)`` are read in: by id, after
+    the connector when there is one (constant, and the lead of the index that gives the order)."""
+    return ("connector_id", "id") if len(connector_ids) == 1 else ("id",)
+
+
 def documents_of_connector(connector: Connector) -> QuerySet[Document]:
-    """A connector's live documents; pages of them read the (connector, id) index in order."""
-    return Document.objects.filter(connector=connector).filter(_kept(Q(deleted_at__isnull=True)))
+    """A connector's live documents (page them by ``document_key([connector.pk])``)."""
+    return documents_of_connectors([connector.pk])
 
 
-def documents_of_collection(collection: Collection) -> QuerySet[Document]:
-    """A collection's documents are those of the connectors associated with it.
-
-    The connectors are read first (one small query); pages of one connector's documents read the
-    (connector, id) index, pages of several walk the id index keeping the rows of these
-    connectors. No join: the planner misjudged one without statistics and sorted the whole
-    collection for each page."""
+def collection_connector_ids(collection: Collection) -> list:
+    """The visible connectors whose documents the collection shows."""
     from connectors.models import ConnectorCollection
 
-    connector_ids = list(
+    return list(
         ConnectorCollection.objects.filter(
             collection=collection,
             connector__workspace_id=collection.space.workspace_id,
             connector__deleted_at__isnull=True,
         ).values_list("connector_id", flat=True)
     )
-    if len(connector_ids) == 1:
-        return Document.objects.filter(connector_id=connector_ids[0]).filter(
-            _kept(Q(deleted_at__isnull=True))
-        )
-    return Document.objects.filter(
-        _kept(Q(deleted_at__isnull=True, connector_id__in=connector_ids))
-    )
+
+
+def documents_of_collection(collection: Collection) -> QuerySet[Document]:
+    """A collection's documents are those of the connectors associated with it. The connectors
+    are read first (one small query) and the documents without a join: with one, the planner
+    sorted the whole collection for each page until statistics existed."""
+    return documents_of_connectors(collection_connector_ids(collection))
 
 
 def sync_in(workspace, sync_id) -> Sync:

@@ -21,7 +21,6 @@ import uuid
 from rest_framework import exceptions
 from rest_framework.permissions import SAFE_METHODS
 
-from connectors import selectors
 from connectors.api.auth import actor_of
 from connectors.api.parsers import BoundedJSONParser
 from connectors.errors import NotFound, PermissionDenied

@@ -262,7 +262,8 @@ class LiveSourceViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def source_documents(self, request, *args, **kwargs):
         connector = self.get_object()
-        documents = sync_selectors.documents_of_connector(connector).order_by("id").defer("content")
+        key = sync_selectors.document_key([connector.pk])
+        documents = sync_selectors.documents_of_connector(connector).order_by(*key).defer("content")
         page, total, rows, start = offset_page(
             documents,
             body_and_query_params(request),

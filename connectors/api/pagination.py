@@ -64,7 +64,10 @@ class KeysetPagination(BasePagination):
             if not isinstance(values, list) or len(values) != len(ordering):
                 raise ValidationError({"cursor": ["Invalid cursor."]})
             queryset = queryset.filter(keyset_after(ordering, values))
-        rows = list(queryset.order_by(*ordering)[: limit + 1])
+        # Fields the view's filter holds constant lead the order, so that the index they lead
+        # gives it (see ``syncs.selectors.document_key``).
+        leading = tuple(getattr(view, "keyset_leading", ()))
+        rows = list(queryset.order_by(*leading, *ordering)[: limit + 1])
         self.next_cursor = None
         if len(rows) > limit:
             rows = rows[:limit]
