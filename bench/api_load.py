@@ -299,7 +299,7 @@ def soak(wrk: str, server, ids: dict, args, work: Path) -> bool:
     from tests.servers.celery_worker import purge_broker, service_env, start_worker
 
     purge_broker()
-    worker = start_worker(service_env(), work / "worker")
+    worker = start_worker(service_env(CONNECTOR_HUB_LOG_LEVEL="INFO"), work / "worker")
     try:
         user = get_user_model().objects.get(username="bench")
         connector = services.connector_create(
