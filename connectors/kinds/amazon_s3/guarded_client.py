@@ -30,13 +30,13 @@ _REDIRECTS = "storage_redirects"
 
 def s3_client(
     *,
+    pins: AddressPins,
     endpoint_url: str,
     region: str,
     access_key_id: str,
     secret_access_key: str,
     addressing_style: str,
 ):
-    pins = AddressPins()
     pins.check_url(endpoint_url)
     client = boto3.session.Session().client(
         "s3",

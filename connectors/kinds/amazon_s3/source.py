@@ -18,6 +18,7 @@ from botocore.exceptions import (
 from connectors.kinds.amazon_s3.guarded_client import s3_client
 from connectors.sources.base import SourceError
 from connectors.sources.object_storage import ObjectStorageSource, StoredObject
+from connectors.sources.pinned import AddressPins
 from connectors.sources.throttling import RateLimited, retry_after_seconds
 
 THROTTLED = {"SlowDown", "Throttling", "ThrottlingException", "RequestLimitExceeded", "503"}
@@ -32,6 +33,7 @@ class AmazonS3Source(ObjectStorageSource):
     def __init__(self, config, context=None):
         super().__init__(config, context)
         self._clients = {}
+        self._pins = AddressPins()  # one lookup per host for both pairs
 
     @property
     def bucket(self) -> str:
@@ -48,6 +50,7 @@ class AmazonS3Source(ObjectStorageSource):
             if not self.endpoint.startswith(("http://", "https://")):
                 raise SourceError("The endpoint URL must be an http(s) address.")
             self._clients[pair] = s3_client(
+                pins=self._pins,
                 endpoint_url=self.endpoint,
                 region=self.config.get("region") or "us-east-1",
                 access_key_id=self.config[user],

@@ -27,8 +27,9 @@ class PinnedRequestsTransport(RequestsTransport):
             session.mount(prefix, adapter)
 
 
-def blob_service_client(*, account_url: str, account_name: str, account_key: str):
-    pins = AddressPins()
+def blob_service_client(
+    *, pins: AddressPins, account_url: str, account_name: str, account_key: str
+):
     pins.check_url(account_url)
     return BlobServiceClient(
         account_url=account_url,

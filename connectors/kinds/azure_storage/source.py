@@ -22,7 +22,7 @@ from azure.core.exceptions import (
 from connectors.kinds.azure_storage.guarded_client import blob_service_client
 from connectors.sources.base import SourceError
 from connectors.sources.object_storage import ObjectStorageSource, StoredObject
-from connectors.sources.pinned import TooManyRedirects
+from connectors.sources.pinned import AddressPins, TooManyRedirects
 from connectors.sources.throttling import RateLimited, retry_after_seconds
 
 PAIRS = {
@@ -39,6 +39,7 @@ class AzureStorageSource(ObjectStorageSource):
     def __init__(self, config, context=None):
         super().__init__(config, context)
         self._containers = {}
+        self._pins = AddressPins()  # one lookup per host for both pairs
 
     @property
     def container_name(self) -> str:
@@ -61,6 +62,7 @@ class AzureStorageSource(ObjectStorageSource):
             if not self.account_url(pair).startswith(("http://", "https://")):
                 raise SourceError("The blob endpoint URL must be an http(s) address.")
             service = blob_service_client(
+                pins=self._pins,
                 account_url=self.account_url(pair),
                 account_name=self.config[name],
                 account_key=self.config[key],
