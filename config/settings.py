@@ -172,11 +172,13 @@ MEDIA_ROOT = Path(env.str("CONNECTOR_HUB_MEDIA_ROOT", default=str(VAR_DIR / "med
 MEDIA_URL = "media/"
 # Media (uploaded originals) through Django's storage API: the local folder by default, a bucket
 # when CONNECTOR_HUB_MEDIA_URL says so (config/media.py).
+CONNECTOR_HUB_MEDIA_ACCESS_KEY_ID = env.str("CONNECTOR_HUB_MEDIA_ACCESS_KEY_ID", default="")
+CONNECTOR_HUB_MEDIA_SECRET_ACCESS_KEY = env.str("CONNECTOR_HUB_MEDIA_SECRET_ACCESS_KEY", default="")
 STORAGES = {
     "default": media_storage(
         CONNECTOR_HUB_MEDIA_URL,
-        access_key_id=env.str("CONNECTOR_HUB_MEDIA_ACCESS_KEY_ID", default=""),
-        secret_access_key=env.str("CONNECTOR_HUB_MEDIA_SECRET_ACCESS_KEY", default=""),
+        access_key_id=CONNECTOR_HUB_MEDIA_ACCESS_KEY_ID,
+        secret_access_key=CONNECTOR_HUB_MEDIA_SECRET_ACCESS_KEY,
     ),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
