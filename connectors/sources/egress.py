@@ -87,8 +87,9 @@ def resolve(host: str, port: int | None = None) -> list[str]:
     return addresses
 
 
-def check_url(url: str, schemes: tuple[str, ...] = ("http", "https")) -> str:
-    """Validate a user-supplied URL (scheme and host) and return it."""
+def check_url(url: str, schemes: tuple[str, ...] = ("http", "https"), *, resolver=None) -> str:
+    """Validate a user-supplied URL (scheme and host) and return it. ``resolver(host, port)``
+    replaces ``resolve`` (``pinned.AddressPins`` keeps the address it checked)."""
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -96,7 +97,7 @@ def check_url(url: str, schemes: tuple[str, ...] = ("http", "https")) -> str:
         raise EgressRefused("The URL is not valid.") from None
     if parts.scheme not in schemes:
         raise EgressRefused(f"Only {' and '.join(schemes)} URLs are allowed.")
-    resolve(parts.hostname or "", port)
+    (resolver or resolve)(parts.hostname or "", port)
     return url
 
 

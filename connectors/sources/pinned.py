@@ -1,7 +1,7 @@
 """Connections of the SDK-based kinds (boto3, azure-storage-blob) pinned to checked addresses.
 
 Both SDKs send through urllib3. ``AddressPins`` resolves each host once, through the egress
-guard, and keeps the checked address for the life of one client; the connection classes here
+guard, and keeps the checked address for the life of one reader; the connection classes here
 open their socket to that address instead of resolving the name again, so a DNS answer that
 changes between the check and the connection cannot send a request elsewhere. The connection
 keeps the host name for everything else: the Host header, TLS SNI and certificate verification.
@@ -12,7 +12,6 @@ is checked (and pinned) like the first address.
 
 import socket
 import threading
-from urllib.parse import urlsplit
 
 from requests.adapters import HTTPAdapter
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -21,7 +20,7 @@ from urllib3.util import connection as urllib3_connection
 from urllib3.util.retry import Retry
 
 from connectors.sources.base import SourceError
-from connectors.sources.egress import EgressRefused, is_forbidden, resolve
+from connectors.sources.egress import check_url, is_forbidden, resolve
 
 MAX_REDIRECTS = 3
 
@@ -57,15 +56,7 @@ class AddressPins:
 
     def check_url(self, url: str) -> str:
         """The guard's URL check (http or https, an allowed host), pinning the host's address."""
-        try:
-            parts = urlsplit(url)
-            port = parts.port
-        except ValueError:
-            raise EgressRefused("The URL is not valid.") from None
-        if parts.scheme not in ("http", "https"):
-            raise EgressRefused("Only http and https URLs are allowed.")
-        self.address(parts.hostname or "", port)
-        return url
+        return check_url(url, resolver=self.address)
 
 
 class PinnedConnection:
