@@ -12,6 +12,7 @@ from connectors.lifecycle import NOOP, TRANSITIONS, Action, State
 from connectors.views.base import EDIT, VIEW, attempt, fragment, page, workspace_page
 from syncs import selectors as sync_selectors
 from syncs import services as sync_services
+from syncs import start_rules
 from syncs.models import SyncTrigger
 
 RECENT_SYNCS = 10
@@ -54,7 +55,7 @@ def sync_now(request, connector_id):
     connector = selectors.connector_in(request.workspace, connector_id)
     attempt(
         request,
-        lambda: sync_services.sync_trigger(
+        lambda: start_rules.sync_requested(
             actor=request.user,
             connector=connector,
             trigger=SyncTrigger.MANUAL,

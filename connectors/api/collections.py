@@ -81,6 +81,13 @@ class ConnectorPatchSerializer(StrictSerializer):
         required=False, help_text="Secret values, deep-merged over the config."
     )
 
+    def to_internal_value(self, data):
+        if isinstance(data, dict) and "type" in data:
+            raise serializers.ValidationError(
+                {"type": ["The type of a connector cannot change through this API."]}
+            )
+        return super().to_internal_value(data)
+
 
 class CollectionConnectorSerializer(FastRead, serializers.Serializer):
     id = serializers.UUIDField()

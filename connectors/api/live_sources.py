@@ -21,7 +21,7 @@ from connectors import selectors, services
 from connectors.api import openapi
 from connectors.api.base import WorkspaceScopedMixin
 from connectors.api.fast import FastRead
-from connectors.api.fields import MaskedConfigField
+from connectors.api.fields import MaskedConfigField, StrictCharField
 from connectors.api.idempotency import idempotent
 from connectors.api.pagination import offset_page
 from connectors.api.parsers import body_and_query_params
@@ -31,18 +31,19 @@ from connectors.models import Connector
 from connectors.services.families import live_source_create
 from syncs import selectors as sync_selectors
 from syncs.api.serializers import SyncCountsSerializer, SyncErrorSerializer, SyncProgressSerializer
+from syncs.models import FINISHED_STATUSES
 
 BODY_FIELDS = ("liveSourceType", "name", "description", "id")
 
 
 class LiveSourceCreateSerializer(serializers.Serializer):
-    liveSourceType = serializers.CharField(
+    liveSourceType = StrictCharField(
         help_text=f"The kind of source: {', '.join(LIVE_SOURCE_TYPES)}."
     )
-    name = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
-    url = serializers.CharField(required=False, help_text="The site or feed to import.")
-    runMode = serializers.CharField(
+    name = StrictCharField(max_length=200)
+    description = StrictCharField(required=False, allow_blank=True, default="")
+    url = StrictCharField(required=False, help_text="The site or feed to import.")
+    runMode = StrictCharField(
         required=False, help_text="RSS: SCAN_ONCE (default) or CONTINUOUS, in any case."
     )
 
@@ -89,7 +90,11 @@ class JobStatusSerializer(serializers.Serializer):
     status = serializers.CharField(
         source="sync.status",
         default="not_started",
-        help_text="not_started, queued, running, cancelling, succeeded, failed or cancelled.",
+        help_text="queued, running or cancelling while the import is under way; succeeded, "
+        "failed or cancelled once it has finished (not_started: no import yet).",
+    )
+    finished = serializers.SerializerMethodField(
+        help_text="true once the import has ended (succeeded, failed or cancelled)."
     )
     trigger = serializers.CharField(source="sync.trigger", allow_null=True, default=None)
     documents = SyncCountsSerializer(source="sync", allow_null=True, default=None)
@@ -98,6 +103,9 @@ class JobStatusSerializer(serializers.Serializer):
     startedAt = serializers.DateTimeField(source="sync.started_at", allow_null=True, default=None)
     finishedAt = serializers.DateTimeField(source="sync.finished_at", allow_null=True, default=None)
     error = serializers.SerializerMethodField()
+
+    def get_finished(self, job) -> bool:
+        return job["sync"] is not None and job["sync"].status in FINISHED_STATUSES
 
     @extend_schema_field(SyncErrorSerializer(allow_null=True))
     def get_error(self, job):
@@ -163,7 +171,8 @@ GET_BODY_NOTE = (
     create=extend_schema(
         summary="Create a live source",
         description="A WEBSITE or RSS source. Other body fields are source options stored in "
-        "the config. The connector starts by checking its source in the background.",
+        "the config. The connector checks its source in the background and its first import "
+        "is queued at once: poll jobStatus until `finished` is true.",
         request=LiveSourceCreateSerializer,
         parameters=[openapi.IDEMPOTENCY_KEY, openapi.WORKSPACE, *VYASA_HEADERS],
         responses={201: LiveSourceSerializer, **openapi.errors(409, 413, 415, 422)},

@@ -86,7 +86,10 @@ def _state_change(summary: str, description: str):
     update=extend_schema(
         summary="Edit a connector",
         description="The same payload as create; the connector restarts with the new config "
-        "(a stopped one stays stopped). Sending `**********` keeps a stored secret.",
+        "(a stopped one stays stopped). Sending `**********` keeps a stored secret. Another "
+        "`storage_type` (HttpData, AmazonS3, AzureStorage) moves the connector to that kind: "
+        "it keeps its id, name, collections and schedule, none of the old kind's secrets are "
+        "kept, and its next full pass prunes the documents of the old source.",
         parameters=[NAME, openapi.WORKSPACE],
         request=StorageBodySerializer,
         responses={200: StorageConnectorSerializer, **openapi.errors(404, 409, 413, 415)},

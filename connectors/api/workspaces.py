@@ -23,6 +23,7 @@ from connectors.api.fast import FastRead
 from connectors.api.fields import CollectionIdsField, StrictSerializer
 from connectors.api.idempotency import idempotent
 from connectors.api.pagination import KeysetPagination
+from connectors.errors import InvalidInput
 from connectors.families import WORKSPACE_TYPES, slots_and_credentials
 from connectors.filters import ConnectorFilter
 from connectors.models import Connector, ScheduleType
@@ -170,6 +171,15 @@ class WorkspaceConnectorViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
     lookup_url_kwarg = "connector_id"
 
     def list(self, request, *args, **kwargs):
+        known = {"limit", "cursor", *ConnectorFilter.base_filters}
+        unknown = sorted(set(request.query_params) - known)
+        if unknown:
+            raise InvalidInput(
+                {
+                    name[:100]: [f"Unknown query parameter; known: {', '.join(sorted(known))}."]
+                    for name in unknown[:20]
+                }
+            )
         page = self.paginate_queryset(
             selectors.for_listing(self.filter_queryset(self.get_queryset()))
         )

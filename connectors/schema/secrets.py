@@ -82,8 +82,11 @@ def get_path(data: dict, path: tuple[str, ...], default=_MISSING):
     return node
 
 
+_ABSENT = object()
+
+
 def has_path(data: dict, path: tuple[str, ...]) -> bool:
-    return get_path(data, path, _MISSING) is not _MISSING
+    return get_path(data, path, _ABSENT) is not _ABSENT
 
 
 def set_path(data: dict, path: tuple[str, ...], value) -> None:

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from connectors.api.fast import FastRead
-from connectors.api.fields import StrictSerializer
+from connectors.api.fields import StrictBooleanField, StrictSerializer
 
 
 class SyncCountsSerializer(FastRead, serializers.Serializer):
@@ -54,7 +54,7 @@ class SyncSerializer(FastRead, serializers.Serializer):
 
 
 class SyncTriggerSerializer(StrictSerializer):
-    full = serializers.BooleanField(
+    full = StrictBooleanField(
         required=False, default=False, help_text="List the whole source and prune what is gone."
     )
 

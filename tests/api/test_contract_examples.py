@@ -139,6 +139,7 @@ def test_000_get_import_status_with_a_json_body(layar, connector_id):
         "connectorState",
         "jobId",
         "status",
+        "finished",
         "trigger",
         "documents",
         "progress",
@@ -148,7 +149,9 @@ def test_000_get_import_status_with_a_json_body(layar, connector_id):
         "error",
     }
     assert import_status.json()["connectorId"] == connector_id
-    assert import_status.json()["status"] == "not_started"
+    # Creating the live source queued its first import.
+    assert import_status.json()["status"] == "queued"
+    assert import_status.json()["finished"] is False
 
 
 def test_000_get_source_documents_with_a_json_body(layar, connector_id):

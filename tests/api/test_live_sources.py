@@ -143,7 +143,8 @@ def test_list_pages_and_filters(api):
 
 def test_delete_removes_everything_then_404(api, django_capture_on_commit_callbacks, enqueued):
     connector_id = _create(api).json()["id"]
-    Sync.objects.create(connector_id=connector_id, trigger=SyncTrigger.API)
+    # The first import was queued with the connector.
+    assert Sync.objects.get(connector_id=connector_id).status == SyncStatus.QUEUED
     with django_capture_on_commit_callbacks(execute=True):
         assert api.delete(f"/layar/liveSource/{connector_id}").status_code == 204
     assert ("syncs.tasks.purge_connector", (connector_id,)) in enqueued
