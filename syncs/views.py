@@ -37,7 +37,7 @@ def activity_context(connector) -> dict:
         "active_sync": active,
         "lifecycle_actions": lifecycle_actions(connector.state),
         "can_sync": Action.SYNC in TRANSITIONS[connector.state],
-        "document_count": sync_selectors.documents_of_connector(connector).count(),
+        "document_count": sync_selectors.document_count(connector),
         "live_active": active is not None or connector.state == State.STARTING,
     }
 

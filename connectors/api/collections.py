@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from connectors import selectors, services
 from connectors.api import openapi
 from connectors.api.base import WorkspaceScopedMixin
+from connectors.api.fast import FastRead
 from connectors.api.fields import (
     CollectionIdsField,
     MaskedConfigField,
@@ -88,7 +89,7 @@ class ConnectorPatchSerializer(StrictSerializer):
         return super().to_internal_value(data)
 
 
-class CollectionConnectorSerializer(serializers.Serializer):
+class CollectionConnectorSerializer(FastRead, serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField()
     description = serializers.CharField()
@@ -176,7 +177,7 @@ class CollectionConnectorViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
         queryset = self.filter_queryset(self.get_queryset())
         if scope.validated_data["scope"] == "collection":
             queryset = queryset.filter(associations__collection=self.collection)
-        page = self.paginate_queryset(queryset)
+        page = self.paginate_queryset(selectors.for_listing(queryset))
         return self.get_paginated_response(CollectionConnectorSerializer(page, many=True).data)
 
     @idempotent

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from connectors import credentials
+from connectors.api.fast import FastRead
 from syncs import scheduling
 
 
@@ -28,7 +29,7 @@ class MaskedConfigField(serializers.Field):
         return credentials.masked_config(connector)
 
 
-class ScheduleSerializer(serializers.Serializer):
+class ScheduleSerializer(FastRead, serializers.Serializer):
     type = serializers.CharField(source="schedule_type")
     cron = serializers.CharField(source="schedule_cron")
     timezone = serializers.CharField(source="schedule_timezone")

@@ -17,9 +17,10 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from connectors import services
+from connectors import selectors, services
 from connectors.api import openapi
 from connectors.api.base import WorkspaceScopedMixin
+from connectors.api.fast import FastRead
 from connectors.api.fields import MaskedConfigField, StrictCharField
 from connectors.api.idempotency import idempotent
 from connectors.api.pagination import offset_page
@@ -52,7 +53,7 @@ class LiveSourceCreateSerializer(serializers.Serializer):
     )
 
 
-class LiveSourceSerializer(serializers.Serializer):
+class LiveSourceSerializer(FastRead, serializers.Serializer):
     id = serializers.UUIDField(help_text="The connectorId of the other endpoints.")
     name = serializers.CharField()
     description = serializers.CharField()
@@ -129,7 +130,7 @@ class JobStatusSerializer(serializers.Serializer):
         return SyncErrorSerializer(sync).data
 
 
-class SourceDocumentSerializer(serializers.Serializer):
+class SourceDocumentSerializer(FastRead, serializers.Serializer):
     id = serializers.IntegerField()
     externalId = serializers.CharField(source="external_id")
     title = serializers.CharField()
@@ -242,7 +243,7 @@ class LiveSourceViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
         return super().get_object()
 
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
+        queryset = selectors.for_listing(self.filter_queryset(self.get_queryset()))
         connectors, total, rows, start = offset_page(queryset, body_and_query_params(request))
         return Response(
             {
@@ -285,8 +286,13 @@ class LiveSourceViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def source_documents(self, request, *args, **kwargs):
         connector = self.get_object()
-        documents = sync_selectors.documents_of_connector(connector).order_by("id").defer("content")
-        page, total, rows, start = offset_page(documents, body_and_query_params(request))
+        key = sync_selectors.document_key([connector.pk])
+        documents = sync_selectors.documents_of_connector(connector).order_by(*key).defer("content")
+        page, total, rows, start = offset_page(
+            documents,
+            body_and_query_params(request),
+            total=sync_selectors.document_count(connector),
+        )
         return Response(
             {
                 "connectorId": connector.pk,

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from connectors import selectors, services
 from connectors.api import openapi
 from connectors.api.base import WorkspaceScopedMixin
+from connectors.api.fast import FastRead
 from connectors.api.fields import CollectionIdsField, StrictSerializer
 from connectors.api.idempotency import idempotent
 from connectors.api.pagination import KeysetPagination
@@ -75,7 +76,7 @@ _SPLIT_SCHEMA = {
 }
 
 
-class WorkspaceConnectorSerializer(serializers.Serializer):
+class WorkspaceConnectorSerializer(FastRead, serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField()
     type = serializers.CharField(source="definition.connector_id")
@@ -179,7 +180,9 @@ class WorkspaceConnectorViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
                     for name in unknown[:20]
                 }
             )
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(
+            selectors.for_listing(self.filter_queryset(self.get_queryset()))
+        )
         return self.get_paginated_response(
             WorkspaceConnectorSerializer(page, many=True, context={}).data
         )

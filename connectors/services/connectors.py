@@ -21,7 +21,7 @@ from connectors.models import (
 )
 from connectors.schema import secrets
 from connectors.services.common import validated
-from syncs import scheduling, start_rules
+from syncs import document_stats, scheduling, start_rules
 from syncs import services as sync_services
 
 _UNSET = object()
@@ -251,6 +251,7 @@ def connector_delete(*, actor, connector: Connector) -> None:
     )
     scheduling.remove(connector)
     ConnectorCollection.objects.filter(connector=connector).delete()
+    document_stats.forget(connector.pk)
     emit("connector.deleted", actor=actor, obj=connector, workspace_id=connector.workspace_id)
     connector_pk = str(connector.pk)
     transaction.on_commit(lambda: purge_connector.delay(connector_pk))

@@ -130,7 +130,8 @@ def storage_connector_create(
     *, actor, workspace: Workspace, name: str, storage_type: str, storage_config: dict
 ) -> Connector:
     if not STORAGE_NAME.match(name):
-        raise InvalidInput({"name": [STORAGE_NAME_RULE]})
+        slash = "A name may not contain '/'. " if "/" in name else ""
+        raise InvalidInput({"name": [slash + STORAGE_NAME_RULE]})
     definition = family_definition(storage_type, families.STORAGE_TYPES, "storage_type")
     config = _prepared(definition, storage_config, _under("storage_config"))
     return connector_create(

@@ -11,6 +11,7 @@ from dataclasses import replace
 from django.db.models import F
 from django.utils import timezone
 
+from syncs import document_stats
 from syncs.engine import documents, listing
 from syncs.engine.groups import WriteGroup
 from syncs.engine.lease import LeaseLost
@@ -175,6 +176,9 @@ class ReadsAndStores:
             state = flush(state)
             if state.fresh and not self.writer.fresh:
                 state = replace(state, fresh=False)
+            document_stats.record(
+                self.connector.pk, created=totals.created, deleted=totals.deleted, now=now
+            )
             snapshot = state.as_json()
             fields = {
                 "documents_seen": F("documents_seen") + totals.seen,

@@ -21,6 +21,7 @@ from connectors.models import Connector
 from connectors.schema.secrets import secret_layout, secret_values
 from connectors.sources.base import SyncCancelled
 from connectors.sources.registry import implementation
+from syncs import document_stats
 from syncs.engine import attempts, documents
 from syncs.engine.context import EngineContext, SyncLog
 from syncs.engine.failures import Failure, backoff, classify
@@ -267,6 +268,7 @@ class SyncRun(ReadsAndStores):
                 raise _PassReset()
             now = timezone.now()
             pruned = self.writer.prune(self.state.pass_id, now) if self.state.prune else 0
+            document_stats.record(self.connector.pk, deleted=pruned, now=now)
             self._save_cursor(self.state.completed(incremental=self.incremental))
             self.lease.update(documents_deleted=F("documents_deleted") + pruned)
             counts = Sync.objects.values(
