@@ -44,7 +44,12 @@ class FastRead:
                     plan.append((field.field_name, getattr(self, field.method_name), None, True))
                     continue
                 source = field.source
-                getter = _identity if source == "*" else attrgetter(source)
+                if source == "*":
+                    getter = _identity
+                elif isinstance(field, serializers.BaseSerializer):
+                    getter = field.get_attribute  # nested: DRF resolves managers and callables
+                else:
+                    getter = attrgetter(source)
                 plan.append((field.field_name, getter, _converter(field), False))
             self.__dict__["_fast_plan"] = plan
         return plan

@@ -4,16 +4,14 @@ imported per day as a server-drawn SVG chart."""
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from connectors.lifecycle import State
 from connectors.models import Connector
 from connectors.sources.base import SourceDocument
-from syncs import document_stats
-from syncs.engine import documents
 from syncs.models import Sync, SyncStatus
+from tests.documents import store_documents
 
 pytestmark = pytest.mark.database
 
@@ -44,9 +42,7 @@ def test_the_dashboard_sums_up_the_workspace(login, viewer, workspace, make_conn
             for i in range(1 if days_ago == 40 else 3)
         ]
         when = now - timedelta(days=days_ago)
-        with transaction.atomic():
-            counts, _ = documents.upsert(first.pk, None, batch, when)
-            document_stats.record(first.pk, created=counts.created, now=when)
+        store_documents(first, batch, when=when)
 
     response = login(viewer).get(reverse("connectors:dashboard", args=[workspace.slug]))
     states = {state: count for state, _, count in response.context["states"]}

@@ -1,6 +1,7 @@
 """The document counters the pages read: kept exact by the engine's batches, the prune at the
 end of a pass, and connector deletion; backfilled from the stored documents by the migration."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -55,8 +56,9 @@ def test_documents_reported_deleted_leave_the_count(make_sample_connector):
     now = timezone.now()
     batch = [SourceDocument(external_id=f"d{n}", content=str(n)) for n in range(5)]
     with transaction.atomic():
-        counts, _ = documents.upsert(connector.pk, None, batch, now)
-        counts.deleted = documents.mark_deleted(connector.pk, ["d0", "d1", "missing"], now)
+        writer = documents.DocumentWriter(connector.pk)
+        counts, _ = writer.write(batch, uuid.uuid4(), now)
+        counts.deleted = writer.mark_deleted(["d0", "d1", "missing"], now)
         document_stats.record(connector.pk, created=counts.created, deleted=counts.deleted)
     assert (counts.created, counts.deleted) == (5, 2)
     assert sync_selectors.document_count(connector) == _live(connector) == 3
