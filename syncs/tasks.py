@@ -10,12 +10,11 @@ transport never redelivers. Liveness also re-sends the message of a sync left wa
 """
 
 from celery import shared_task
-from django.db import transaction
 
 from connectors.lifecycle import State
 from connectors.models import Connector
 from syncs import services
-from syncs.models import Document, Sync, SyncLogLine, SyncTrigger
+from syncs.models import SyncTrigger
 
 PURGE_CHUNK = 5000
 
@@ -38,24 +37,16 @@ def scheduled_sync(connector_id: str) -> None:
 
 @shared_task(name="syncs.tasks.purge_connector")
 def purge_connector(connector_id: str) -> None:
-    """Remove a deleted connector's documents in chunks, then the connector itself."""
+    """Empty a deleted connector: its syncs, logs and uploaded files go, its documents become
+    tombstones in chunks (the change feeds send their deletes); retention removes the tombstones
+    and then the connector once the deleted-document retention period has passed."""
+    from syncs import retention
+
     connector = Connector.all_objects.filter(pk=connector_id, deleted_at__isnull=False).first()
     if connector is None:
         return
-    for model in (Document, SyncLogLine):
-        field = "connector" if model is Document else "sync__connector"
-        while True:
-            ids = list(
-                model.objects.filter(**{field: connector}).values_list("pk", flat=True)[
-                    :PURGE_CHUNK
-                ]
-            )
-            if not ids:
-                break
-            model.objects.filter(pk__in=ids).delete()
-    with transaction.atomic():
-        Sync.objects.filter(connector=connector).delete()
-        connector.delete()
+    retention.bury_documents(connector)
+    retention.remove_deleted_connector_records(connector)
 
 
 @shared_task(name="syncs.tasks.check_liveness")
@@ -76,6 +67,8 @@ def purge_expired() -> dict:
     return {
         "syncs": retention.purge_old_syncs(),
         "documents": retention.purge_deleted_documents(),
+        "memberships": retention.purge_ended_memberships(),
+        "connectors": retention.purge_deleted_connectors(),
         "idempotency_records": retention.purge_expired_idempotency_records(),
         "audit_entries": retention.purge_old_audit_entries(),
         "heartbeats": heartbeats.purge_stale(),

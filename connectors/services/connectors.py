@@ -24,6 +24,7 @@ from connectors.schema import secrets
 from connectors.services.common import validated
 from syncs import scheduling
 from syncs import services as sync_services
+from syncs.feed.memberships import membership_open, memberships_close
 from syncs.models import SyncTrigger
 
 _UNSET = object()
@@ -249,6 +250,7 @@ def connector_delete(*, actor, connector: Connector) -> None:
         actor=actor, connector=connector, reason="The connector was deleted."
     )
     scheduling.remove(connector)
+    memberships_close(actor=actor, connector=connector, reason="connector_deleted")
     ConnectorCollection.objects.filter(connector=connector).delete()
     emit("connector.deleted", actor=actor, obj=connector, workspace_id=connector.workspace_id)
     connector_pk = str(connector.pk)
@@ -312,6 +314,7 @@ def connector_associate(
         connector=connector, collection=collection
     )
     if created:
+        membership_open(actor=actor, connector=connector, collection=collection)
         emit(
             "connector.associated",
             actor=actor,
@@ -338,6 +341,9 @@ def connector_dissociate(*, actor, connector: Connector, collection: Collection)
         connector=connector, collection=collection
     ).delete()
     if deleted:
+        memberships_close(
+            actor=actor, connector=connector, collection=collection, reason="connector_dissociated"
+        )
         emit(
             "connector.dissociated",
             actor=actor,

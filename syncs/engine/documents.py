@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import Q
 
 from connectors.sources.base import SourceDocument
+from syncs.feed import stamps
 from syncs.models import Document
 
 IN_CHUNK = 500  # bound on parameters per IN (...) list
@@ -105,9 +106,10 @@ _STORED_BY_ARRAY = (
     "WHERE connector_id = %s AND external_id = ANY(%s)"
 )
 _SEEN_BY_ARRAY = (
-    "UPDATE syncs_document SET last_seen_at = %s, last_pass_id = %s, deleted_at = NULL "
+    "UPDATE syncs_document SET last_seen_at = %s, last_pass_id = %s, deleted_at = NULL, {stamps} "
     "WHERE connector_id = %s AND external_id = ANY(%s)"
 )
+_RESTORED = "deleted_at IS NOT NULL"  # marking seen brings these back: a change of the feed
 
 
 def _stored_by_array(connector_id, external_ids: list[str]) -> dict[str, tuple[str, bool]]:
@@ -120,11 +122,15 @@ def _mark_seen(connector_id, external_ids: list[str], pass_id, now) -> None:
     """Documents the source still has, unchanged: seen in this pass (and no longer deleted)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(_SEEN_BY_ARRAY, [now, pass_id, connector_id, external_ids])
+            statement = _SEEN_BY_ARRAY.format(stamps=stamps.assignments(only_if=_RESTORED))
+            cursor.execute(statement, [now, pass_id, connector_id, external_ids])
         return
     for chunk in _chunks(external_ids):
         Document.objects.filter(connector_id=connector_id, external_id__in=chunk).update(
-            last_seen_at=now, last_pass_id=pass_id, deleted_at=None
+            last_seen_at=now,
+            last_pass_id=pass_id,
+            deleted_at=None,
+            **stamps.expressions(only_if=Q(deleted_at__isnull=False)),
         )
 
 
@@ -206,7 +212,7 @@ def _write(rows: list[list]) -> None:
         [Document(**dict(zip(COLUMNS, row, strict=True))) for row in rows],
         update_conflicts=True,
         unique_fields=["connector", "external_id"],
-        update_fields=UPSERT_FIELDS,
+        update_fields=[*UPSERT_FIELDS, *stamps.COLUMNS],  # inserts take the fields' defaults
     )
 
 
@@ -224,6 +230,7 @@ _COPY_STATEMENTS = (
 
 def _write_through_copy(rows: list[list]) -> None:
     create, copy_in, insert, drop = _COPY_STATEMENTS
+    insert = f"{insert}, {stamps.assignments()}"  # inserted rows take the column defaults
     encoder = Document._meta.get_field("metadata").encoder
     with connection.cursor() as cursor:
         cursor.execute(create)
@@ -241,7 +248,7 @@ def mark_deleted(connector_id, external_ids: list[str], now) -> int:
     for chunk in _chunks([e for e in external_ids if isinstance(e, str)]):
         deleted += Document.objects.filter(
             connector_id=connector_id, external_id__in=chunk, deleted_at__isnull=True
-        ).update(deleted_at=now)
+        ).update(deleted_at=now, **stamps.expressions())
     return deleted
 
 
@@ -250,5 +257,5 @@ def prune(connector_id, pass_id, now) -> int:
     return (
         Document.objects.filter(connector_id=connector_id, deleted_at__isnull=True)
         .filter(~Q(last_pass_id=pass_id) | Q(last_pass_id__isnull=True))
-        .update(deleted_at=now)
+        .update(deleted_at=now, **stamps.expressions())
     )

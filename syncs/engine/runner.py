@@ -25,6 +25,7 @@ from syncs.engine.context import EngineContext, SyncLog
 from syncs.engine.failures import Failure, backoff, classify
 from syncs.engine.lease import Claim, Lease, LeaseLost, claim
 from syncs.engine.passes import PassState
+from syncs.feed.events import announce
 from syncs.models import ErrorOrigin, Sync, SyncLogLine, SyncStatus
 
 logger = logging.getLogger(__name__)
@@ -265,6 +266,7 @@ class SyncRun:
             counts.deleted = documents.mark_deleted(
                 connector_id, list(batch.deleted_external_ids or ()), now
             )
+            self._announce(upserts=counts.created + counts.updated, deletes=counts.deleted)
             state = state.after_batch(batch.cursor, counts.seen)
             snapshot = state.as_json()
             fields = {
@@ -291,6 +293,16 @@ class SyncRun:
         self.state = state
         self.context.beaten()
         return status
+
+    def _announce(self, *, upserts: int = 0, deletes: int = 0) -> None:
+        """``documents.changed`` once this batch's transaction commits."""
+        announce(
+            connector=self.connector,
+            upserts=upserts,
+            deletes=deletes,
+            reason="sync",
+            sync=self.sync,
+        )
 
     # -- endings -------------------------------------------------------------------------------
 
@@ -332,6 +344,7 @@ class SyncRun:
                 if self.state.prune
                 else 0
             )
+            self._announce(deletes=pruned)
             self._save_cursor(self.state.completed(incremental=self.incremental))
             self.lease.update(documents_deleted=F("documents_deleted") + pruned)
             counts = Sync.objects.values(

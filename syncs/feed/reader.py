@@ -1,0 +1,195 @@
+"""Reading a collection's change feed, one page at a time.
+
+A collection's documents are those of its connectors, so its feed is a merge of ordered runs per
+connector membership (``CollectionMembership``), each read by a keyset on the index
+(connector_id, change_stamp, id):
+
+- the connector's own changes while it is in the collection: documents stamped after it joined
+  and up to when it left (or the frontier), as upserts or deletes;
+- when it joined: its documents live at that moment (stamped no later), as upserts;
+- when it left: every document it still has except those already deleted before, as deletes.
+
+Each run costs an index range scan of at most ``limit + 1`` rows, whatever the size of the
+collection or the table's statistics. Only stamps below the frontier (``stamps.frontier``) are
+read, so a transaction that commits late is waited for, never skipped.
+"""
+
+from dataclasses import dataclass, replace
+
+from django.conf import settings
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
+
+from connectors.errors import CursorExpired
+from syncs.feed import stamps
+from syncs.feed.cursor import CHANGE, DONE, JOINED, LEFT, FeedCursor
+from syncs.models import ChangeClock, CollectionMembership, Document
+
+MAX_ID = 2**63 - 1
+#: Fields a change's document can carry (``fields=`` picks among them); the first three always.
+DOCUMENT_FIELDS = (
+    "id",
+    "connector_id",
+    "external_id",
+    "title",
+    "url",
+    "mime_type",
+    "size",
+    "metadata",
+    "content_hash",
+    "source_created_at",
+    "source_updated_at",
+    "first_seen_at",
+    "content",
+)
+ALWAYS = DOCUMENT_FIELDS[:3]
+_BOOKKEEPING = ("deleted_at", stamps.STAMP, stamps.CHANGED_AT)
+
+
+@dataclass(frozen=True)
+class Change:
+    key: tuple
+    op: str  # "upsert" or "delete"
+    document: dict
+    changed_at: object
+
+
+@dataclass(frozen=True)
+class Page:
+    changes: list[Change]
+    cursor: FeedCursor
+    #: More changes are ready now (the page is full); otherwise poll again later.
+    more: bool
+
+
+def _after(stamp: int, document_id: int) -> RawSQL:
+    """Rows strictly after (stamp, id): a row-value comparison the index serves as a range."""
+    return RawSQL(
+        f"({stamps.STAMP}, id) > (%s, %s)", [stamp, document_id], output_field=BooleanField()
+    )
+
+
+def _change(row: dict, key: tuple, op: str, changed_at, fields: tuple[str, ...]) -> Change:
+    names = ALWAYS if op == "delete" else fields
+    return Change(key, op, {name: row[name] for name in names}, changed_at)
+
+
+@dataclass
+class _Membership:
+    """The runs of one connector's time in the collection, read after a position."""
+
+    membership: CollectionMembership
+    frontier: int
+    floor: int
+
+    def _rows(self, queryset, after: tuple[int, int], limit: int, fields) -> list[dict]:
+        columns = {*fields, *_BOOKKEEPING}
+        return list(
+            queryset.filter(_after(*after)).order_by(stamps.STAMP, "id").values(*columns)[:limit]
+        )
+
+    def _inner(self, prefix: tuple, position: tuple) -> tuple[int, int] | None:
+        """Where to resume inside the run keyed ``prefix``; None when it is all behind."""
+        if prefix < position[:3]:
+            return None
+        return tuple(position[3:]) if prefix == position[:3] else (-1, 0)
+
+    def left(self, position, limit, fields) -> list[Change]:
+        m = self.membership
+        if m.ended_stamp is None or m.ended_stamp >= self.frontier:
+            return []
+        prefix = (m.ended_stamp, LEFT, m.pk)
+        inner = self._inner(prefix, position)
+        if inner is None:
+            return []
+        # Everything the connector has, but what was deleted before it left (already sent).
+        queryset = Document.objects.filter(connector_id=m.connector_id).filter(
+            Q(change_stamp__gte=m.ended_stamp) | Q(deleted_at__isnull=True)
+        )
+        rows = self._rows(queryset, inner, limit, ALWAYS)
+        return [
+            _change(row, (*prefix, row[stamps.STAMP], row["id"]), "delete", m.ended_at, fields)
+            for row in rows
+        ]
+
+    def joined(self, position, limit, fields) -> list[Change]:
+        m = self.membership
+        prefix = (m.started_stamp, JOINED, m.pk)
+        inner = self._inner(prefix, position)
+        if inner is None:
+            return []
+        queryset = Document.objects.filter(
+            connector_id=m.connector_id,
+            change_stamp__lte=m.started_stamp,
+            deleted_at__isnull=True,
+        )
+        rows = self._rows(queryset, inner, limit, fields)
+        return [
+            _change(row, (*prefix, row[stamps.STAMP], row["id"]), "upsert", m.started_at, fields)
+            for row in rows
+        ]
+
+    def own(self, position, limit, fields) -> list[Change]:
+        m = self.membership
+        stamp, segment, _, _, document_id = position
+        resume = (stamp, document_id if segment == CHANGE else (0 if segment < CHANGE else MAX_ID))
+        after = max((m.started_stamp, MAX_ID), resume)
+        last = self.frontier - 1
+        if m.ended_stamp is not None:  # what it wrote in the transaction that ended it is out
+            last = min(last, m.ended_stamp - 1)
+        if after[0] > last:
+            return []
+        queryset = Document.objects.filter(
+            connector_id=m.connector_id, change_stamp__lte=last
+        ).exclude(deleted_at__isnull=False, change_stamp__lt=self.floor)
+        rows = self._rows(queryset, after, limit, fields)
+        return [
+            _change(
+                row,
+                (row[stamps.STAMP], CHANGE, 0, 0, row["id"]),
+                "delete" if row["deleted_at"] is not None else "upsert",
+                row[stamps.CHANGED_AT],
+                fields,
+            )
+            for row in rows
+        ]
+
+
+def _check_kept(cursor: FeedCursor) -> None:
+    purged_through = (
+        ChangeClock.objects.filter(pk=1).values_list("purged_through", flat=True).first()
+    )
+    if purged_through is not None and purged_through >= max(cursor.floor, cursor.position[0]):
+        days = settings.CONNECTOR_HUB_DELETED_DOCUMENT_RETENTION_DAYS
+        raise CursorExpired(
+            "This cursor is older than the changes the service keeps (deletions are kept "
+            f"{days} days). Start again without a cursor: every live document comes as an "
+            "upsert, then the changes from there."
+        )
+
+
+def changes_page(collection, cursor: FeedCursor | None, *, limit: int, fields=DOCUMENT_FIELDS):
+    """The changes of ``collection`` after ``cursor`` (from the beginning when None), at most
+    ``limit``, in commit order; each document carries ``fields`` (plus its id, external id and
+    connector)."""
+    fields = tuple(dict.fromkeys((*ALWAYS, *fields)))
+    frontier = stamps.frontier()
+    if cursor is None:
+        cursor = FeedCursor(str(collection.pk), floor=frontier)
+    else:
+        _check_kept(cursor)
+    position = cursor.position
+    memberships = CollectionMembership.objects.filter(
+        collection=collection, started_stamp__lt=frontier
+    ).filter(Q(ended_stamp__isnull=True) | Q(ended_stamp__gte=max(cursor.floor, position[0])))
+    found: list[Change] = []
+    for membership in memberships:
+        runs = _Membership(membership, frontier, cursor.floor)
+        for run in (runs.left, runs.joined, runs.own):
+            found += run(position, limit + 1, fields)
+    found.sort(key=lambda change: change.key)
+    more = len(found) > limit
+    changes = found[:limit]
+    # A page that is not full delivered everything below the frontier.
+    position = changes[-1].key if more else max(position, (frontier - 1, DONE, 0, 0, 0))
+    return Page(changes, replace(cursor, position=position), more)
