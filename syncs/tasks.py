@@ -39,7 +39,8 @@ def scheduled_sync(connector_id: str) -> None:
 def purge_connector(connector_id: str) -> None:
     """Empty a deleted connector: its syncs, logs and uploaded files go, its documents become
     tombstones in chunks (the change feeds send their deletes); retention removes the tombstones
-    and then the connector once the deleted-document retention period has passed."""
+    and then the connector once the deleted-document retention period has passed (at once when
+    it had no documents)."""
     from syncs import retention
 
     connector = Connector.all_objects.filter(pk=connector_id, deleted_at__isnull=False).first()
@@ -47,6 +48,8 @@ def purge_connector(connector_id: str) -> None:
         return
     retention.bury_documents(connector)
     retention.remove_deleted_connector_records(connector)
+    if not connector.documents.exists():
+        connector.delete()  # no tombstone to keep
 
 
 @shared_task(name="syncs.tasks.check_liveness")

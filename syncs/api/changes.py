@@ -11,6 +11,7 @@ from connectors.api.base import WorkspaceScopedMixin
 from connectors.api.collections import NESTED
 from syncs.feed import cursor as feed_cursor
 from syncs.feed.reader import ALWAYS, DOCUMENT_FIELDS, Page, changes_page
+from syncs.models import Document
 
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 100
@@ -133,6 +134,7 @@ def page_body(page: Page) -> dict:
 )
 class CollectionChangesViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
     workspace_from = "space"
+    queryset = Document.objects.none()  # the reader queries; this names the model for the schema
     pagination_class = None
 
     def list(self, request, *args, **kwargs):

@@ -159,7 +159,13 @@ def _check_kept(cursor: FeedCursor) -> None:
     purged_through = (
         ChangeClock.objects.filter(pk=1).values_list("purged_through", flat=True).first()
     )
-    if purged_through is not None and purged_through >= max(cursor.floor, cursor.position[0]):
+    # A purged change at or below ``purged_through`` may be one this consumer still needs: one
+    # it has not read past, and not a deletion from before it started (those are never sent).
+    if (
+        purged_through is not None
+        and purged_through >= cursor.floor
+        and cursor.position < (purged_through, DONE, 0, 0, 0)
+    ):
         days = settings.CONNECTOR_HUB_DELETED_DOCUMENT_RETENTION_DAYS
         raise CursorExpired(
             "This cursor is older than the changes the service keeps (deletions are kept "

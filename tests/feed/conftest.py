@@ -16,6 +16,19 @@ from syncs import selectors
 from syncs.engine import documents
 from syncs.feed import cursor as feed_cursor
 from syncs.feed.reader import changes_page
+from tests.api.conftest import (  # noqa: F401 (fixtures)
+    admin_key,
+    api,
+    collection_path,
+    kind_definitions,
+    viewer_api,
+)
+from tests.syncs.conftest import (  # noqa: F401 (fixtures)
+    celery_processes,
+    make_sample_connector,
+    sample_definition,
+    sync_to_end,
+)
 
 COMPARED = ("connector_id", "external_id", "title", "content_hash", "content")
 
