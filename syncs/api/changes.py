@@ -10,11 +10,16 @@ from connectors.api import openapi
 from connectors.api.base import WorkspaceScopedMixin
 from connectors.api.collections import NESTED
 from syncs.feed import cursor as feed_cursor
-from syncs.feed.reader import ALWAYS, DOCUMENT_FIELDS, Page, changes_page
+from syncs.feed.reader import (
+    ALWAYS,
+    DEFAULT_LIMIT,
+    DOCUMENT_FIELDS,
+    MAX_LIMIT,
+    Page,
+    changes_page,
+    fields_from,
+)
 from syncs.models import Document
-
-MAX_LIMIT = 1000
-DEFAULT_LIMIT = 100
 
 DESCRIPTION = f"""
 The changes of the collection's documents after `cursor`, in commit order. Store `next_cursor`
@@ -37,25 +42,12 @@ changed several times in between comes once, in its latest state.
 """
 
 
-class FieldsField(serializers.CharField):
-    def to_internal_value(self, data):
-        names = [name.strip() for name in super().to_internal_value(data).split(",")]
-        names = [name for name in names if name]
-        unknown = sorted(set(names) - set(DOCUMENT_FIELDS))
-        if unknown:
-            raise serializers.ValidationError(
-                f"Unknown field(s): {', '.join(unknown)}. Choose among: "
-                f"{', '.join(DOCUMENT_FIELDS)}."
-            )
-        return tuple(names)
-
-
 class ChangesQuerySerializer(serializers.Serializer):
     cursor = serializers.CharField(required=False, allow_blank=False, max_length=4000)
     limit = serializers.IntegerField(
         min_value=1, max_value=MAX_LIMIT, default=DEFAULT_LIMIT, required=False
     )
-    fields = FieldsField(required=False, max_length=1000)
+    fields = serializers.CharField(required=False, max_length=1000)
 
 
 class ChangedDocumentSerializer(serializers.Serializer):
@@ -95,12 +87,8 @@ class ChangesPageSerializer(serializers.Serializer):
 
 
 def page_body(page: Page) -> dict:
-    """The answer's body; the ``export_documents`` command writes the same changes."""
     return {
-        "data": [
-            {"op": change.op, "document": change.document, "changed_at": change.changed_at}
-            for change in page.changes
-        ],
+        "data": [change.as_json() for change in page.changes],
         "next_cursor": page.cursor.dumps(),
         "has_more": page.more,
     }
@@ -148,7 +136,7 @@ class CollectionChangesViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
             self.collection,
             after,
             limit=params.get("limit", DEFAULT_LIMIT),
-            fields=params.get("fields", DOCUMENT_FIELDS),
+            fields=fields_from(params.get("fields")),
         )
         return Response(page_body(page))
 

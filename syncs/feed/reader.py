@@ -20,12 +20,13 @@ from django.conf import settings
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
-from connectors.errors import CursorExpired
+from connectors.errors import CursorExpired, InvalidInput
 from syncs.feed import stamps
 from syncs.feed.cursor import CHANGE, DONE, JOINED, LEFT, FeedCursor
 from syncs.models import ChangeClock, CollectionMembership, Document
 
 MAX_ID = 2**63 - 1
+MAX_LIMIT, DEFAULT_LIMIT = 1000, 100
 #: Fields a change's document can carry (``fields=`` picks among them); the first three always.
 DOCUMENT_FIELDS = (
     "id",
@@ -43,6 +44,24 @@ DOCUMENT_FIELDS = (
     "content",
 )
 ALWAYS = DOCUMENT_FIELDS[:3]
+
+
+def fields_from(text: str | None) -> tuple[str, ...]:
+    """The document fields named in ``fields=`` (comma-separated); all when empty."""
+    names = tuple(name.strip() for name in (text or "").split(",") if name.strip())
+    unknown = sorted(set(names) - set(DOCUMENT_FIELDS))
+    if unknown:
+        raise InvalidInput(
+            {
+                "fields": [
+                    f"Unknown field(s): {', '.join(unknown)}. Choose among: "
+                    f"{', '.join(DOCUMENT_FIELDS)}."
+                ]
+            }
+        )
+    return names or DOCUMENT_FIELDS
+
+
 _BOOKKEEPING = ("deleted_at", stamps.STAMP, stamps.CHANGED_AT)
 
 
@@ -52,6 +71,10 @@ class Change:
     op: str  # "upsert" or "delete"
     document: dict
     changed_at: object
+
+    def as_json(self) -> dict:
+        """What the API and ``export_documents`` give for this change."""
+        return {"op": self.op, "document": self.document, "changed_at": self.changed_at}
 
 
 @dataclass(frozen=True)

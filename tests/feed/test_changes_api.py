@@ -51,7 +51,11 @@ def test_a_page_of_changes(api, changes, warehouse, write):
     assert later["data"] == [
         {
             "op": "delete",
-            "document": {"id": document["id"], "connector_id": str(warehouse.pk), "external_id": "a"},
+            "document": {
+                "id": document["id"],
+                "connector_id": str(warehouse.pk),
+                "external_id": "a",
+            },
             "changed_at": later["data"][0]["changed_at"],
         }
     ]
@@ -135,9 +139,7 @@ def test_a_cursor_older_than_what_is_kept_is_a_410(api, changes, warehouse, writ
     stale = api.get(changes).json()["next_cursor"]
     write(warehouse, delete=["a"])
     current = api.get(changes, {"cursor": stale}).json()["next_cursor"]
-    Document.objects.filter(external_id="a").update(
-        deleted_at=timezone.now() - timedelta(days=31)
-    )
+    Document.objects.filter(external_id="a").update(deleted_at=timezone.now() - timedelta(days=31))
     assert retention.purge_deleted_documents() == 1
 
     response = api.get(changes, {"cursor": stale})

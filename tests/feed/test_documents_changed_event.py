@@ -17,11 +17,16 @@ pytestmark = [pytest.mark.database, pytest.mark.django_db(transaction=True)]
 def subscribed(owner, workspace, monkeypatch):
     monkeypatch.setattr(webhook_tasks.deliver_webhook, "delay", lambda *args: None)
     webhook_create(
-        actor=owner, workspace=workspace, url="http://127.0.0.1:9/hook", events=["documents.changed"]
+        actor=owner,
+        workspace=workspace,
+        url="http://127.0.0.1:9/hook",
+        events=["documents.changed"],
     )
 
     def payloads() -> list[dict]:
-        rows = WebhookDelivery.objects.order_by("created_at", "id").values_list("payload", flat=True)
+        rows = WebhookDelivery.objects.order_by("created_at", "id").values_list(
+            "payload", flat=True
+        )
         return [payload["data"] for payload in rows]
 
     return payloads
