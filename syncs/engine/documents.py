@@ -208,11 +208,12 @@ def _write(rows: list[list]) -> None:
     if connection.vendor == "postgresql":
         _write_through_copy(rows)
         return
+    stamped = stamps.expressions()
     Document.objects.bulk_create(
-        [Document(**dict(zip(COLUMNS, row, strict=True))) for row in rows],
+        [Document(**dict(zip(COLUMNS, row, strict=True)), **stamped) for row in rows],
         update_conflicts=True,
         unique_fields=["connector", "external_id"],
-        update_fields=[*UPSERT_FIELDS, *stamps.COLUMNS],  # inserts take the fields' defaults
+        update_fields=[*UPSERT_FIELDS, *stamps.COLUMNS],
     )
 
 

@@ -1,10 +1,10 @@
 """Change stamps: where each write stands in the change feed.
 
 Every statement that inserts, rewrites, soft-deletes or restores a document sets two columns (and
-the start and end of a connector's time in a collection carry the same stamp):
+the start and end of a connector's time in a collection carry a stamp too):
 
 - ``change_stamp``: on PostgreSQL the id of the writing transaction (``pg_current_xact_id()``);
-  on SQLite the value of a one-row clock table.
+  on SQLite a value of a one-row clock table.
 - ``changed_at``: when.
 
 A reader delivers only stamps below the *frontier*, under which nothing can commit any more:
@@ -13,20 +13,23 @@ A reader delivers only stamps below the *frontier*, under which nothing can comm
   Every transaction with a lower id has ended, so the rows stamped below it are final. A
   transaction that started early and commits late holds the frontier back instead of being
   skipped, which is what an auto-increment or a timestamp cursor gets wrong.
-- SQLite: writers are serialized (``BEGIN IMMEDIATE``) and stamp the clock's value; a reader
-  advances the clock in a write transaction of its own, so every writer that stamped the old
-  value has committed and every later writer stamps a larger one.
+- SQLite: writers are serialized (``BEGIN IMMEDIATE``). A writer stamps with the clock's value
+  and moves the clock on in the same transaction, so the committed clock is above every committed
+  stamp and below every stamp still to commit: it is the frontier, and reading it writes nothing.
+  (A stamp taken without moving the clock, as the fields' defaults do, is safe too: it waits for
+  the next move, see ``advance``.)
 
 A row written again gets a larger stamp, so a document changed several times between two reads is
 delivered once, in its latest state.
 
-In hand-written statements use ``sql()`` or ``assignments()``; in ORM updates ``expressions()``.
-An insert that leaves the columns out is stamped by the column defaults (the engine's COPY on
-PostgreSQL) or by the model fields' defaults (ORM inserts on both).
+In hand-written statements use ``sql()`` or ``assignments()``; in ORM writes ``expressions()``;
+each call stands for one statement, inside the writing transaction. An insert that leaves the
+columns out is stamped by the column defaults (the engine's COPY on PostgreSQL) or by the model
+fields' defaults (ORM inserts on both).
 """
 
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, Case, Expression, F, Q, When
+from django.db.models import BigIntegerField, Case, Expression, F, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Now
 from django.utils import timezone
@@ -37,9 +40,9 @@ COLUMNS = (STAMP, CHANGED_AT)
 CLOCK_TABLE = "syncs_changeclock"
 
 _POSTGRES_STAMP = "pg_current_xact_id()::text::bigint"
-_SQLITE_STAMP = f"COALESCE((SELECT value FROM {CLOCK_TABLE} WHERE id = 1), 0)"
-# The clock's row is made by a migration; a database emptied since (a test's flush) starts again.
-_SQLITE_ADVANCE = (
+_SQLITE_CLOCK = f"COALESCE((SELECT value FROM {CLOCK_TABLE} WHERE id = 1), 0)"
+# Move the clock on by %s; the row is made by a migration, or again here after a flush (tests).
+_SQLITE_MOVE = (
     f"INSERT INTO {CLOCK_TABLE} (id, value, purged_through) VALUES (1, %s, -1) "
     "ON CONFLICT (id) DO UPDATE SET value = value + %s RETURNING value"
 )
@@ -49,9 +52,24 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+def _move_sqlite_clock(by: int) -> int:
+    """The clock's value after moving it on (inside the caller's transaction)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_SQLITE_MOVE, [by, by])
+        return cursor.fetchone()[0]
+
+
+def _sqlite_stamp() -> str:
+    if not connection.in_atomic_block:
+        # Moving the clock in a transaction of its own would let a reader pass this stamp
+        # before the write commits: stamp with the clock as it is (delivered after its next move).
+        return _SQLITE_CLOCK
+    return str(_move_sqlite_clock(1) - 1)
+
+
 def stamp_sql() -> str:
-    """The SQL expression of the stamp of a row the current transaction writes."""
-    return _POSTGRES_STAMP if _postgres() else _SQLITE_STAMP
+    """The SQL expression of the stamp of the rows the next statement writes."""
+    return _POSTGRES_STAMP if _postgres() else _sqlite_stamp()
 
 
 def changed_at_sql() -> str:
@@ -80,8 +98,12 @@ def assignments(*, only_if: str | None = None) -> str:
 
 
 def expressions(*, only_if: Q | None = None) -> dict:
-    """The same for ``QuerySet.update(**stamps.expressions(), ...)``."""
-    stamp = RawSQL(stamp_sql(), [], output_field=BigIntegerField())
+    """The same for ORM writes: ``QuerySet.update(**stamps.expressions(), ...)``, or the values
+    of the instances of a ``bulk_create``."""
+    if _postgres():
+        stamp = RawSQL(_POSTGRES_STAMP, [], output_field=BigIntegerField())
+    else:
+        stamp = RawSQL(_sqlite_stamp(), [], output_field=BigIntegerField())
     changed_at = Now()
     if only_if is not None:
         stamp = Case(When(only_if, then=stamp), default=F(STAMP))
@@ -91,7 +113,8 @@ def expressions(*, only_if: Q | None = None) -> dict:
 
 def for_insert() -> RawSQL:
     """The default of a stamp field: a new model instance is stamped by the INSERT itself."""
-    return RawSQL(stamp_sql(), [], output_field=BigIntegerField())
+    stamp = _POSTGRES_STAMP if _postgres() else _SQLITE_CLOCK
+    return RawSQL(stamp, [], output_field=BigIntegerField())
 
 
 class ColumnDefault(Expression):
@@ -108,27 +131,31 @@ class ColumnDefault(Expression):
         return _POSTGRES_STAMP, []
 
 
-def _advance_sqlite_clock(by: int) -> int:
-    """The clock's new value (in a transaction that holds SQLite's write lock)."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(_SQLITE_ADVANCE, [by, by])
-        return cursor.fetchone()[0]
-
-
 def for_event():
-    """The stamp of a connector joining or leaving a collection. Documents the same transaction
-    writes share it on PostgreSQL (the feed puts them inside the collection when joining and
-    outside when leaving); on SQLite it is a clock value of its own, the clock moving past it,
-    so that it parts the documents written before from those written after."""
+    """The stamp of a connector joining or leaving a collection, inside the transaction that
+    does it. Documents the same transaction writes share it on PostgreSQL (the feed counts them
+    in the collection when joining and out when leaving); on SQLite it is a value no document
+    has: the clock moves past it, parting what was written before from what comes after."""
     if _postgres():
         return RawSQL(_POSTGRES_STAMP, [], output_field=BigIntegerField())
-    return _advance_sqlite_clock(2) - 1
+    assert connection.in_atomic_block, "a membership's stamp is taken in its transaction"
+    return Value(_move_sqlite_clock(2) - 1)
 
 
 def frontier() -> int:
     """Every stamp below this is final: deliverable, and nothing new will be stamped below it."""
-    if _postgres():
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if _postgres():
             cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
-            return cursor.fetchone()[0]
-    return _advance_sqlite_clock(1)
+        else:
+            cursor.execute(f"SELECT {_SQLITE_CLOCK}")
+        return cursor.fetchone()[0]
+
+
+def advance() -> int:
+    """SQLite: move the clock on so that rows stamped with its current value (by a default,
+    without moving it) become final; the new frontier. PostgreSQL needs nothing."""
+    if _postgres():
+        return frontier()
+    with transaction.atomic():
+        return _move_sqlite_clock(1)
