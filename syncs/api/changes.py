@@ -10,6 +10,7 @@ from connectors.api import openapi
 from connectors.api.base import WorkspaceScopedMixin
 from connectors.api.collections import NESTED
 from syncs.feed import cursor as feed_cursor
+from syncs.feed.encoding import FeedJSONRenderer
 from syncs.feed.reader import (
     ALWAYS,
     DEFAULT_LIMIT,
@@ -124,6 +125,7 @@ class CollectionChangesViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
     workspace_from = "space"
     queryset = Document.objects.none()  # the reader queries; this names the model for the schema
     pagination_class = None
+    renderer_classes = [FeedJSONRenderer]
 
     def list(self, request, *args, **kwargs):
         query = ChangesQuerySerializer(data=request.query_params)

@@ -93,24 +93,56 @@ def _after(stamp: int, document_id: int) -> RawSQL:
     )
 
 
-def _change(row: dict, key: tuple, op: str, changed_at, fields: tuple[str, ...]) -> Change:
-    names = ALWAYS if op == "delete" else fields
-    return Change(key, op, {name: row[name] for name in names}, changed_at)
+@dataclass
+class _Run:
+    """An ordered run of changes after the reader's position: rows of one connector by (stamp,
+    id), each mapped to its place in the feed."""
+
+    rows: object  # a queryset ordered by (stamp, id), starting after the position
+    key: object  # row -> position
+    op: object  # row -> "upsert" or "delete"
+    changed_at: object  # row -> when
+    deletes_only: bool = False
+    #: No change of the run comes before this; None: ask the database for the first one.
+    starts_at: tuple | None = None
+
+    def lower_bound(self) -> tuple | None:
+        """A position no change of the run comes before; None when the run is empty."""
+        if self.starts_at is not None:
+            return self.starts_at
+        row = self.rows.values(stamps.STAMP, "id").first()
+        return None if row is None else self.key(row)
+
+    def fetch(self, limit: int, fields) -> list[Change]:
+        names = ALWAYS if self.deletes_only else fields
+        columns = list(dict.fromkeys((*names, *_BOOKKEEPING)))
+        changes = []
+        for values in self.rows.values_list(*columns)[:limit]:
+            row = dict(zip(columns, values, strict=True))
+            op = self.op(row)
+            kept = ALWAYS if op == "delete" else names
+            changes.append(
+                Change(self.key(row), op, {name: row[name] for name in kept}, self.changed_at(row))
+            )
+        return changes
+
+
+def _ordered_after(queryset, after: tuple[int, int]):
+    return queryset.filter(_after(*after)).order_by(stamps.STAMP, "id")
 
 
 @dataclass
 class _Membership:
-    """The runs of one connector's time in the collection, read after a position."""
+    """The runs of one connector's time in the collection."""
 
     membership: CollectionMembership
     frontier: int
     floor: int
 
-    def _rows(self, queryset, after: tuple[int, int], limit: int, fields) -> list[dict]:
-        columns = {*fields, *_BOOKKEEPING}
-        return list(
-            queryset.filter(_after(*after)).order_by(stamps.STAMP, "id").values(*columns)[:limit]
-        )
+    def runs(self, position) -> list[_Run]:
+        return [
+            run for run in (self.left(position), self.joined(position), self.own(position)) if run
+        ]
 
     def _inner(self, prefix: tuple, position: tuple) -> tuple[int, int] | None:
         """Where to resume inside the run keyed ``prefix``; None when it is all behind."""
@@ -118,42 +150,47 @@ class _Membership:
             return None
         return tuple(position[3:]) if prefix == position[:3] else (-1, 0)
 
-    def left(self, position, limit, fields) -> list[Change]:
+    def left(self, position) -> _Run | None:
         m = self.membership
         if m.ended_stamp is None or m.ended_stamp >= self.frontier:
-            return []
+            return None
         prefix = (m.ended_stamp, LEFT, m.pk)
         inner = self._inner(prefix, position)
         if inner is None:
-            return []
+            return None
         # Everything the connector has, but what was deleted before it left (already sent).
         queryset = Document.objects.filter(connector_id=m.connector_id).filter(
             Q(change_stamp__gte=m.ended_stamp) | Q(deleted_at__isnull=True)
         )
-        rows = self._rows(queryset, inner, limit, ALWAYS)
-        return [
-            _change(row, (*prefix, row[stamps.STAMP], row["id"]), "delete", m.ended_at, fields)
-            for row in rows
-        ]
+        return _Run(
+            _ordered_after(queryset, inner),
+            key=lambda row: (*prefix, row[stamps.STAMP], row["id"]),
+            op=lambda row: "delete",
+            changed_at=lambda row: m.ended_at,
+            deletes_only=True,
+            starts_at=(*prefix, *inner),
+        )
 
-    def joined(self, position, limit, fields) -> list[Change]:
+    def joined(self, position) -> _Run | None:
         m = self.membership
         prefix = (m.started_stamp, JOINED, m.pk)
         inner = self._inner(prefix, position)
         if inner is None:
-            return []
+            return None
         queryset = Document.objects.filter(
             connector_id=m.connector_id,
             change_stamp__lte=m.started_stamp,
             deleted_at__isnull=True,
         )
-        rows = self._rows(queryset, inner, limit, fields)
-        return [
-            _change(row, (*prefix, row[stamps.STAMP], row["id"]), "upsert", m.started_at, fields)
-            for row in rows
-        ]
+        return _Run(
+            _ordered_after(queryset, inner),
+            key=lambda row: (*prefix, row[stamps.STAMP], row["id"]),
+            op=lambda row: "upsert",
+            changed_at=lambda row: m.started_at,
+            starts_at=(*prefix, *inner),
+        )
 
-    def own(self, position, limit, fields) -> list[Change]:
+    def own(self, position) -> _Run | None:
         m = self.membership
         stamp, segment, _, _, document_id = position
         resume = (stamp, document_id if segment == CHANGE else (0 if segment < CHANGE else MAX_ID))
@@ -162,21 +199,34 @@ class _Membership:
         if m.ended_stamp is not None:  # what it wrote in the transaction that ended it is out
             last = min(last, m.ended_stamp - 1)
         if after[0] > last:
-            return []
+            return None
         queryset = Document.objects.filter(
             connector_id=m.connector_id, change_stamp__lte=last
         ).exclude(deleted_at__isnull=False, change_stamp__lt=self.floor)
-        rows = self._rows(queryset, after, limit, fields)
-        return [
-            _change(
-                row,
-                (row[stamps.STAMP], CHANGE, 0, 0, row["id"]),
-                "delete" if row["deleted_at"] is not None else "upsert",
-                row[stamps.CHANGED_AT],
-                fields,
-            )
-            for row in rows
-        ]
+        return _Run(
+            _ordered_after(queryset, after),
+            key=lambda row: (row[stamps.STAMP], CHANGE, 0, 0, row["id"]),
+            op=lambda row: "delete" if row["deleted_at"] is not None else "upsert",
+            changed_at=lambda row: row[stamps.CHANGED_AT],
+        )
+
+
+def _merge(runs: list[_Run], limit: int, fields) -> tuple[list[Change], bool]:
+    """The first ``limit`` changes of the runs, and whether more may be there. Runs are read in
+    the order of their lower bounds, and a change is settled once it comes before the next run's
+    bound: when runs do not overlap (connectors written at different times, a drain), a page
+    is read from one run, the others only probed."""
+    bounded = [(run.lower_bound(), index) for index, run in enumerate(runs)]
+    bounded = sorted((bound, index) for bound, index in bounded if bound is not None)
+    found: list[Change] = []
+    for place, (_, index) in enumerate(bounded):
+        found += runs[index].fetch(limit + 1, fields)
+        found.sort(key=lambda change: change.key)
+        if place + 1 < len(bounded):
+            following = bounded[place + 1][0]
+            if len(found) >= limit and found[limit - 1].key < following:
+                return found[:limit], True
+    return found[:limit], len(found) > limit
 
 
 def _frontier(collection) -> int:
@@ -225,14 +275,10 @@ def changes_page(collection, cursor: FeedCursor | None, *, limit: int, fields=DO
     memberships = CollectionMembership.objects.filter(
         collection=collection, started_stamp__lt=frontier
     ).filter(Q(ended_stamp__isnull=True) | Q(ended_stamp__gte=max(cursor.floor, position[0])))
-    found: list[Change] = []
+    runs = []
     for membership in memberships:
-        runs = _Membership(membership, frontier, cursor.floor)
-        for run in (runs.left, runs.joined, runs.own):
-            found += run(position, limit + 1, fields)
-    found.sort(key=lambda change: change.key)
-    more = len(found) > limit
-    changes = found[:limit]
+        runs += _Membership(membership, frontier, cursor.floor).runs(position)
+    changes, more = _merge(runs, limit, fields)
     # A page that is not full delivered everything below the frontier.
     position = changes[-1].key if more else max(position, (frontier - 1, DONE, 0, 0, 0))
     return Page(changes, replace(cursor, position=position), more)

@@ -1,15 +1,14 @@
-import json
 import signal
 import sys
 import time
 
 from django.core.management.base import CommandError
-from rest_framework.utils.encoders import JSONEncoder
 
 from connectors import selectors
 from connectors.management.base import HubCommand
 from syncs import selectors as sync_selectors
 from syncs.feed import cursor as feed_cursor
+from syncs.feed import encoding
 from syncs.feed.reader import DOCUMENT_FIELDS, MAX_LIMIT, changes_page, fields_from
 
 PAGE = 500
@@ -79,10 +78,7 @@ class Command(HubCommand):
     def _export(self, collection, limit, follow, interval) -> None:
         while True:
             page = changes_page(collection, self.cursor, limit=limit, fields=self.fields)
-            lines = [
-                json.dumps(change.as_json(), cls=JSONEncoder, ensure_ascii=False)
-                for change in page.changes
-            ]
+            lines = [encoding.dumps(change.as_json()).decode() for change in page.changes]
             try:
                 if lines:
                     self.stdout.write("\n".join(lines))
