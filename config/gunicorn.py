@@ -63,6 +63,21 @@ if _log_format == "json":
     )
 
 
+# A body larger than Django accepts (CONNECTOR_HUB_MAX_BODY_BYTES) is refused with a 413 before
+# it is read. Gunicorn drains at most 64 KiB of an unread body before it reuses a connection, and
+# closes it otherwise (after having announced keep-alive): such a request is answered with
+# "Connection: close" instead, so that a client knows to open a new connection.
+_max_body_bytes = _int("CONNECTOR_HUB_MAX_BODY_BYTES", 2 * 1024 * 1024)
+
+
+def pre_request(worker, req):
+    for name, value in req.headers:
+        if name == "CONTENT-LENGTH":
+            if value.isdigit() and int(value) > _max_body_bytes:
+                req.must_close = True
+            break
+
+
 def on_starting(server):
     """A clean folder for the workers' metric files (stale ones would add old counts)."""
     folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")

@@ -11,6 +11,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from config.local_secrets import generate_fernet_key, generate_secret_key, read_or_create
+from config.media import media_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -32,6 +33,24 @@ if CONNECTOR_HUB_PRODUCTION and [n for n in _REQUIRED_IN_PRODUCTION if not env.s
         "CONNECTOR_HUB_PRODUCTION=true needs these environment variables: "
         + ", ".join(n for n in _REQUIRED_IN_PRODUCTION if not env.str(n, default=""))
     )
+# Media in a bucket (CONNECTOR_HUB_MEDIA_URL) means web and workers share nothing on disk: keys
+# generated under each process's VAR_DIR would differ, and the file-system broker is a folder.
+CONNECTOR_HUB_MEDIA_URL = env.str("CONNECTOR_HUB_MEDIA_URL", default="")
+_REQUIRED_WITH_SHARED_MEDIA = (
+    "SECRET_KEY",
+    "CONNECTOR_HUB_ENCRYPTION_KEYS",
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+)
+if CONNECTOR_HUB_MEDIA_URL:
+    _missing = [n for n in _REQUIRED_WITH_SHARED_MEDIA if not env.str(n, default="")]
+    if env.str("CELERY_BROKER_URL", default="").startswith("filesystem://"):
+        _missing.append("CELERY_BROKER_URL (a shared broker, not filesystem://)")
+    if _missing:
+        raise ImproperlyConfigured(
+            "With CONNECTOR_HUB_MEDIA_URL set, processes share nothing on disk; these must come "
+            "from the environment: " + ", ".join(_missing)
+        )
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="") or read_or_create(
@@ -151,6 +170,18 @@ STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else 
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(env.str("CONNECTOR_HUB_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
+# Media (uploaded originals) through Django's storage API: the local folder by default, a bucket
+# when CONNECTOR_HUB_MEDIA_URL says so (config/media.py).
+CONNECTOR_HUB_MEDIA_ACCESS_KEY_ID = env.str("CONNECTOR_HUB_MEDIA_ACCESS_KEY_ID", default="")
+CONNECTOR_HUB_MEDIA_SECRET_ACCESS_KEY = env.str("CONNECTOR_HUB_MEDIA_SECRET_ACCESS_KEY", default="")
+STORAGES = {
+    "default": media_storage(
+        CONNECTOR_HUB_MEDIA_URL,
+        access_key_id=CONNECTOR_HUB_MEDIA_ACCESS_KEY_ID,
+        secret_access_key=CONNECTOR_HUB_MEDIA_SECRET_ACCESS_KEY,
+    ),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("CONNECTOR_HUB_MAX_BODY_BYTES", default=2 * 1024 * 1024)
 
@@ -285,10 +316,7 @@ CONNECTOR_HUB_STATIC_MANIFEST = env.bool(
     "CONNECTOR_HUB_STATIC_MANIFEST", default=CONNECTOR_HUB_PRODUCTION
 )
 if CONNECTOR_HUB_STATIC_MANIFEST:
-    STORAGES = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    }
+    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
     WHITENOISE_USE_FINDERS = False
 
 # Database connections: kept open between requests in production, checked before reuse.

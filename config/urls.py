@@ -23,8 +23,11 @@ urlpatterns = [
 ]
 
 if settings.CONNECTOR_HUB_BENCH_HELLO:
-    from ops.views import HelloView
+    from ops.views import AuthenticatedHelloView, HelloView
 
     urlpatterns.append(path("bench/hello", HelloView.as_view(), name="bench-hello"))
+    urlpatterns.append(
+        path("bench/hello-key", AuthenticatedHelloView.as_view(), name="bench-hello-key")
+    )
 handler404 = "connectors.views.errors.not_found"
 handler403 = "connectors.views.errors.forbidden"

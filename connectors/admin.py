@@ -247,13 +247,13 @@ def fail_connectors(modeladmin, request, queryset):
 
 @admin.action(description="Sync the selected connectors now")
 def sync_connectors(modeladmin, request, queryset):
-    from syncs import services as sync_services
+    from syncs import start_rules
     from syncs.models import SyncTrigger
 
     for connector in queryset:
         modeladmin._service_call(
             request,
-            lambda c=connector: sync_services.sync_trigger(
+            lambda c=connector: start_rules.sync_requested(
                 actor=request.user, connector=c, trigger=SyncTrigger.MANUAL
             ),
         )

@@ -2,7 +2,15 @@
 
 Every read of a config with secrets goes through here: ``full_config`` for readers (in workers),
 ``masked_config`` for everything a person or client sees.
+
+Lists show many connectors of a few kinds, so the masked view is built from two caches: a
+definition's secret layout is worked out once per definition object (``layout_of``; list
+querysets share one object per definition, see ``selectors.for_listing``), and the masked form
+of an encrypted credential is kept per token (a new token on every change, so nothing goes stale;
+only masked values are kept, never a secret).
 """
+
+from functools import lru_cache
 
 from connectors import crypto
 from connectors.errors import InvalidInput
@@ -24,9 +32,31 @@ def full_config(connector: Connector) -> dict:
     return secrets.deep_merge(connector.config or {}, stored_secrets(connector))
 
 
+def layout_of(definition: ConnectorDefinition) -> secrets.SecretLayout:
+    """The definition's secret layout, remembered on the definition object."""
+    layout = definition.__dict__.get("_secret_layout")
+    if layout is None:
+        layout = definition.__dict__["_secret_layout"] = secrets.secret_layout(definition.ui_spec)
+    return layout
+
+
+@lru_cache(maxsize=4096)
+def _masked_token(layout: secrets.SecretLayout, token: str) -> dict:
+    return secrets.mask(layout, crypto.decrypt_json(token))
+
+
 def masked_config(connector: Connector) -> dict:
-    layout = secrets.secret_layout(connector.definition.ui_spec)
-    return secrets.mask(layout, full_config(connector))
+    layout = layout_of(connector.definition)
+    try:
+        token = connector.credential.token
+    except Credential.DoesNotExist:
+        token = None
+    masked = secrets.json_copy(connector.config or {})
+    if token:
+        secrets.merge_into(masked, _masked_token(layout, token))
+    # Secret leaves may also stand in the clear part (stored before the kind marked them).
+    secrets.mask_in_place(layout, masked)
+    return masked
 
 
 def prepare(definition: ConnectorDefinition, incoming: dict, stored: dict | None = None) -> dict:

@@ -45,14 +45,18 @@ def merge_patch(target, patch):
     return result
 
 
-def credential_keys(definition: ConnectorDefinition) -> set[str]:
-    """The kind's top-level config keys that are credentials (``"encrypt": true``)."""
-    properties = spec_schema(definition.ui_spec).get("properties") or {}
-    return {
-        name
-        for name, node in properties.items()
-        if isinstance(node, dict) and node.get("encrypt") is True
-    }
+def credential_keys(definition: ConnectorDefinition) -> frozenset[str]:
+    """The kind's top-level config keys that are credentials (``"encrypt": true``); remembered
+    on the definition object, which a list shares between its connectors."""
+    keys = definition.__dict__.get("_credential_keys")
+    if keys is None:
+        properties = spec_schema(definition.ui_spec).get("properties") or {}
+        keys = definition.__dict__["_credential_keys"] = frozenset(
+            name
+            for name, node in properties.items()
+            if isinstance(node, dict) and node.get("encrypt") is True
+        )
+    return keys
 
 
 def slots_and_credentials(connector: Connector) -> tuple[dict, dict]:

@@ -157,6 +157,12 @@ class ConnectorDefinition(models.Model):
         ordering = ["connector_id", "version"]
         constraints = [
             models.UniqueConstraint(fields=["connector_id", "version"], name="definition_unique"),
+            # At most one Live version per type, whatever registers concurrently.
+            models.UniqueConstraint(
+                fields=["connector_id"],
+                condition=Q(status=DefinitionStatus.LIVE),
+                name="definition_one_live_version",
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=DefinitionStatus.values), name="definition_status_valid"
             ),

@@ -2,7 +2,8 @@
 schedule itself is built and checked by ``syncs.scheduling``."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
 
@@ -40,6 +41,25 @@ def config_sets_schedule(ui_spec: dict) -> bool:
     return visit((ui_spec or {}).get("schema"))
 
 
+@cache
+def timezone_names() -> tuple[str, ...]:
+    """The IANA names the schedule accepts, for the time zone field's suggestions."""
+    return tuple(sorted(available_timezones()))
+
+
+class TimezoneInput(forms.TextInput):
+    """A text field whose suggestions are every IANA time zone name: the browser filters them as
+    one types (a ``<datalist>``, no script); the server still checks the name."""
+
+    template_name = "syncs/widgets/timezone_input.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["list"] = context["widget"]["attrs"]["id"] + "-names"
+        context["names"] = timezone_names()
+        return context
+
+
 class ScheduleForm(PageForm):
     """After ``is_valid()``, ``schedule`` is the ``scheduling.Schedule`` to give the services."""
 
@@ -69,8 +89,8 @@ class ScheduleForm(PageForm):
         initial="UTC",
         max_length=64,
         label="Time zone",
-        help_text="An IANA name such as UTC, Europe/Berlin or America/New_York.",
-        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+        help_text="Start typing a place (Berlin, New_York) or UTC and pick the IANA name.",
+        widget=TimezoneInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
     )
 
     schedule: scheduling.Schedule | None = None

@@ -252,3 +252,34 @@ def _remove_stored_file(sender, instance: UploadedFile, **kwargs):
     name, storage = instance.file.name, instance.file.storage
     if name:
         transaction.on_commit(lambda: storage.delete(name))
+
+
+class DocumentCount(models.Model):
+    """How many live (not deleted) documents a connector has. Kept by every writer of documents
+    (``syncs.document_stats``), so that pages never count documents per request."""
+
+    connector = models.OneToOneField(
+        Connector, primary_key=True, on_delete=models.CASCADE, related_name="document_count"
+    )
+    live = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.connector_id}: {self.live} documents"
+
+
+class DocumentDay(models.Model):
+    """How many documents a connector's syncs imported (created, or brought back after a
+    deletion) on one day of ``TIME_ZONE``; the dashboard's chart sums these."""
+
+    connector = models.ForeignKey(Connector, on_delete=models.CASCADE, related_name="document_days")
+    day = models.DateField()
+    imported = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["connector", "day"], name="document_day_unique"),
+        ]
+        indexes = [models.Index(fields=["day", "connector"])]
+
+    def __str__(self):
+        return f"{self.connector_id} {self.day}: {self.imported}"

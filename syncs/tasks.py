@@ -11,12 +11,7 @@ transport never redelivers. Liveness also re-sends the message of a sync left wa
 
 from celery import shared_task
 
-from connectors.lifecycle import State
 from connectors.models import Connector
-from syncs import services
-from syncs.models import SyncTrigger
-
-PURGE_CHUNK = 5000
 
 
 @shared_task(name="syncs.tasks.run_sync", acks_late=True, reject_on_worker_lost=True)
@@ -28,11 +23,9 @@ def run_sync(sync_id: str) -> None:
 
 @shared_task(name="syncs.tasks.scheduled_sync")
 def scheduled_sync(connector_id: str) -> None:
-    connector = Connector.objects.filter(pk=connector_id, state=State.RUNNING).first()
-    if connector is not None:
-        services.sync_trigger_unless_active(
-            actor=None, connector=connector, trigger=SyncTrigger.SCHEDULE
-        )
+    from syncs import start_rules
+
+    start_rules.schedule_ticked(connector_id=connector_id)
 
 
 @shared_task(name="syncs.tasks.purge_connector")

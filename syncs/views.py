@@ -12,6 +12,7 @@ from connectors.lifecycle import NOOP, TRANSITIONS, Action, State
 from connectors.views.base import EDIT, VIEW, attempt, fragment, page, workspace_page
 from syncs import selectors as sync_selectors
 from syncs import services as sync_services
+from syncs import start_rules
 from syncs.models import SyncTrigger
 
 RECENT_SYNCS = 10
@@ -36,7 +37,7 @@ def activity_context(connector) -> dict:
         "active_sync": active,
         "lifecycle_actions": lifecycle_actions(connector.state),
         "can_sync": Action.SYNC in TRANSITIONS[connector.state],
-        "document_count": sync_selectors.documents_of_connector(connector).count(),
+        "document_count": sync_selectors.document_count(connector),
         "live_active": active is not None or connector.state == State.STARTING,
     }
 
@@ -54,7 +55,7 @@ def sync_now(request, connector_id):
     connector = selectors.connector_in(request.workspace, connector_id)
     attempt(
         request,
-        lambda: sync_services.sync_trigger(
+        lambda: start_rules.sync_requested(
             actor=request.user,
             connector=connector,
             trigger=SyncTrigger.MANUAL,

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from connectors import services
 from connectors.models import ConnectorDefinition, DefinitionStatus, Role
 from tests.servers.fixtures import *  # noqa: F403 (the shared server fixtures)
+from tests.sources.resolver import resolver  # noqa: F401 (a fixture: scripted DNS answers)
 
 DATABASE_SPEC = {
     "schema": {

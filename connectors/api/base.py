@@ -21,11 +21,10 @@ import uuid
 from rest_framework import exceptions
 from rest_framework.permissions import SAFE_METHODS
 
-from connectors import selectors
 from connectors.api.auth import actor_of
 from connectors.api.parsers import BoundedJSONParser
 from connectors.errors import NotFound, PermissionDenied
-from connectors.models import ApiKey, Space, Workspace
+from connectors.models import ApiKey, Collection, Space, Workspace
 from connectors.permissions import EDIT, VIEW, can, workspaces_for
 
 SESSION_WORKSPACE_KEY = "workspace_id"
@@ -93,6 +92,24 @@ def space_of(actor, space_id) -> Space:
     return space
 
 
+def collection_of(actor, space_id, collection_id) -> Collection:
+    """A collection of a space the actor may see, with its space and workspace (one query)."""
+    space_pk, pk = as_uuid(space_id), as_uuid(collection_id)
+    collection = (
+        Collection.objects.filter(
+            pk=pk, space_id=space_pk, space__workspace__in=workspaces_for(actor)
+        )
+        .select_related("space__workspace")
+        .first()
+        if space_pk and pk
+        else None
+    )
+    if collection is None:
+        space_of(actor, space_id)  # says which of the two is missing
+        raise NotFound("Collection not found.")
+    return collection
+
+
 class WorkspaceScopedMixin:
     """Mixed into every viewset of the live-source, storage, collection and workspace APIs."""
 
@@ -120,9 +137,13 @@ class WorkspaceScopedMixin:
         if self.workspace_from == "path":
             return named_workspace(self.actor, self.kwargs["workspace_id"])
         if self.workspace_from == "space" and "space_id" in self.kwargs:
-            self.space = space_of(self.actor, self.kwargs["space_id"])
             if "collection_id" in self.kwargs:
-                self.collection = selectors.collection_in(self.space, self.kwargs["collection_id"])
+                self.collection = collection_of(
+                    self.actor, self.kwargs["space_id"], self.kwargs["collection_id"]
+                )
+                self.space = self.collection.space
+            else:
+                self.space = space_of(self.actor, self.kwargs["space_id"])
             return self.space.workspace
         return acting_workspace(request)
 

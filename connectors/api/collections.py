@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from connectors import selectors, services
 from connectors.api import openapi
 from connectors.api.base import WorkspaceScopedMixin
+from connectors.api.fast import FastRead
 from connectors.api.fields import (
     CollectionIdsField,
     MaskedConfigField,
@@ -80,8 +81,15 @@ class ConnectorPatchSerializer(StrictSerializer):
         required=False, help_text="Secret values, deep-merged over the config."
     )
 
+    def to_internal_value(self, data):
+        if isinstance(data, dict) and "type" in data:
+            raise serializers.ValidationError(
+                {"type": ["The type of a connector cannot change through this API."]}
+            )
+        return super().to_internal_value(data)
 
-class CollectionConnectorSerializer(serializers.Serializer):
+
+class CollectionConnectorSerializer(FastRead, serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField()
     description = serializers.CharField()
@@ -169,7 +177,7 @@ class CollectionConnectorViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
         queryset = self.filter_queryset(self.get_queryset())
         if scope.validated_data["scope"] == "collection":
             queryset = queryset.filter(associations__collection=self.collection)
-        page = self.paginate_queryset(queryset)
+        page = self.paginate_queryset(selectors.for_listing(queryset))
         return self.get_paginated_response(CollectionConnectorSerializer(page, many=True).data)
 
     @idempotent

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from connectors import credentials
+from connectors.api.fast import FastRead
 from syncs import scheduling
 
 
@@ -28,7 +29,7 @@ class MaskedConfigField(serializers.Field):
         return credentials.masked_config(connector)
 
 
-class ScheduleSerializer(serializers.Serializer):
+class ScheduleSerializer(FastRead, serializers.Serializer):
     type = serializers.CharField(source="schedule_type")
     cron = serializers.CharField(source="schedule_cron")
     timezone = serializers.CharField(source="schedule_timezone")
@@ -69,3 +70,27 @@ class StrictSerializer(serializers.Serializer):
                     {key[:100]: ["Unknown field."] for key in unknown[:20]}
                 )
         return super().to_internal_value(data)
+
+
+class StrictCharField(serializers.CharField):
+    """A string that must arrive as a JSON string: ``123`` is refused, never stored as "123"."""
+
+    default_error_messages = {"not_a_string": "Must be a string."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_a_string")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """``true`` or ``false`` (a form's "true"/"false" too); "yes", 1 or "on" are refused."""
+
+    default_error_messages = {"invalid": "Must be true or false."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        if data in ("true", "false"):
+            return data == "true"
+        self.fail("invalid")

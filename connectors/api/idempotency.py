@@ -55,8 +55,25 @@ def _request_hash(request) -> str:
     return digest.hexdigest()
 
 
+#: How often a request whose key was freed meanwhile (the first request failed) tries again to
+#: claim it before answering 409.
+CLAIM_ATTEMPTS = 3
+
+
 def _claim(scope: str, key: str, request_hash: str) -> IdempotencyRecord | Response:
-    """The new in-flight record, or the replay of an earlier request's response."""
+    """The new in-flight record, or the replay of an earlier request's response.
+
+    Concurrent requests with one key race here: exactly one creates the record; the others read
+    it, and when it is gone already (its request failed, which frees the key) they try to claim
+    the key again."""
+    for _ in range(CLAIM_ATTEMPTS):
+        claimed = _claim_once(scope, key, request_hash)
+        if claimed is not None:
+            return claimed
+    raise KeyInFlight()
+
+
+def _claim_once(scope: str, key: str, request_hash: str) -> IdempotencyRecord | Response | None:
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -66,10 +83,11 @@ def _claim(scope: str, key: str, request_hash: str) -> IdempotencyRecord | Respo
     except IntegrityError:
         pass
     record = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
-    expired = record is None or record.created_at < now - KEY_LIFETIME
+    if record is None:
+        return None  # freed since the insert failed: claim it again
+    expired = record.created_at < now - KEY_LIFETIME
     abandoned = (
-        record is not None
-        and record.status == IdempotencyRecord.Status.IN_FLIGHT
+        record.status == IdempotencyRecord.Status.IN_FLIGHT
         and record.created_at < now - ABANDONED_AFTER
     )
     if expired or abandoned:
@@ -82,8 +100,7 @@ def _claim(scope: str, key: str, request_hash: str) -> IdempotencyRecord | Respo
             created_at=now,
         )
         if taken:
-            record.refresh_from_db()
-            return record
+            return IdempotencyRecord.objects.filter(pk=record.pk).first()  # None: freed again
         raise KeyInFlight()
     if record.request_hash != request_hash:
         raise KeyReused()
@@ -112,18 +129,22 @@ def idempotent(handler):
         claimed = _claim(_scope(request), key, _request_hash(request))
         if isinstance(claimed, Response):
             return claimed
+        # Only this request's own claim is finished or freed (a request taking over an abandoned
+        # key gives the record a new created_at).
+        mine = IdempotencyRecord.objects.filter(pk=claimed.pk, created_at=claimed.created_at)
         try:
             response = handler(view, request, *args, **kwargs)
         except BaseException:
-            claimed.delete()
+            mine.delete()
             raise
         if 200 <= response.status_code < 300:
-            claimed.status = IdempotencyRecord.Status.DONE
-            claimed.response_status = response.status_code
-            claimed.response_body = json.loads(json.dumps(response.data, cls=JSONEncoder))
-            claimed.save(update_fields=["status", "response_status", "response_body"])
+            mine.update(
+                status=IdempotencyRecord.Status.DONE,
+                response_status=response.status_code,
+                response_body=json.loads(json.dumps(response.data, cls=JSONEncoder)),
+            )
         else:
-            claimed.delete()
+            mine.delete()
         return response
 
     return wrapper

@@ -17,10 +17,11 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from connectors import services
+from connectors import selectors, services
 from connectors.api import openapi
 from connectors.api.base import WorkspaceScopedMixin
-from connectors.api.fields import MaskedConfigField
+from connectors.api.fast import FastRead
+from connectors.api.fields import MaskedConfigField, StrictCharField
 from connectors.api.idempotency import idempotent
 from connectors.api.pagination import offset_page
 from connectors.api.parsers import body_and_query_params
@@ -30,23 +31,24 @@ from connectors.models import Connector
 from connectors.services.families import live_source_create
 from syncs import selectors as sync_selectors
 from syncs.api.serializers import SyncCountsSerializer, SyncErrorSerializer, SyncProgressSerializer
+from syncs.models import FINISHED_STATUSES
 
 BODY_FIELDS = ("liveSourceType", "name", "description", "id")
 
 
 class LiveSourceCreateSerializer(serializers.Serializer):
-    liveSourceType = serializers.CharField(
+    liveSourceType = StrictCharField(
         help_text=f"The kind of source: {', '.join(LIVE_SOURCE_TYPES)}."
     )
-    name = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
-    url = serializers.CharField(required=False, help_text="The site or feed to import.")
-    runMode = serializers.CharField(
+    name = StrictCharField(max_length=200)
+    description = StrictCharField(required=False, allow_blank=True, default="")
+    url = StrictCharField(required=False, help_text="The site or feed to import.")
+    runMode = StrictCharField(
         required=False, help_text="RSS: SCAN_ONCE (default) or CONTINUOUS, in any case."
     )
 
 
-class LiveSourceSerializer(serializers.Serializer):
+class LiveSourceSerializer(FastRead, serializers.Serializer):
     id = serializers.UUIDField(help_text="The connectorId of the other endpoints.")
     name = serializers.CharField()
     description = serializers.CharField()
@@ -88,7 +90,11 @@ class JobStatusSerializer(serializers.Serializer):
     status = serializers.CharField(
         source="sync.status",
         default="not_started",
-        help_text="not_started, queued, running, cancelling, succeeded, failed or cancelled.",
+        help_text="queued, running or cancelling while the import is under way; succeeded, "
+        "failed or cancelled once it has finished (not_started: no import yet).",
+    )
+    finished = serializers.SerializerMethodField(
+        help_text="true once the import has ended (succeeded, failed or cancelled)."
     )
     trigger = serializers.CharField(source="sync.trigger", allow_null=True, default=None)
     documents = SyncCountsSerializer(source="sync", allow_null=True, default=None)
@@ -98,6 +104,9 @@ class JobStatusSerializer(serializers.Serializer):
     finishedAt = serializers.DateTimeField(source="sync.finished_at", allow_null=True, default=None)
     error = serializers.SerializerMethodField()
 
+    def get_finished(self, job) -> bool:
+        return job["sync"] is not None and job["sync"].status in FINISHED_STATUSES
+
     @extend_schema_field(SyncErrorSerializer(allow_null=True))
     def get_error(self, job):
         sync = job["sync"]
@@ -106,7 +115,7 @@ class JobStatusSerializer(serializers.Serializer):
         return SyncErrorSerializer(sync).data
 
 
-class SourceDocumentSerializer(serializers.Serializer):
+class SourceDocumentSerializer(FastRead, serializers.Serializer):
     id = serializers.IntegerField()
     externalId = serializers.CharField(source="external_id")
     title = serializers.CharField()
@@ -162,7 +171,8 @@ GET_BODY_NOTE = (
     create=extend_schema(
         summary="Create a live source",
         description="A WEBSITE or RSS source. Other body fields are source options stored in "
-        "the config. The connector starts by checking its source in the background.",
+        "the config. The connector checks its source in the background and its first import "
+        "is queued at once: poll jobStatus until `finished` is true.",
         request=LiveSourceCreateSerializer,
         parameters=[openapi.IDEMPOTENCY_KEY, openapi.WORKSPACE, *VYASA_HEADERS],
         responses={201: LiveSourceSerializer, **openapi.errors(409, 413, 415, 422)},
@@ -218,7 +228,7 @@ class LiveSourceViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
         return super().get_object()
 
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
+        queryset = selectors.for_listing(self.filter_queryset(self.get_queryset()))
         connectors, total, rows, start = offset_page(queryset, body_and_query_params(request))
         return Response(
             {
@@ -261,8 +271,13 @@ class LiveSourceViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def source_documents(self, request, *args, **kwargs):
         connector = self.get_object()
-        documents = sync_selectors.documents_of_connector(connector).order_by("id").defer("content")
-        page, total, rows, start = offset_page(documents, body_and_query_params(request))
+        key = sync_selectors.document_key([connector.pk])
+        documents = sync_selectors.documents_of_connector(connector).order_by(*key).defer("content")
+        page, total, rows, start = offset_page(
+            documents,
+            body_and_query_params(request),
+            total=sync_selectors.document_count(connector),
+        )
         return Response(
             {
                 "connectorId": connector.pk,

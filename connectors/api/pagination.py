@@ -64,7 +64,10 @@ class KeysetPagination(BasePagination):
             if not isinstance(values, list) or len(values) != len(ordering):
                 raise ValidationError({"cursor": ["Invalid cursor."]})
             queryset = queryset.filter(keyset_after(ordering, values))
-        rows = list(queryset.order_by(*ordering)[: limit + 1])
+        # Fields the view's filter holds constant lead the order, so that the index they lead
+        # gives it (see ``syncs.selectors.document_key``).
+        leading = tuple(getattr(view, "keyset_leading", ()))
+        rows = list(queryset.order_by(*leading, *ordering)[: limit + 1])
         self.next_cursor = None
         if len(rows) > limit:
             rows = rows[:limit]
@@ -114,10 +117,12 @@ class OffsetPageSerializer(serializers.Serializer):
     start = serializers.IntegerField(min_value=0, default=0, required=False)
 
 
-def offset_page(queryset, params: dict):
-    """``(rows of the page, total, rows, start)`` for the documented ``rows``/``start``."""
+def offset_page(queryset, params: dict, *, total: int | None = None):
+    """``(rows of the page, total, rows, start)`` for the documented ``rows``/``start``;
+    ``total`` when the caller knows it (a counter), else counted."""
     page = OffsetPageSerializer(data={k: params[k] for k in ("rows", "start") if k in params})
     page.is_valid(raise_exception=True)
     rows, start = page.validated_data.get("rows", 20), page.validated_data.get("start", 0)
-    total = queryset.count()
+    if total is None:
+        total = queryset.count()
     return list(queryset[start : start + rows]), total, rows, start

@@ -17,8 +17,8 @@ from connectors import errors, selectors
 from connectors.api import registry_envelope as envelope
 from connectors.api.auth import actor_of
 from connectors.api.parsers import BoundedJSONParser
+from connectors.api.registry_validation import body_errors, sentence
 from connectors.models import DefinitionStatus
-from connectors.schema.validation import schema_errors
 from connectors.services import definition_register
 from connectors.services.definitions import require_registry_writer
 
@@ -146,10 +146,12 @@ LIST_BODY_SCHEMA = {
                     "properties": {
                         "status": {
                             "type": "array",
+                            "minItems": 1,
                             "items": {"type": "string", "enum": DefinitionStatus.values},
                         },
                         "category": {
                             "type": "array",
+                            "minItems": 1,
                             "items": {"type": "string", "maxLength": 100},
                         },
                     },
@@ -182,16 +184,9 @@ class DefinitionListView(RegistryView):
         params = body.get("params") if isinstance(body, dict) else None
         if isinstance(params, dict) and isinstance(params.get("msgid"), str):
             self.msgid = params["msgid"][:200]
-        problems = schema_errors(LIST_BODY_SCHEMA, body)
+        problems = body_errors(LIST_BODY_SCHEMA, body)
         if problems:
-            raise errors.InvalidInput(
-                {("body" if k == "non_field_errors" else k): v for k, v in problems.items()},
-                message="Invalid request body: "
-                + "; ".join(
-                    f"{'body' if field == 'non_field_errors' else field}: {' '.join(messages)}"
-                    for field, messages in problems.items()
-                ),
-            )
+            raise errors.InvalidInput(problems, message=sentence(problems))
         filters = (body.get("request") or {}).get("filters") or {}
         rows = list(selectors.definitions(filters.get("status"), filters.get("category")))
         data = envelope.DefinitionRowSerializer(rows, many=True).data

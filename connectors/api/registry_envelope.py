@@ -51,7 +51,12 @@ def response_code(status: int) -> str:
 def failure(
     api_id: str, status: int, code: str, message: str, *, msgid: str | None = None, headers=None
 ) -> Response:
-    body = {
+    body = failure_body(api_id, status, code, message, msgid=msgid)
+    return Response(body, status=status, headers=headers)
+
+
+def failure_body(api_id: str, status: int, code: str, message: str, *, msgid=None) -> dict:
+    return {
         "id": api_id,
         "ver": "v2",
         "ts": _timestamp(),
@@ -60,7 +65,6 @@ def failure(
         "result": {},
         "error": {"code": code, "message": message},
     }
-    return Response(body, status=status, headers=headers)
 
 
 # -- serializers: the output of read and list, and the documented shapes --------------------------

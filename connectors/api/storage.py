@@ -12,9 +12,10 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from connectors import services
+from connectors import selectors, services
 from connectors.api import openapi
 from connectors.api.base import WorkspaceScopedMixin, as_uuid
+from connectors.api.fast import FastRead
 from connectors.api.fields import MaskedConfigField, StrictSerializer
 from connectors.api.idempotency import idempotent
 from connectors.errors import NotFound
@@ -31,7 +32,7 @@ class StorageBodySerializer(StrictSerializer):
     )
 
 
-class StorageConnectorSerializer(serializers.Serializer):
+class StorageConnectorSerializer(FastRead, serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField()
     storage_type = serializers.CharField(
@@ -85,7 +86,10 @@ def _state_change(summary: str, description: str):
     update=extend_schema(
         summary="Edit a connector",
         description="The same payload as create; the connector restarts with the new config "
-        "(a stopped one stays stopped). Sending `**********` keeps a stored secret.",
+        "(a stopped one stays stopped). Sending `**********` keeps a stored secret. Another "
+        "`storage_type` (HttpData, AmazonS3, AzureStorage) moves the connector to that kind: "
+        "it keeps its id, name, collections and schedule, none of the old kind's secrets are "
+        "kept, and its next full pass prunes the documents of the old source.",
         parameters=[NAME, openapi.WORKSPACE],
         request=StorageBodySerializer,
         responses={200: StorageConnectorSerializer, **openapi.errors(404, 409, 413, 415)},
@@ -133,7 +137,7 @@ class StorageConnectorViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
         return Response(StorageConnectorSerializer(connector).data, status=code)
 
     def list(self, request, *args, **kwargs):
-        connectors = self.filter_queryset(self.get_queryset())
+        connectors = selectors.for_listing(self.filter_queryset(self.get_queryset()))
         return Response(StorageConnectorSerializer(connectors, many=True).data)
 
     @idempotent
@@ -175,15 +179,18 @@ _item = StorageConnectorViewSet.as_view(
     {"get": "retrieve", "post": "create", "put": "update", "delete": "destroy"}
 )
 
+# ``<path:name>``: a name holding a "/" (made through another family; this one refuses it with a
+# 400) is addressable URL-encoded, as ``/connectors/a%2Fb``. The actions come first, so a name
+# ending in "/start", "/stop" or "/fail" is reached by its uuid.
 urlpatterns = [
     path("connectors", _list, name="storage-connector-list"),
-    path("connectors/<str:name>", _item, name="storage-connector-detail"),
     *(
         path(
-            f"connectors/<str:name>/{action}",
+            f"connectors/<path:name>/{action}",
             StorageConnectorViewSet.as_view({"get": action, "post": action}),
             name=f"storage-connector-{action}",
         )
         for action in ("start", "stop", "fail")
     ),
+    path("connectors/<path:name>", _item, name="storage-connector-detail"),
 ]

@@ -3,25 +3,28 @@
 Rates come from ``CONNECTOR_HUB_API_RATE_PER_KEY`` / ``..._PER_USER`` / ``..._ANONYMOUS`` (DRF's
 ``"<n>/<second|minute|hour|day>"``); ``CONNECTOR_HUB_THROTTLE_ENABLED=false`` switches every
 limit off (the fuzzing run and most tests). Past the limit a request gets a 429 with
-``Retry-After``. Counters live in Django's default cache: give production a shared cache
-(Redis) so that every web process counts together.
+``Retry-After``.
+
+Each caller has one counter per window (a minute for ``n/minute``) in Django's default cache,
+added to atomically (``incr``: Redis' INCR), so at most ``n`` requests pass in a window however
+many processes and threads serve them at once. Give production a shared cache (Redis) so that
+every web process counts together.
 """
 
+import time
+
 from django.conf import settings
-from rest_framework.throttling import SimpleRateThrottle
+from django.core.cache import cache
+from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
 from connectors.models import ApiKey
 from connectors.request_context import client_ip
 
+_parse_rate = SimpleRateThrottle.parse_rate
 
-class ApiRateThrottle(SimpleRateThrottle):
+
+class ApiRateThrottle(BaseThrottle):
     """One throttle for the whole API; the rate depends on who calls."""
-
-    scope = "api"
-
-    def __init__(self):
-        # The rate is chosen per request in allow_request (settings may change in tests).
-        pass
 
     def _identity(self, request) -> tuple[str, str]:
         if isinstance(request.auth, ApiKey):
@@ -35,10 +38,25 @@ class ApiRateThrottle(SimpleRateThrottle):
         if not settings.CONNECTOR_HUB_THROTTLE_ENABLED:
             return True
         identity, rate = self._identity(request)
-        self.rate = rate
-        self.num_requests, self.duration = self.parse_rate(rate)
-        self.key = self.cache_format % {"scope": self.scope, "ident": identity}
-        return super().allow_request(request, view)
+        allowed, seconds = _parse_rate(None, rate)
+        if allowed is None:
+            return True
+        now = time.time()
+        window = int(now // seconds)
+        self.window_ends_at = (window + 1) * seconds
+        self.now = now
+        return count_request(f"throttle:api:{identity}:{seconds}:{window}", seconds) <= allowed
 
-    def get_cache_key(self, request, view):
-        return self.key
+    def wait(self):
+        return max(1, int(self.window_ends_at - self.now + 0.999))
+
+
+def count_request(key: str, seconds: int) -> int:
+    """Add one to the window's counter and return it (the counter starts at 0 and lives a
+    little longer than its window)."""
+    cache.add(key, 0, timeout=seconds + 1)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr: a fresh counter
+        cache.add(key, 0, timeout=seconds + 1)
+        return cache.incr(key)

@@ -19,9 +19,11 @@ from rest_framework.response import Response
 from connectors import selectors, services
 from connectors.api import openapi
 from connectors.api.base import WorkspaceScopedMixin
+from connectors.api.fast import FastRead
 from connectors.api.fields import CollectionIdsField, StrictSerializer
 from connectors.api.idempotency import idempotent
 from connectors.api.pagination import KeysetPagination
+from connectors.errors import InvalidInput
 from connectors.families import WORKSPACE_TYPES, slots_and_credentials
 from connectors.filters import ConnectorFilter
 from connectors.models import Connector, ScheduleType
@@ -74,7 +76,7 @@ _SPLIT_SCHEMA = {
 }
 
 
-class WorkspaceConnectorSerializer(serializers.Serializer):
+class WorkspaceConnectorSerializer(FastRead, serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField()
     type = serializers.CharField(source="definition.connector_id")
@@ -169,7 +171,18 @@ class WorkspaceConnectorViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
     lookup_url_kwarg = "connector_id"
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        known = {"limit", "cursor", *ConnectorFilter.base_filters}
+        unknown = sorted(set(request.query_params) - known)
+        if unknown:
+            raise InvalidInput(
+                {
+                    name[:100]: [f"Unknown query parameter; known: {', '.join(sorted(known))}."]
+                    for name in unknown[:20]
+                }
+            )
+        page = self.paginate_queryset(
+            selectors.for_listing(self.filter_queryset(self.get_queryset()))
+        )
         return self.get_paginated_response(
             WorkspaceConnectorSerializer(page, many=True, context={}).data
         )

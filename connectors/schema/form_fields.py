@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.forms.utils import pretty_name
-from django.utils.html import escape
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
+from connectors.schema.descriptions import description_html
 from connectors.schema.validation import translate_pattern
 
 MISSING = object()
@@ -72,6 +74,7 @@ class Leaf:
     secret: bool = False
     choices: dict = field(default_factory=dict)  # choice key -> enum value
     const: object = None
+    required: bool = False  # marked as required (within its branch, for a conditional field)
 
     def to_initial(self, value):
         """A config value as the field's initial value."""
@@ -125,10 +128,33 @@ def nullable_option(schema: dict) -> dict:
     return schema
 
 
+def titled_constants(schema: dict) -> tuple[list, list] | None:
+    """``oneOf``/``anyOf`` of ``{"const": v, "title": t}`` (JSON Schema's titled enum): the values
+    and their titles, else None."""
+    for keyword in ("oneOf", "anyOf"):
+        options = schema.get(keyword)
+        if (
+            isinstance(options, list)
+            and options
+            and all(isinstance(o, dict) and "const" in o and "properties" not in o for o in options)
+        ):
+            values = [o["const"] for o in options]
+            titles = [str(o.get("title") or o["const"]) for o in options]
+            return values, titles
+    return None
+
+
+def enum_values(schema: dict) -> list | None:
+    if isinstance(schema.get("enum"), list) and schema["enum"]:
+        return schema["enum"]
+    titled = titled_constants(schema)
+    return titled[0] if titled else None
+
+
 def leaf_kind(schema: dict) -> str:
     if "const" in schema and "enum" not in schema:
         return CONST
-    if isinstance(schema.get("enum"), list) and schema["enum"]:
+    if enum_values(schema):
         return ENUM
     kind = schema_type(schema)
     if kind in (STRING, INTEGER, NUMBER, BOOLEAN):
@@ -136,14 +162,16 @@ def leaf_kind(schema: dict) -> str:
     if kind == "array":
         items = schema.get("items")
         if isinstance(items, dict):
-            if isinstance(items.get("enum"), list) and items["enum"]:
+            if enum_values(items):
                 return MULTI_ENUM
             if schema_type(items) == STRING:
                 return LINES
     return JSON_TEXT
 
 
-def _help_text(schema: dict, hint: dict) -> str:
+def _help_text(schema: dict, hint: dict, *, secret: bool = False):
+    """The description (safe HTML: links and emphasis kept), then the expected format in words and
+    an example, never a raw regular expression."""
     parts = []
     if isinstance(schema.get("description"), str):
         parts.append(schema["description"])
@@ -152,16 +180,27 @@ def _help_text(schema: dict, hint: dict) -> str:
             parts.append(entry["description"])
     if isinstance(hint.get("ui:help"), str):
         parts.append(hint["ui:help"])
-    return " ".join(p.strip() for p in parts if p and p.strip())
+    html = description_html(" ".join(p.strip() for p in parts if p and p.strip()))
+    notes = []
+    if isinstance(schema.get("pattern_descriptor"), str):
+        notes.append(format_html("Format: <code>{}</code>.", schema["pattern_descriptor"]))
+    example = _example(schema)
+    if example is not None and not secret:
+        notes.append(format_html("Example: <code>{}</code>.", example))
+    return mark_safe(" ".join(filter(None, [html, *notes])))  # noqa: S308 (parts escaped above)
+
+
+def _example(schema: dict) -> str | None:
+    examples = schema.get("examples")
+    if isinstance(examples, list) and examples and isinstance(examples[0], str | int | float):
+        return str(examples[0])
+    return None
 
 
 def _placeholder(schema: dict, hint: dict) -> str | None:
     if isinstance(hint.get("ui:placeholder"), str):
         return hint["ui:placeholder"]
-    examples = schema.get("examples")
-    if isinstance(examples, list) and examples and isinstance(examples[0], str | int | float):
-        return str(examples[0])
-    return None
+    return _example(schema)
 
 
 _CLASS = re.compile(r"\[\^?((?:\\.|[^\]\\])*)\]")
@@ -187,10 +226,39 @@ def html_pattern(pattern) -> str | None:
 
 
 def _choices(schema: dict, hint: dict, values: list, labels: list | None):
-    names = labels or hint.get("ui:enumNames") or schema.get("enumNames")
+    titled = titled_constants(schema)
+    names = (
+        labels
+        or hint.get("ui:enumNames")
+        or schema.get("enumNames")
+        or (titled[1] if titled else None)
+    )
     if not isinstance(names, list) or len(names) != len(values):
         names = [str(v) for v in values]
     return [(choice_key(v), str(n)) for v, n in zip(values, names, strict=True)]
+
+
+class ReadOnlyText(forms.Widget):
+    """A value the spec makes read-only, shown as text rather than as a disabled input that looks
+    editable (it is not submitted: the form keeps the initial value)."""
+
+    choices: dict = {}
+
+    def render(self, name, value, attrs=None, renderer=None):
+        shown = value
+        if isinstance(value, bool) or value in ("True", "False"):
+            shown = "Yes" if value in (True, "True") else "No"
+        elif self.choices and value is not None:
+            shown = self.choices.get(str(value), value)
+        if shown in (None, ""):
+            shown = "Not set"
+        return format_html('<span class="readonly-value" id="{}">{}</span>', attrs.get("id"), shown)
+
+    def id_for_label(self, id_):
+        return None
+
+    def value_omitted_from_data(self, data, files, name):
+        return True
 
 
 def make_field(
@@ -201,22 +269,29 @@ def make_field(
     hint: dict,
     secret: bool,
     required: bool,
+    marked: bool | None = None,
     choice_labels: list | None = None,
 ) -> tuple[forms.Field, Leaf]:
-    """The form field and its config mapping for one schema leaf."""
+    """The form field and its config mapping for one schema leaf. ``required``: the browser may
+    insist on a value; ``marked``: the field shows as required (also inside a branch)."""
     kind = leaf_kind(schema)
     label = schema.get("title") if isinstance(schema.get("title"), str) else None
     label = label or pretty_name(path[-1] if path else "config")
     widget_name = hint.get("ui:widget")
     attrs: dict = {}
-    leaf = Leaf(name=name, path=path, kind=kind, secret=secret)
-    common = {"label": label, "required": False, "help_text": escape(_help_text(schema, hint))}
+    marked = required if marked is None else marked
+    leaf = Leaf(name=name, path=path, kind=kind, secret=secret, required=marked)
+    common = {
+        "label": label,
+        "required": False,
+        "help_text": _help_text(schema, hint, secret=secret),
+    }
 
     if kind == CONST:
         leaf.const = schema["const"]
         form_field = forms.CharField(widget=forms.HiddenInput, disabled=True, **common)
     elif kind in (ENUM, MULTI_ENUM):
-        values = schema["enum"] if kind == ENUM else schema["items"]["enum"]
+        values = enum_values(schema if kind == ENUM else schema["items"])
         choices = _choices(schema if kind == ENUM else schema["items"], hint, values, choice_labels)
         leaf.choices = {
             key: value for key, value in zip([c[0] for c in choices], values, strict=True)
@@ -247,13 +322,14 @@ def make_field(
     elif kind == NUMBER:
         form_field = NumberField(**common)
     elif kind == LINES:
-        common["help_text"] = escape(
-            " ".join(filter(None, [_help_text(schema, hint), "One per line."]))
+        common["help_text"] = mark_safe(  # noqa: S308 (the help text is safe HTML already)
+            " ".join(filter(None, [common["help_text"], "One per line."]))
         )
         form_field = LinesField(widget=forms.Textarea(attrs={"rows": 3}), **common)
     elif kind == JSON_TEXT:
-        note = "As JSON."
-        common["help_text"] = escape(" ".join(filter(None, [_help_text(schema, hint), note])))
+        common["help_text"] = mark_safe(  # noqa: S308 (the help text is safe HTML already)
+            " ".join(filter(None, [common["help_text"], "As JSON."]))
+        )
         widget = forms.Textarea(attrs={"rows": 6, "spellcheck": "false", "class": "json"})
         form_field = JsonTextField(widget=widget, strip=False, **common)
     else:
@@ -272,15 +348,24 @@ def make_field(
         pattern = html_pattern(schema.get("pattern"))
         if pattern:
             attrs["pattern"] = pattern
+            descriptor = schema.get("pattern_descriptor")
+            attrs["title"] = (
+                f"Format: {descriptor}" if isinstance(descriptor, str) else "The expected format"
+            )
     placeholder = _placeholder(schema, hint)
     if placeholder and kind in (STRING, INTEGER, NUMBER, LINES):
         attrs["placeholder"] = placeholder
     if hint.get("ui:readonly") or schema.get("readOnly"):
         form_field.disabled = True
+        if kind != CONST:
+            form_field.widget = ReadOnlyText()
+            form_field.widget.choices = dict(getattr(form_field, "choices", ()) or ())
     if form_field.disabled:
         attrs["data-readonly"] = "true"
     elif required and kind not in (CONST, MULTI_ENUM):
         attrs["required"] = True
+    if leaf.required and not form_field.disabled and kind != CONST:
+        attrs["aria-required"] = "true"
     if widget_name == "hidden" and kind != CONST:
         form_field.widget = forms.HiddenInput()
     form_field.widget.attrs.update(attrs)

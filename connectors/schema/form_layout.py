@@ -17,6 +17,7 @@ from django.forms.utils import pretty_name
 
 from connectors.schema import secrets as secret_rules
 from connectors.schema import spec_schema, spec_ui_hints, ui_hint
+from connectors.schema.choices import default_option, discriminator_of, ordered, union, values_of
 from connectors.schema.form_fields import MISSING, Leaf, choice_key, make_field, nullable_option
 from connectors.schema.walk import resolve
 
@@ -56,6 +57,9 @@ class Node:
     condition: Condition | None = None
     required: tuple[str, ...] = ()  # a section's required child names
     group: bool = False  # a fieldset of Airbyte's `group`, on its parent's object level
+    marked: bool = False  # required (within its branch, for a conditional node)
+    always_show: bool = False  # Airbyte's `always_show`: never folded into "Optional fields"
+    collapsed: bool = False  # the folded "Optional fields" of its parent level (a group too)
 
     @property
     def name(self) -> str:
@@ -74,37 +78,7 @@ class _Declaration:
     condition: Condition | None
     required: bool
     choice_labels: list | None = None
-
-
-def _values_of(schema) -> tuple | None:
-    """The values a branch's restriction of its controller allows (``const`` or ``enum``)."""
-    if not isinstance(schema, dict):
-        return None
-    if "const" in schema:
-        return (schema["const"],)
-    if isinstance(schema.get("enum"), list):
-        return tuple(schema["enum"])
-    return None
-
-
-def _union(first: tuple | None, second: tuple | None) -> tuple | None:
-    """Values shown by either of two conditions (None: any value)."""
-    if first is None or second is None:
-        return None
-    return tuple({choice_key(v): v for v in (*first, *second)}.values())
-
-
-def _ordered(properties: dict, hints: dict) -> list[tuple[str, dict]]:
-    items = [(n, s) for n, s in (properties or {}).items() if isinstance(s, dict)]
-    order = hints.get("ui:order") if isinstance(hints.get("ui:order"), list) else []
-
-    def key(item):
-        name, schema = item
-        position = order.index(name) if name in order else len(order)
-        explicit = schema.get("order")
-        return (position, explicit if isinstance(explicit, int | float) else float("inf"))
-
-    return sorted(items, key=key)
+    widget: str | None = None  # the choice widget a `display_type` asks for
 
 
 class _Builder:
@@ -129,6 +103,7 @@ class _Builder:
             top.children = self.grouped(children, root)
             top.required = tuple(root.get("required") or ())
         self.drop_unknown_controllers(top)
+        fold_optional(top)
         return top
 
     # -- objects -------------------------------------------------------------------------------
@@ -140,7 +115,7 @@ class _Builder:
         required = set(schema.get("required") or ())
         found = [
             _Declaration(name, resolve(node, self.root), condition, name in required)
-            for name, node in _ordered(schema.get("properties"), self.hint(path))
+            for name, node in ordered(schema.get("properties"), self.hint(path), required=required)
         ]
         for part in schema.get("allOf") or ():
             more = self.declarations(part, path, condition)
@@ -153,7 +128,7 @@ class _Builder:
                     found += self.dependency(path, trigger, resolve(dependency, self.root))
         for keyword in ("oneOf", "anyOf"):
             if schema.get(keyword):
-                more = self.discriminated(path, schema[keyword], found)
+                more = self.discriminated(path, schema[keyword], found, schema)
                 if more is None:
                     return None
                 found += more
@@ -170,31 +145,26 @@ class _Builder:
             branch = resolve(branch, self.root)
             if not isinstance(branch, dict):
                 continue
-            values = _values_of((branch.get("properties") or {}).get(trigger))
+            values = values_of((branch.get("properties") or {}).get(trigger))
             condition = Condition(controller, values)
             required = set(branch.get("required") or ())
-            for name, node in _ordered(branch.get("properties"), self.hint(path)):
+            for name, node in ordered(branch.get("properties"), self.hint(path)):
                 if name != trigger:
                     node = resolve(node, self.root)
                     found.append(_Declaration(name, node, condition, name in required))
         return found
 
-    def discriminated(self, path, options, declared) -> list[_Declaration] | None:
+    def discriminated(self, path, options, declared, parent: dict) -> list[_Declaration] | None:
         """A ``oneOf`` of objects told apart by one property holding a constant (Airbyte's auth
-        choices): that property becomes a choice, each branch's fields show when it is chosen."""
+        choices): that property becomes a choice, each branch's fields show when it is chosen.
+        The object's ``default`` naming an option preselects it; ``display_type`` picks radio
+        buttons or a drop-down."""
         branches = [resolve(o, self.root) for o in options]
         if all(isinstance(b, dict) and not b.get("properties") for b in branches):
             return []  # e.g. "one of these fields is required": nothing to render
         if not all(isinstance(b, dict) and isinstance(b.get("properties"), dict) for b in branches):
             return None
-        discriminator = None
-        for name, _ in _ordered(branches[0]["properties"], {}):
-            values = [_values_of(resolve(b["properties"].get(name), self.root)) for b in branches]
-            if all(v is not None and len(v) == 1 for v in values):
-                keys = [choice_key(v[0]) for v in values]
-                if len(set(keys)) == len(keys):
-                    discriminator = (name, [v[0] for v in values])
-                    break
+        discriminator = discriminator_of(branches, self.root)
         if discriminator is None:
             return None
         name, values = discriminator
@@ -203,13 +173,20 @@ class _Builder:
             first = resolve(branches[0]["properties"][name], self.root)
             choice = {k: v for k, v in first.items() if k not in ("const", "enum", "default")}
             choice["enum"] = values
-            choice.setdefault("title", pretty_name(name))
+            # Named after the object (Airbyte's way) unless the discriminator has a title.
+            choice.setdefault("title", parent.get("title") or pretty_name(name))
+            chosen = default_option(parent.get("default"), name, values)
+            if chosen is not MISSING:
+                choice["default"] = chosen
             labels = [b.get("title") or str(v) for b, v in zip(branches, values, strict=True)]
-            found.append(_Declaration(name, choice, None, True, choice_labels=labels))
+            widget = {"radio": "radio", "dropdown": "select"}.get(parent.get("display_type"))
+            found.append(
+                _Declaration(name, choice, None, True, choice_labels=labels, widget=widget)
+            )
         for branch, value in zip(branches, values, strict=True):
             condition = Condition((*path, name), (value,))
             required = set(branch.get("required") or ())
-            for prop, node in _ordered(branch["properties"], self.hint(path)):
+            for prop, node in ordered(branch["properties"], self.hint(path)):
                 if prop != name:
                     node = resolve(node, self.root)
                     found.append(_Declaration(prop, node, condition, prop in required))
@@ -221,7 +198,7 @@ class _Builder:
         condition = None
         if isinstance(properties, dict) and len(properties) == 1:
             ((name, restriction),) = properties.items()
-            values = _values_of(resolve(restriction, self.root))
+            values = values_of(resolve(restriction, self.root))
             if values is not None:
                 condition = Condition((*path, name), values)
         found = []
@@ -235,7 +212,7 @@ class _Builder:
             branch = resolve(schema.get(keyword), self.root)
             if isinstance(branch, dict):
                 required = set(branch.get("required") or ())
-                for name, node in _ordered(branch.get("properties"), self.hint(path)):
+                for name, node in ordered(branch.get("properties"), self.hint(path)):
                     node = resolve(node, self.root)
                     found.append(_Declaration(name, node, branch_condition, name in required))
         return found
@@ -257,7 +234,7 @@ class _Builder:
             ):
                 kept.condition = Condition(
                     kept.condition.controller,
-                    _union(kept.condition.values, declaration.condition.values),
+                    union(kept.condition.values, declaration.condition.values),
                 )
         return list(by_name.values())
 
@@ -274,7 +251,7 @@ class _Builder:
         declarations = self.declarations(schema, path)
         if declarations is None or not declarations:
             return None
-        declarations = self.merged(declarations)
+        declarations = self.merged(declarations) + self.undeclared(schema, declarations)
         if any("." in d.name or not d.name for d in declarations):
             return None
         nodes = []
@@ -304,6 +281,17 @@ class _Builder:
         ordered += [n for n in nodes if id(n) not in placed]
         return ordered
 
+    def undeclared(self, schema: dict, declared: list[_Declaration]) -> list[_Declaration]:
+        """Names an object requires without declaring them (it happens in published specs): a
+        field for each, edited as JSON since nothing says what they hold."""
+        known = {d.name for d in declared}
+        properties = schema.get("properties") or {}
+        return [
+            _Declaration(name, {"title": pretty_name(name)}, None, True)
+            for name in schema.get("required") or ()
+            if isinstance(name, str) and name not in known and name not in properties
+        ]
+
     def node(self, path, declaration: _Declaration, required: bool, depth: int) -> Node:
         schema = nullable_option(declaration.schema)
         is_object = schema.get("type") == "object" or (
@@ -319,27 +307,45 @@ class _Builder:
                     children=children,
                     condition=declaration.condition,
                     required=tuple(schema.get("required") or ()),
+                    marked=declaration.required,
+                    always_show=schema.get("always_show") is True,
                 )
-        return self.leaf(path, schema, declaration.condition, required, declaration.choice_labels)
+        node = self.leaf(
+            path,
+            schema,
+            declaration.condition,
+            required,
+            declaration.choice_labels,
+            marked=declaration.required,
+            widget=declaration.widget,
+        )
+        node.always_show = schema.get("always_show") is True
+        return node
 
-    def leaf(self, path, schema, condition, required, choice_labels=None) -> Node:
+    def leaf(
+        self, path, schema, condition, required, choice_labels=None, *, marked=None, widget=None
+    ) -> Node:
         name = ".".join(path) if path else ROOT_FIELD
+        hint = self.hint(path)
+        if widget and not hint.get("ui:widget"):
+            hint = {**hint, "ui:widget": widget}
         form_field, leaf = make_field(
             name=name,
             path=path,
             schema=schema,
-            hint=self.hint(path),
+            hint=hint,
             secret=path in self.layout.secret_leaves,
             required=required,
+            marked=marked,
             choice_labels=choice_labels,
         )
         self.fields[name] = form_field
-        return Node(path=path, leaf=leaf, condition=condition)
+        return Node(path=path, leaf=leaf, condition=condition, marked=leaf.required)
 
     def grouped(self, nodes: list[Node], root: dict) -> list[Node]:
         """Airbyte's ``group`` keywords: top-level properties of a group share a fieldset."""
-        titles = {
-            g.get("id"): g.get("title") or pretty_name(str(g.get("id")))
+        titles = {  # a group without a title is a frame without a heading, as in Airbyte's forms
+            g.get("id"): g.get("title") or ""
             for g in root.get("groups") or ()
             if isinstance(g, dict)
         }
@@ -352,15 +358,16 @@ class _Builder:
                 grouped.append(node)
                 continue
             if group not in sections:
-                sections[group] = Node(
-                    path=(), title=titles.get(group) or pretty_name(group), group=True
-                )
+                sections[group] = Node(path=(), title=titles.get(group) or "", group=True)
                 grouped.append(sections[group])
             sections[group].children.append(node)
-        # A group holding just one fieldset of its own title needs no second frame.
+        # A group holding just one fieldset (untitled, or of the same title) needs no second frame.
         return [
             n.children[0]
-            if n.group and len(n.children) == 1 and n.children[0].title == n.title
+            if n.group
+            and len(n.children) == 1
+            and n.children[0].leaf is None
+            and n.title in ("", n.children[0].title)
             else n
             for n in grouped
         ]
@@ -370,6 +377,43 @@ class _Builder:
         for node in top.walk():
             if node.condition and ".".join(node.condition.controller) not in names:
                 node.condition = None
+
+
+OPTIONAL_FIELDS = "Optional fields"
+
+
+def fold_optional(container: Node, *, folded: bool = False) -> None:
+    """On each level, fields that are neither required nor ``always_show`` go into a collapsed
+    "Optional fields" part (a ``<details>``: it opens without script), as Airbyte's forms do. A
+    level with nothing required keeps its fields in view, and a level already inside a folded
+    part is not folded again."""
+    shown = [c for c in container.children if _stays_in_view(c)]
+    hidden = [c for c in container.children if not _stays_in_view(c)]
+    fold = not folded and shown and hidden and any(c.leaf is not None or c.path for c in shown)
+    for child in container.children:
+        if child.leaf is None:
+            fold_optional(child, folded=folded or (fold and any(child is h for h in hidden)))
+    if fold:
+        # Optional fields of one branch only: the folded part shows with that branch.
+        first = hidden[0].condition
+        condition = first if all(c.condition == first for c in hidden) else None
+        container.children = [
+            *shown,
+            Node(
+                path=(),
+                title=OPTIONAL_FIELDS,
+                children=hidden,
+                group=True,
+                collapsed=True,
+                condition=condition,
+            ),
+        ]
+
+
+def _stays_in_view(node: Node) -> bool:
+    if node.leaf is None and not node.path:  # a group's fieldset
+        return True
+    return node.marked or node.always_show or (node.leaf is not None and node.leaf.kind == "const")
 
 
 def build_layout(ui_spec: dict) -> tuple[Node, dict[str, forms.Field]]:

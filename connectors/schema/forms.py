@@ -19,6 +19,7 @@ from django.forms.utils import flatatt
 from connectors import credentials
 from connectors.errors import InvalidInput
 from connectors.schema import secrets as secret_rules
+from connectors.schema.descriptions import description_html
 from connectors.schema.form_fields import MISSING, choice_key
 from connectors.schema.form_layout import REQUIRED, ROOT_FIELD, Condition, Node, build_layout
 
@@ -34,10 +35,18 @@ class RenderItem:
     description: str
     children: list
     attrs: str
+    required: bool = False
+    collapsed: bool = False  # the folded "Optional fields" of a level
+    open: bool = False  # a folded part holding an error opens
 
     @property
     def is_section(self) -> bool:
         return self.field is None
+
+    def has_errors(self) -> bool:
+        if self.field is not None:
+            return bool(self.field.errors)
+        return any(child.has_errors() for child in self.children)
 
 
 class SchemaForm(forms.Form):
@@ -199,16 +208,25 @@ class SchemaForm(forms.Form):
     def _item(self, node: Node) -> RenderItem:
         attrs = self._condition_attrs(node.condition)
         if node.leaf is not None:
-            return RenderItem(self[node.leaf.name], "", "", [], flatatt(attrs))
+            field = self[node.leaf.name]
+            required = node.leaf.required and not field.field.disabled and not field.is_hidden
+            return RenderItem(field, "", "", [], flatatt(attrs), required=required)
         if node.path:
             attrs["data-section"] = ".".join(node.path)
-        return RenderItem(
+        item = RenderItem(
             None,
             node.title,
-            node.description,
+            description_html(node.description),
             [self._item(c) for c in node.children],
             flatatt(attrs),
+            collapsed=node.collapsed,
         )
+        item.open = item.collapsed and self.is_bound and item.has_errors()
+        return item
+
+    @property
+    def has_required_marks(self) -> bool:
+        return any(n.leaf is not None and n.leaf.required for n in self.layout.walk())
 
     @property
     def layout_items(self) -> list[RenderItem]:

@@ -82,8 +82,11 @@ def get_path(data: dict, path: tuple[str, ...], default=_MISSING):
     return node
 
 
+_ABSENT = object()
+
+
 def has_path(data: dict, path: tuple[str, ...]) -> bool:
-    return get_path(data, path, _MISSING) is not _MISSING
+    return get_path(data, path, _ABSENT) is not _ABSENT
 
 
 def set_path(data: dict, path: tuple[str, ...], value) -> None:
@@ -117,20 +120,41 @@ def pop_path(data: dict, path: tuple[str, ...]) -> None:
     _pop_path(data, path)
 
 
+_IMMUTABLE = (str, int, float, bool, type(None))
+
+
+def json_copy(value):
+    """A deep copy of a JSON value (dicts, lists, scalars), several times quicker than
+    ``copy.deepcopy``; anything else is deep-copied the general way."""
+    if isinstance(value, _IMMUTABLE):
+        return value
+    if type(value) is dict:
+        return {key: json_copy(item) for key, item in value.items()}
+    if type(value) is list:
+        return [json_copy(item) for item in value]
+    return copy.deepcopy(value)
+
+
 def deep_merge(base: dict, overlay: dict) -> dict:
     """A new dict: ``overlay`` merged into ``base``, nested dicts merged key by key."""
-    merged = copy.deepcopy(base)
-    for key, value in overlay.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = deep_merge(merged[key], value)
-        else:
-            merged[key] = copy.deepcopy(value)
+    merged = json_copy(base)
+    merge_into(merged, overlay)
     return merged
+
+
+def merge_into(target: dict, overlay: dict) -> None:
+    """Merge ``overlay`` into ``target`` in place; ``overlay`` is only read (its values are
+    copied)."""
+    for key, value in overlay.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            merge_into(target[key], value)
+        else:
+            target[key] = json_copy(value)
 
 
 def split(layout: SecretLayout, config: dict) -> tuple[dict, dict]:
     """``(public, secret)``: the values stored in clear and the ones stored encrypted."""
-    public, secret = copy.deepcopy(config), {}
+    public, secret = json_copy(config), {}
     for path in layout.stored_paths:
         value = _pop_path(public, path)
         if value is not _MISSING:
@@ -139,16 +163,20 @@ def split(layout: SecretLayout, config: dict) -> tuple[dict, dict]:
 
 
 def mask(layout: SecretLayout, config: dict) -> dict:
-    masked = copy.deepcopy(config)
-    for path in layout.secret_leaves:
-        if get_path(masked, path) not in (None, ""):
-            set_path(masked, path, MASK)
+    masked = json_copy(config)
+    mask_in_place(layout, masked)
     return masked
+
+
+def mask_in_place(layout: SecretLayout, config: dict) -> None:
+    for path in layout.secret_leaves:
+        if get_path(config, path) not in (None, ""):
+            set_path(config, path, MASK)
 
 
 def restore_masked(layout: SecretLayout, incoming: dict, stored: dict) -> dict:
     """``incoming`` with every masked secret replaced by the stored value (dropped if none)."""
-    restored = copy.deepcopy(incoming)
+    restored = json_copy(incoming)
     for path in layout.secret_leaves:
         if get_path(restored, path) == MASK:
             if has_path(stored, path):

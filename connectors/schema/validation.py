@@ -116,7 +116,9 @@ def apply_defaults(schema: dict, instance, root: dict | None = None):
             continue
         if name not in instance:
             if "default" in node:
-                instance[name] = copy.deepcopy(node["default"])
+                filled = _default_value(node, root)
+                if filled is not _INVALID:
+                    instance[name] = filled
             elif node.get("type") == "object" or "properties" in node:
                 filled = apply_defaults(node, {}, root)
                 if filled:
@@ -138,6 +140,38 @@ def apply_defaults(schema: dict, instance, root: dict | None = None):
         holds = _is_valid(_in_context(root, schema["if"]), instance)
         apply_defaults(schema.get("then") if holds else schema.get("else"), instance, root)
     return instance
+
+
+_INVALID = object()
+
+
+def _default_value(node: dict, root: dict):
+    """The value a property's ``default`` stands for, or _INVALID when it is not valid there. A
+    ``oneOf`` object whose default names an option (``"default": "CDC"``, Airbyte's way) gets
+    that branch: its discriminator and its own defaults."""
+    default = node["default"]
+    options = [resolve(o, root) for o in node.get("oneOf") or node.get("anyOf") or ()]
+    if options and not isinstance(default, dict | list):
+        branch = _branch_named(options, default, root)
+        if branch is not None:
+            name, value, schema = branch
+            default = apply_defaults(schema, {name: value}, root)
+    default = copy.deepcopy(default)
+    return default if _is_valid(_in_context(root, node), default) else _INVALID
+
+
+def _branch_named(options: list, value, root: dict):
+    """``(discriminator, value, branch)`` of the object option whose constant equals ``value``."""
+    for option in options:
+        if not isinstance(option, dict):
+            continue
+        for name, prop in (option.get("properties") or {}).items():
+            prop = resolve(prop, root)
+            if isinstance(prop, dict) and (
+                prop.get("const", _INVALID) == value or prop.get("enum") == [value]
+            ):
+                return name, value, option
+    return None
 
 
 def _apply_branch_defaults(dependency: dict, instance: dict, root: dict) -> None:
@@ -183,8 +217,7 @@ def _message(error: ValidationError) -> tuple[tuple, str]:
     if kind == "const":
         return path, f"Must be {value}."
     if kind == "pattern":
-        shown = value if len(value) <= 80 else "the expected format"
-        return path, f"Does not match {shown}."
+        return path, _pattern_message(error.schema or {})
     if kind == "format":
         return path, f"Must be a valid {value}."
     words = {
@@ -223,6 +256,18 @@ def _message(error: ValidationError) -> tuple[tuple, str]:
     return path, "Is not valid."
 
 
+def _pattern_message(schema: dict) -> str:
+    """A pattern mismatch in words: the spec's ``pattern_descriptor``, else its first example;
+    never the regular expression itself."""
+    descriptor = schema.get("pattern_descriptor")
+    if isinstance(descriptor, str) and descriptor.strip():
+        return f"Must have the format {descriptor.strip()}."
+    examples = schema.get("examples")
+    if isinstance(examples, list) and examples and isinstance(examples[0], str | int | float):
+        return f"Does not have the expected format (for example {examples[0]})."
+    return "Does not have the expected format."
+
+
 def _leaf_errors(error: ValidationError):
     """The errors a person can act on: inside oneOf/anyOf, those of the closest branch."""
     if error.validator in ("oneOf", "anyOf") and error.context:
@@ -242,12 +287,21 @@ def _leaf_errors(error: ValidationError):
 
 def schema_errors(schema: dict, instance) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
+    failed_pattern: set[str] = set()
+    format_messages: dict[str, list[str]] = {}
     for error in validator_for(schema).iter_errors(instance):
         for leaf in _leaf_errors(error):
             path, message = _message(leaf)
             field = ".".join(path) or "non_field_errors"
+            if leaf.validator == "pattern":
+                failed_pattern.add(field)
+            elif leaf.validator == "format":
+                format_messages.setdefault(field, []).append(message)
             if message not in errors.setdefault(field, []):
                 errors[field].append(message)
+    # A value of the wrong shape fails its pattern and its format: the pattern's words say it.
+    for field in failed_pattern:
+        errors[field] = [m for m in errors[field] if m not in format_messages.get(field, ())]
     return errors
 
 

@@ -1,5 +1,6 @@
 """Every write of the connectors app. Entry points call these and never write the ORM themselves."""
 
+from connectors.services.change_kind import connector_change_kind  # noqa: F401
 from connectors.services.connectors import (  # noqa: F401
     connector_associate,
     connector_check_finished,

@@ -3,10 +3,12 @@ from django.core.exceptions import ValidationError
 from connectors.errors import InvalidInput
 
 
-def validated(instance, *, exclude=None):
-    """``full_clean`` with Django's errors turned into the domain's InvalidInput."""
+def validated(instance, *, exclude=None, constraints: bool = True):
+    """``full_clean`` with Django's errors turned into the domain's InvalidInput. Without
+    ``constraints`` the database's constraints are left to the save (for rows that concurrent
+    writers may race for: a check now could pass or fail on another transaction's row)."""
     try:
-        instance.full_clean(exclude=exclude)
+        instance.full_clean(exclude=exclude, validate_constraints=constraints)
     except ValidationError as error:
         raise InvalidInput(
             {

@@ -17,15 +17,13 @@ from connectors.models import (
     ConnectorDefinition,
     Credential,
     DefinitionStatus,
-    ScheduleType,
     Workspace,
 )
 from connectors.schema import secrets
 from connectors.services.common import validated
-from syncs import scheduling
+from syncs import document_stats, scheduling, start_rules
 from syncs import services as sync_services
 from syncs.feed.memberships import membership_open, memberships_close
-from syncs.models import SyncTrigger
 
 _UNSET = object()
 NAME_TAKEN = "A connector with this name already exists in this workspace."
@@ -123,8 +121,10 @@ def connector_create(
     schedule: scheduling.Schedule | None = None,
     collections: list[Collection] = (),
     connector_id: uuid.UUID | None = None,
+    import_now: bool = False,
 ) -> Connector:
-    """Create a connector in ``starting``; its check runs in a worker once this commits."""
+    """Create a connector in ``starting``; its check runs in a worker once this commits.
+    ``import_now``: its first sync is queued with it (``syncs.start_rules``)."""
     _usable_definition(definition)
     full = credentials.prepare(definition, config or {})
     if schedule is None:
@@ -162,6 +162,7 @@ def connector_create(
     )
     for collection in collections:
         connector_associate(actor=actor, connector=connector, collection=collection)
+    start_rules.connector_created(actor=actor, connector=connector, import_now=import_now)
     _enqueue_check(connector)
     return connector
 
@@ -252,6 +253,7 @@ def connector_delete(*, actor, connector: Connector) -> None:
     scheduling.remove(connector)
     memberships_close(actor=actor, connector=connector, reason="connector_deleted")
     ConnectorCollection.objects.filter(connector=connector).delete()
+    document_stats.forget(connector.pk)
     emit("connector.deleted", actor=actor, obj=connector, workspace_id=connector.workspace_id)
     connector_pk = str(connector.pk)
     transaction.on_commit(lambda: purge_connector.delay(connector_pk))
@@ -295,11 +297,7 @@ def connector_check_finished(*, connector_id, check_token, error: str | None) ->
         _enter_state(connector, State.FAILED, actor=None, reason=error)
         return connector
     _enter_state(connector, State.RUNNING, actor=None, reason="")
-    sync_services.sync_release_queued(connector=connector)
-    if connector.schedule_type == ScheduleType.ONCE:
-        sync_services.sync_trigger_unless_active(
-            actor=None, connector=connector, trigger=SyncTrigger.SCHEDULE
-        )
+    start_rules.check_passed(connector=connector)
     return connector
 
 
@@ -307,7 +305,8 @@ def connector_check_finished(*, connector_id, check_token, error: str | None) ->
 def connector_associate(
     *, actor, connector: Connector, collection: Collection
 ) -> ConnectorCollection:
-    """Attach a connector to a collection of its workspace; an ``imed`` connector syncs now."""
+    """Attach a connector to a collection of its workspace (``start_rules`` says whether that
+    starts a sync)."""
     if collection.space.workspace_id != connector.workspace_id:
         raise NotFound("Collection not found.")
     association, created = ConnectorCollection.objects.get_or_create(
@@ -322,16 +321,7 @@ def connector_associate(
             workspace_id=connector.workspace_id,
             collection=str(collection.pk),
         )
-        if connector.schedule_type == ScheduleType.IMMEDIATE and connector.state in (
-            State.STARTING,
-            State.RUNNING,
-        ):
-            sync_services.sync_trigger_unless_active(
-                actor=actor,
-                connector=connector,
-                trigger=SyncTrigger.ASSOCIATION,
-                collection=collection,
-            )
+        start_rules.connector_associated(actor=actor, connector=connector, collection=collection)
     return association
 
 

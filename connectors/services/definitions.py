@@ -7,7 +7,7 @@ retires the other Live versions of it; a Retired one stays readable but backs no
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from connectors import distribution
@@ -34,7 +34,23 @@ def _label(actor) -> str:
     return "SYSTEM" if actor is None else actor_label(actor)
 
 
+class LiveVersionConflict(Conflict):
+    """Another version of the type became Live in a concurrent transaction (the database allows
+    one Live version per type); nothing was stored."""
+
+    code = "live_version_conflict"
+
+    def __init__(self, definition: ConnectorDefinition):
+        super().__init__(
+            f"Another version of {definition.connector_id} was published at the same time as "
+            f"{definition.connector_id}-{definition.version}; nothing was stored. Register it "
+            "again to publish it."
+        )
+
+
 def _retire_other_live(definition: ConnectorDefinition, *, actor) -> list[ConnectorDefinition]:
+    """Called before ``definition`` is stored as Live, so that the database's one-Live-version
+    rule holds at every statement."""
     others = list(
         ConnectorDefinition.objects.select_for_update()
         .filter(connector_id=definition.connector_id, status=DefinitionStatus.LIVE)
@@ -79,9 +95,29 @@ def _save_definition(
     definition.updated_date = now
     definition.live_date = now if status == DefinitionStatus.LIVE else None
     definition.registry_id = data.registry_id
-    validated(definition, exclude=["registry_id"])
-    definition.save()
+    validated(definition, exclude=["registry_id"], constraints=False)
+    if status == DefinitionStatus.LIVE:
+        _retire_other_live(definition, actor=actor)
+    _save_checked(definition)
     return definition
+
+
+def _save_checked(definition: ConnectorDefinition, **save_options) -> None:
+    """Save, turning a row a concurrent registration committed first into a Conflict (in a
+    savepoint, so that the caller's transaction stays usable)."""
+    try:
+        with transaction.atomic():
+            definition.save(**save_options)
+    except IntegrityError:
+        same_version = ConnectorDefinition.objects.filter(
+            connector_id=definition.connector_id, version=definition.version
+        )
+        if definition.pk is None and same_version.exists():
+            raise Conflict(
+                f"{definition.connector_id}-{definition.version} was registered at the same time by another "
+                "request; register it under a new version."
+            ) from None
+        raise LiveVersionConflict(definition) from None
 
 
 @transaction.atomic
@@ -94,8 +130,6 @@ def definition_register_package(
     registered = []
     for data in package.definitions:
         definition = _save_definition(data, actor=actor, status=status)
-        if status == DefinitionStatus.LIVE:
-            _retire_other_live(definition, actor=actor)
         emit(
             "definition.registered",
             actor=actor,
@@ -130,13 +164,16 @@ def definition_promote(*, actor, definition: ConnectorDefinition) -> ConnectorDe
             f"{definition.registry_id} is retired and cannot be published again; "
             "register a new version."
         )
+    _retire_other_live(definition, actor=actor)
     now = timezone.now()
     definition.status = DefinitionStatus.LIVE
     definition.live_date = now
     definition.updated_by = _label(actor)
     definition.updated_date = now
-    definition.save(update_fields=["status", "live_date", "updated_by", "updated_date"])
-    _retire_other_live(definition, actor=actor)
+    _save_checked(
+        definition,
+        update_fields=["status", "live_date", "updated_by", "updated_date"],
+    )
     emit("definition.promoted", actor=actor, obj=definition, registry_id=definition.registry_id)
     return definition
 
@@ -180,8 +217,13 @@ def catalog_load(*, actor=None) -> CatalogResult:
             result.errors.append((folder.name, error.message))
             continue
         for data in package.definitions:
-            with transaction.atomic():
-                _load_builtin(data, actor=actor, result=result)
+            try:
+                with transaction.atomic():
+                    _load_builtin(data, actor=actor, result=result)
+            except Conflict:
+                # Another process loaded this type at the same moment: read what it stored.
+                with transaction.atomic():
+                    _load_builtin(data, actor=actor, result=result)
     return result
 
 

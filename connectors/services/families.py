@@ -19,6 +19,7 @@ from connectors.models import (
     Workspace,
 )
 from connectors.schema.secrets import deep_merge
+from connectors.services.change_kind import connector_change_kind
 from connectors.services.connectors import connector_create, connector_update
 from syncs import scheduling
 
@@ -100,7 +101,8 @@ def live_source_create(
     description: str = "",
     options: dict,
 ) -> Connector:
-    """000: ``options`` are the body's other fields (``url``, ``runMode``, crawl options)."""
+    """000: ``options`` are the body's other fields (``url``, ``runMode``, crawl options). A live
+    source imports at once: its first sync is queued with it."""
     definition = family_definition(live_source_type, families.LIVE_SOURCE_TYPES, "liveSourceType")
     known = definition.ui_spec.get("schema", {}).get("properties", {})
     unknown = sorted(str(key) for key in options if key not in known)
@@ -119,6 +121,7 @@ def live_source_create(
         name=name,
         description=description,
         config=config,
+        import_now=True,
     )
 
 
@@ -127,7 +130,8 @@ def storage_connector_create(
     *, actor, workspace: Workspace, name: str, storage_type: str, storage_config: dict
 ) -> Connector:
     if not STORAGE_NAME.match(name):
-        raise InvalidInput({"name": [STORAGE_NAME_RULE]})
+        slash = "A name may not contain '/'. " if "/" in name else ""
+        raise InvalidInput({"name": [slash + STORAGE_NAME_RULE]})
     definition = family_definition(storage_type, families.STORAGE_TYPES, "storage_type")
     config = _prepared(definition, storage_config, _under("storage_config"))
     return connector_create(
@@ -139,14 +143,13 @@ def storage_connector_create(
 def storage_connector_update(
     *, actor, connector: Connector, storage_type: str, storage_config: dict
 ) -> Connector:
-    """001's PUT: the whole config again (masked secrets keep their stored values)."""
+    """001's PUT: the whole config again (masked secrets keep their stored values). Another
+    ``storage_type`` moves the connector to that kind (``connector_change_kind``)."""
     if storage_type != connector.definition.connector_id:
-        raise InvalidInput(
-            {
-                "storage_type": [
-                    f"The connector is {connector.definition.connector_id}; its type cannot change."
-                ]
-            }
+        definition = family_definition(storage_type, families.STORAGE_TYPES, "storage_type")
+        config = _prepared(definition, storage_config, _under("storage_config"))
+        return connector_change_kind(
+            actor=actor, connector=connector, definition=definition, config=config
         )
     stored = credentials.full_config(connector)
     config = _prepared(connector.definition, storage_config, _under("storage_config"), stored)

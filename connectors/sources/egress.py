@@ -14,10 +14,11 @@ How each kind's client is guarded:
   address.
 - Database drivers (psycopg, PyMySQL): the host is resolved and checked here and the driver
   connects to that address.
-- boto3 (``before-send`` event) and azure-storage-blob (``raw_request_hook``): every request the
-  SDK sends, its retries and redirects included, has its URL checked. The SDKs then resolve the
-  host again themselves (urllib3 offers no public hook for the connection's address), so a DNS
-  answer that changes between the check and the connection is not caught for these two.
+- boto3 and azure-storage-blob (``kinds/amazon_s3/guarded_client.py``,
+  ``kinds/azure_storage/guarded_client.py``): every request the SDK sends, retries and redirects
+  included, has its URL checked (``before-send`` / ``raw_request_hook``), and the SDK's urllib3
+  connections open to the address that check pinned (``sources/pinned.py``), so the name is
+  resolved once per client. Redirects are followed at most ``pinned.MAX_REDIRECTS`` times.
 """
 
 import ipaddress
@@ -86,8 +87,9 @@ def resolve(host: str, port: int | None = None) -> list[str]:
     return addresses
 
 
-def check_url(url: str, schemes: tuple[str, ...] = ("http", "https")) -> str:
-    """Validate a user-supplied URL (scheme and host) and return it."""
+def check_url(url: str, schemes: tuple[str, ...] = ("http", "https"), *, resolver=None) -> str:
+    """Validate a user-supplied URL (scheme and host) and return it. ``resolver(host, port)``
+    replaces ``resolve`` (``pinned.AddressPins`` keeps the address it checked)."""
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -95,7 +97,7 @@ def check_url(url: str, schemes: tuple[str, ...] = ("http", "https")) -> str:
         raise EgressRefused("The URL is not valid.") from None
     if parts.scheme not in schemes:
         raise EgressRefused(f"Only {' and '.join(schemes)} URLs are allowed.")
-    resolve(parts.hostname or "", port)
+    (resolver or resolve)(parts.hostname or "", port)
     return url
 
 

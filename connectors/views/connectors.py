@@ -118,7 +118,7 @@ def connector_delete(request, connector_id):
         {
             "section": "connectors",
             "connector": connector,
-            "document_count": sync_selectors.documents_of_connector(connector).count(),
+            "document_count": sync_selectors.document_count(connector),
         },
     )
 

@@ -8,12 +8,15 @@ from syncs import selectors as sync_selectors
 from syncs.filters import DocumentFilter
 
 
-def _listing(request, documents, *, title, context):
+def _listing(request, connector_ids, *, title, context):
+    documents = sync_selectors.documents_of_connectors(connector_ids)
     filterset = DocumentFilter(
         request.GET or None,
         queryset=documents.select_related("connector").defer("content", "metadata"),
     )
-    rows, pager = keyset_page(filterset.qs, request)
+    rows, pager = keyset_page(
+        filterset.qs, request, leading=sync_selectors.document_key(connector_ids)[:-1]
+    )
     return page(
         request,
         "documents/list.html",
@@ -35,7 +38,7 @@ def collection_documents(request, collection_id):
     collection = selectors.collection_in_workspace(request.workspace, collection_id)
     return _listing(
         request,
-        sync_selectors.documents_of_collection(collection),
+        sync_selectors.collection_connector_ids(collection),
         title=f"Documents of {collection.name}",
         context={
             "section": "spaces",
@@ -52,7 +55,7 @@ def connector_documents(request, connector_id):
     connector = selectors.connector_in(request.workspace, connector_id)
     return _listing(
         request,
-        sync_selectors.documents_of_connector(connector),
+        [connector.pk],
         title=f"Documents of {connector.name}",
         context={"section": "connectors", "connector": connector},
     )

@@ -39,15 +39,19 @@ def _beyond(key: tuple[str, ...], edge: tuple, lookup: str) -> Q:
     return condition
 
 
-def keyset_page(queryset, request, size: int = PAGE_SIZE, *, key=("id",)) -> tuple[list, dict]:
+def keyset_page(
+    queryset, request, size: int = PAGE_SIZE, *, key=("id",), leading=()
+) -> tuple[list, dict]:
     """One page of ``queryset`` and the pks that link to the next ones:
-    ``{"older": pk or None, "newer": pk or None}``."""
+    ``{"older": pk or None, "newer": pk or None}``. ``leading``: fields the queryset's filter
+    holds constant, ordered by first so that the index they lead gives the order."""
     key = tuple(key)
-    newest_first = [f"-{field}" for field in key]
+    leading = tuple(leading)
+    newest_first = [f"-{field}" for field in (*leading, *key)]
     after = _edge(queryset, key, request.GET.get("after"))
     before = None if after else _edge(queryset, key, request.GET.get("before"))
     if after is not None:
-        rows = list(queryset.filter(_beyond(key, after, "gt")).order_by(*key)[: size + 1])
+        rows = list(queryset.filter(_beyond(key, after, "gt")).order_by(*leading, *key)[: size + 1])
         has_newer, has_older = len(rows) > size, True
         rows = rows[:size]
         rows.reverse()

@@ -40,12 +40,17 @@ class CollectionDocumentViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
     filterset_class = DocumentFilter
     pagination_class = KeysetPagination
     keyset_ordering = ("id",)
+    keyset_leading: tuple[str, ...] = ()
     lookup_url_kwarg = "document_id"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Document.objects.none()
-        return self.scoped(sync_selectors.documents_of_collection(self.collection))
+        # The collection belongs to the request's workspace, and so do the connectors whose
+        # documents the selector reads: no join with the connectors is needed.
+        connector_ids = sync_selectors.collection_connector_ids(self.collection)
+        self.keyset_leading = sync_selectors.document_key(connector_ids)[:-1]
+        return sync_selectors.documents_of_connectors(connector_ids)
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset()).defer("content")

@@ -3,10 +3,11 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from connectors.api.fields import StrictSerializer
+from connectors.api.fast import FastRead
+from connectors.api.fields import StrictBooleanField, StrictSerializer
 
 
-class SyncCountsSerializer(serializers.Serializer):
+class SyncCountsSerializer(FastRead, serializers.Serializer):
     seen = serializers.IntegerField(source="documents_seen")
     created = serializers.IntegerField(source="documents_created")
     updated = serializers.IntegerField(source="documents_updated")
@@ -15,7 +16,7 @@ class SyncCountsSerializer(serializers.Serializer):
     failed = serializers.IntegerField(source="documents_failed")
 
 
-class SyncProgressSerializer(serializers.Serializer):
+class SyncProgressSerializer(FastRead, serializers.Serializer):
     done = serializers.IntegerField(source="progress_done")
     total = serializers.IntegerField(source="progress_total", allow_null=True)
     percent = serializers.IntegerField(allow_null=True)
@@ -28,7 +29,7 @@ class SyncErrorSerializer(serializers.Serializer):
     retryable = serializers.BooleanField(source="error_retryable", allow_null=True)
 
 
-class SyncSerializer(serializers.Serializer):
+class SyncSerializer(FastRead, serializers.Serializer):
     id = serializers.UUIDField()
     connector_id = serializers.UUIDField()
     collection_id = serializers.UUIDField(allow_null=True)
@@ -53,12 +54,12 @@ class SyncSerializer(serializers.Serializer):
 
 
 class SyncTriggerSerializer(StrictSerializer):
-    full = serializers.BooleanField(
+    full = StrictBooleanField(
         required=False, default=False, help_text="List the whole source and prune what is gone."
     )
 
 
-class DocumentSerializer(serializers.Serializer):
+class DocumentSerializer(FastRead, serializers.Serializer):
     id = serializers.IntegerField()
     connector_id = serializers.UUIDField()
     external_id = serializers.CharField()

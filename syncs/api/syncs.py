@@ -15,6 +15,7 @@ from connectors.api.pagination import KeysetPagination
 from connectors.errors import Conflict
 from syncs import selectors as sync_selectors
 from syncs import services as sync_services
+from syncs import start_rules
 from syncs.api.serializers import SyncSerializer, SyncTriggerSerializer
 from syncs.filters import SyncFilter
 from syncs.models import Sync, SyncTrigger
@@ -81,7 +82,7 @@ class ConnectorSyncViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
     def trigger(self, request, *args, **kwargs):
         body = SyncTriggerSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        sync = sync_services.sync_trigger(
+        sync = start_rules.sync_requested(
             actor=self.actor,
             connector=self.connector,
             trigger=SyncTrigger.API,

@@ -20,6 +20,7 @@ from connectors.models import Connector
 from connectors.schema.secrets import secret_layout, secret_values
 from connectors.sources.base import SyncCancelled
 from connectors.sources.registry import implementation
+from syncs import document_stats
 from syncs.engine import documents
 from syncs.engine.context import EngineContext, SyncLog
 from syncs.engine.failures import Failure, backoff, classify
@@ -267,6 +268,9 @@ class SyncRun:
                 connector_id, list(batch.deleted_external_ids or ()), now
             )
             self._announce(upserts=counts.created + counts.updated, deletes=counts.deleted)
+            document_stats.record(
+                connector_id, created=counts.created, deleted=counts.deleted, now=now
+            )
             state = state.after_batch(batch.cursor, counts.seen)
             snapshot = state.as_json()
             fields = {
@@ -345,6 +349,7 @@ class SyncRun:
                 else 0
             )
             self._announce(deletes=pruned)
+            document_stats.record(self.connector.pk, deleted=pruned, now=now)
             self._save_cursor(self.state.completed(incremental=self.incremental))
             self.lease.update(documents_deleted=F("documents_deleted") + pruned)
             counts = Sync.objects.values(

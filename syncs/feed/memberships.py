@@ -6,11 +6,12 @@ from django.utils import timezone
 
 from syncs.feed import stamps
 from syncs.feed.events import announce
-from syncs.models import CollectionMembership, Document
+from syncs.models import CollectionMembership, DocumentCount
 
 
 def _live_documents(connector) -> int:
-    return Document.objects.filter(connector=connector, deleted_at__isnull=True).count()
+    counted = DocumentCount.objects.filter(connector=connector).values_list("live", flat=True)
+    return counted.first() or 0
 
 
 def membership_open(*, actor, connector, collection) -> None:

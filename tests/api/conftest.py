@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 from connectors import services
 from connectors.models import ApiKeyRole
 from tests.api import kinds
+from tests.servers.celery_worker import celery_processes  # noqa: F401 (a fixture)
 
 SECRET_KEY_VALUE = "s3cr3t-Read-Key-7Qx"
 

@@ -6,8 +6,9 @@ import uuid
 
 import pytest
 
-from syncs.models import Document
+from connectors.sources.base import SourceDocument
 from tests.api.conftest import s3_body
+from tests.documents import store_documents
 
 pytestmark = pytest.mark.database
 
@@ -138,6 +139,7 @@ def test_000_get_import_status_with_a_json_body(layar, connector_id):
         "connectorState",
         "jobId",
         "status",
+        "finished",
         "trigger",
         "documents",
         "progress",
@@ -147,15 +149,15 @@ def test_000_get_import_status_with_a_json_body(layar, connector_id):
         "error",
     }
     assert import_status.json()["connectorId"] == connector_id
-    assert import_status.json()["status"] == "not_started"
+    # Creating the live source queued its first import.
+    assert import_status.json()["status"] == "queued"
+    assert import_status.json()["finished"] is False
 
 
 def test_000_get_source_documents_with_a_json_body(layar, connector_id):
-    Document.objects.bulk_create(
-        Document(
-            connector_id=connector_id, external_id=f"p{n}", title=f"Page {n}", content_hash="h"
-        )
-        for n in range(60)
+    store_documents(
+        connector_id,
+        [SourceDocument(external_id=f"p{n}", title=f"Page {n}") for n in range(60)],
     )
     con_doc_uri = f"/layar/liveSource/{connector_id}/sourceDocuments"
     body = {"id": connector_id, "rows": 50, "start": 50}

@@ -212,3 +212,47 @@ def test_unknown_methods_are_405(api):
     response = api.patch("/connectors/store", {}, format="json")
     assert response.status_code == 405
     assert response.json()["code"] == "method_not_allowed"
+
+
+def test_unmatched_api_paths_answer_the_familys_json_404(api, client):
+    for path in [
+        "/v1/nonexistent",
+        "/v1",
+        "/v1/spaces/a/b/c/d/e/f/g",
+        "/v1/connector/nothing/here",
+        "/layar/nowhere",
+        "/layar/liveSource/a/b/c",
+        "/connectors/a%2Fb",
+        "/connectors/a/b/c",
+        "/api/nothing",
+    ]:
+        # With a key, and anonymous (/connectors/<name> is a route: anonymous callers get 401).
+        for caller in (api,) if path.startswith("/connectors/") else (api, client):
+            response = caller.get(path)
+            assert response.status_code == 404, path
+            assert response["Content-Type"] == "application/json", path
+            assert response.json()["code"] == "not_found", path
+            assert set(response.json()) == {"detail", "code"}, path
+    for path in ("/v2/nonexistent", "/v2/connectors/a/b/c"):
+        body = client.get(path).json()
+        assert body["params"]["status"] == "FAILED" and body["responseCode"] == "NOT_FOUND"
+        assert body["error"]["code"] == "NOT_FOUND" and body["ver"] == "v2"
+    page = client.get("/w/no-such-workspace/nothing/here")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+def test_a_storage_name_with_a_slash_is_refused_or_addressable(api, make_connector, owner):
+    refused = api.post("/connectors/a%2Fb", s3_body(), format="json")
+    assert refused.status_code == 400
+    assert "may not contain '/'" in refused.json()["errors"]["name"][0]
+    assert not Connector.objects.filter(name="a/b").exists()
+
+    # A name made through another family keeps its "/" and is addressable URL-encoded.
+    made = make_connector(name="HR/Finance")
+    shown = api.get("/connectors/HR%2FFinance")
+    assert shown.status_code == 200 and shown.json()["id"] == str(made.pk)
+    assert api.get(f"/connectors/{made.pk}").json()["name"] == "HR/Finance"
+    stopped = api.post("/connectors/HR%2FFinance/stop")
+    assert stopped.status_code == 200 and stopped.json()["name"] == "HR/Finance"
+    assert api.delete("/connectors/HR%2FFinance").status_code == 204
+    assert api.get("/connectors/HR%2FFinance").status_code == 404

@@ -4,7 +4,10 @@ import pytest
 from django.utils import timezone
 
 from connectors.models import Connector, ScheduleType
+from connectors.sources.base import SourceDocument
+from syncs import document_stats
 from syncs.models import Document, Sync, SyncStatus, SyncTrigger
+from tests.documents import store_documents
 
 pytestmark = pytest.mark.database
 
@@ -102,17 +105,14 @@ def test_job_status_reads_the_latest_sync(api):
 
 def test_source_documents_page_by_rows_and_start(api):
     connector_id = _create(api).json()["id"]
-    Document.objects.bulk_create(
-        Document(
-            connector_id=connector_id,
-            external_id=f"d{n}",
-            title=f"Doc {n}",
-            content="text",
-            content_hash="h",
-            deleted_at=timezone.now() if n == 0 else None,
-        )
-        for n in range(8)
+    store_documents(
+        connector_id,
+        [SourceDocument(external_id=f"d{n}", title=f"Doc {n}", content="text") for n in range(8)],
     )
+    Document.objects.filter(connector_id=connector_id, external_id="d0").update(
+        deleted_at=timezone.now()
+    )
+    document_stats.record(connector_id, deleted=1)  # as the engine counts a deletion
     by_query = api.get(f"/layar/liveSource/{connector_id}/sourceDocuments?rows=3&start=2").json()
     by_body = api.call(
         "GET", f"/layar/liveSource/{connector_id}/sourceDocuments", {"rows": 3, "start": 2}
@@ -143,7 +143,8 @@ def test_list_pages_and_filters(api):
 
 def test_delete_removes_everything_then_404(api, django_capture_on_commit_callbacks, enqueued):
     connector_id = _create(api).json()["id"]
-    Sync.objects.create(connector_id=connector_id, trigger=SyncTrigger.API)
+    # The first import was queued with the connector.
+    assert Sync.objects.get(connector_id=connector_id).status == SyncStatus.QUEUED
     with django_capture_on_commit_callbacks(execute=True):
         assert api.delete(f"/layar/liveSource/{connector_id}").status_code == 204
     assert ("syncs.tasks.purge_connector", (connector_id,)) in enqueued

@@ -70,15 +70,45 @@ def test_put_on_a_stopped_connector_keeps_it_stopped(api):
     assert edited.json()["state"] == "STOPPED"
 
 
-def test_put_cannot_change_the_type(api):
+def test_put_may_change_to_another_storage_type_only(api):
     api.post("/connectors/reports", s3_body(), format="json")
     response = api.put(
         "/connectors/reports",
-        {"storage_type": "HttpData", "storage_config": {"url": "https://x"}},
+        {"storage_type": "WEBSITE", "storage_config": {"url": "https://x.example/"}},
         format="json",
     )
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["storage_type"]
+    assert (
+        "supported types: HttpData, AmazonS3, AzureStorage"
+        in response.json()["errors"]["storage_type"][0]
+    )
+    moved = api.put(
+        "/connectors/reports",
+        {"storage_type": "HttpData", "storage_config": {"url": "https://x.example/"}},
+        format="json",
+    )
+    assert moved.status_code == 200
+    assert moved.json()["storage_type"] == "HttpData"
+    assert moved.json()["storage_config"]["url"] == "https://x.example/"
+    connector = Connector.objects.get(name="reports")
+    assert SECRET_KEY_VALUE not in str(credentials.full_config(connector))
+
+
+def test_the_collection_api_refuses_a_type_change(api, collection_path):
+    created = api.post(
+        f"{collection_path}/connectors",
+        {"name": "feed", "type": "RSS", "config": {"url": "https://x.example/rss"}},
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    response = api.patch(
+        f"{collection_path}/connectors/{created.json()['id']}", {"type": "WEBSITE"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "type": ["The type of a connector cannot change through this API."]
+    }
 
 
 def test_put_on_an_unknown_name_is_404(api):

@@ -240,3 +240,43 @@ def test_errors_are_one_line_on_stderr_with_exit_1(workspace, definition, cli):
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == ["CommandError: Connector not found."]
     assert result.stdout == ""
+
+
+def test_update_with_another_type_moves_the_connector_and_drops_its_secrets(
+    make_connector, workspace, collection, catalog, tmp_path
+):
+    from connectors import services
+
+    connector = make_connector(name="warehouse")
+    services.connector_associate(actor=None, connector=connector, collection=collection)
+    new_config = tmp_path / "http.json"
+    new_config.write_text(json.dumps({"url": "https://api.example.com/records"}))
+
+    shown = json.loads(
+        run(
+            "update_connector",
+            "--workspace",
+            workspace.slug,
+            "warehouse",
+            "--type",
+            "HttpData",
+            "--config",
+            str(new_config),
+            "--description",
+            "Now over HTTP",
+            "--json",
+        )
+    )
+
+    assert shown["id"] == str(connector.pk) and shown["type"] == "HttpData"
+    connector = Connector.objects.get(pk=connector.pk)
+    assert connector.description == "Now over HTTP"
+    assert list(connector.collections.all()) == [collection]
+    assert credentials.full_config(connector)["url"] == "https://api.example.com/records"
+    assert SECRET_PASSWORD not in json.dumps(credentials.full_config(connector))
+
+
+def test_update_with_another_type_needs_its_config(make_connector, workspace, catalog):
+    make_connector(name="warehouse")
+    with pytest.raises(CommandError, match="--type needs the new kind's config"):
+        run("update_connector", "--workspace", workspace.slug, "warehouse", "--type", "HttpData")

@@ -208,7 +208,16 @@ def test_list_runs_a_fixed_number_of_queries(
 def test_an_invalid_list_body_is_400_naming_the_field(client, catalog, reader, body, field):
     response = post_list(client, reader, body)
     error = envelope_error(response, 400, "CONNECTORS_LIST_INPUT_INVALID")["error"]
-    assert f"{field}:" in error["message"]
+    assert error["message"].startswith(f"{field} must ")
+
+
+@pytest.mark.parametrize("name", ["status", "category"])
+def test_an_empty_filter_is_refused_as_the_upstream_schema_does(client, catalog, reader, name):
+    response = post_list(client, reader, {"request": {"filters": {name: []}}})
+    body = envelope_error(response, 400, "CONNECTORS_LIST_INPUT_INVALID")
+    assert body["params"]["status"] == "FAILED"
+    assert body["responseCode"] == "BAD_REQUEST"
+    assert body["error"]["message"] == f"request.filters.{name} must NOT have fewer than 1 items"
 
 
 def test_malformed_json_wrong_media_type_and_oversized_bodies_are_4xx(

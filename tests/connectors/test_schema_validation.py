@@ -71,7 +71,11 @@ def test_translate_pattern(literal, python):
         ({"port": 70000}, "connector_config.connection_info.port", "Must be at most 65535."),
         ({"port": 0}, "connector_config.connection_info.port", "Must be at least 1."),
         ({"port": "5432"}, "connector_config.connection_info.port", "Must be a number."),
-        ({"name": "bad name!"}, "connector_config.connection_info.name", "Does not match"),
+        (
+            {"name": "bad name!"},
+            "connector_config.connection_info.name",
+            "Does not have the expected format.",
+        ),
     ],
 )
 def test_errors_name_the_field_in_plain_words(change, field, message):

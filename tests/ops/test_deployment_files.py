@@ -7,6 +7,8 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 
+from config.media import media_storage
+
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
 COMPOSE = yaml.safe_load((ROOT / "compose.yaml").read_text())
@@ -38,8 +40,8 @@ def test_dockerfile_copies_every_local_app_and_what_they_need():
 
 def test_compose_runs_the_whole_topology_with_health_checks_and_volumes():
     services = COMPOSE["services"]
-    assert set(services) == {"postgres", "redis", *APP_SERVICES}
-    for name in ("postgres", "redis", "web", "worker-syncs", "worker-quick", "beat"):
+    assert set(services) == {"postgres", "redis", "minio", "media-bucket", *APP_SERVICES}
+    for name in ("postgres", "redis", "minio", "web", "worker-syncs", "worker-quick", "beat"):
         assert services[name]["healthcheck"]["test"], name
     for name in ("web", "worker-syncs", "worker-quick", "beat"):
         assert services[name]["depends_on"]["migrate"]["condition"] == (
@@ -48,6 +50,24 @@ def test_compose_runs_the_whole_topology_with_health_checks_and_volumes():
         assert services[name]["environment"]["CONNECTOR_HUB_PRODUCTION"] == "true"
     assert {"postgres", "redis", "media"} <= set(COMPOSE["volumes"])
     assert "migrate" in services["migrate"]["command"][-1]
+    assert services["migrate"]["depends_on"]["media-bucket"]["condition"] == (
+        "service_completed_successfully"
+    )
+
+
+def test_compose_app_containers_share_no_volume_and_keep_media_in_the_bucket():
+    services = COMPOSE["services"]
+    for name in APP_SERVICES:
+        assert not services[name].get("volumes"), name
+        environment = services[name]["environment"]
+        storage = media_storage(
+            environment["CONNECTOR_HUB_MEDIA_URL"],
+            access_key_id=environment["CONNECTOR_HUB_MEDIA_ACCESS_KEY_ID"],
+            secret_access_key=environment["CONNECTOR_HUB_MEDIA_SECRET_ACCESS_KEY"],
+        )
+        assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+        assert storage["OPTIONS"]["bucket_name"] in services["media-bucket"]["entrypoint"][-1]
+        assert storage["OPTIONS"]["endpoint_url"] == "http://minio:9000"
 
 
 def test_compose_workers_consume_the_queues_the_settings_route_to():

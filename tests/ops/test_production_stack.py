@@ -1,10 +1,12 @@
-"""The production topology, driven only through HTTP: PostgreSQL + Redis + gunicorn + two worker
-processes + beat. Fifty sample-data connectors get a ``when`` schedule a few seconds ahead; beat
-fires them; one worker is killed mid-run and replaced; every sync ends, the interrupted ones are
-resumed through the API, and every connector holds exactly its documents, imported once."""
+"""The production topology, driven only through HTTP: PostgreSQL + Redis + an S3 bucket for media
++ gunicorn + two worker processes + beat, each process with a var folder of its own (nothing on
+disk shared, as on separate machines: ``tests/servers/deployment.py``). Fifty sample-data
+connectors get a ``when`` schedule a few seconds ahead; beat fires them; one worker is killed
+mid-run and replaced; every sync ends, the interrupted ones are resumed through the API, and every
+connector holds exactly its documents, imported once. An upload connector's files, received by
+the web process, are synced by a worker."""
 
 import json
-import os
 import shutil
 import tempfile
 from datetime import UTC, datetime, timedelta
@@ -16,6 +18,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tests.servers import gunicorn, postgres
 from tests.servers.celery_worker import start_beat, start_worker, wait_until
+from tests.servers.deployment import Deployment
 from tests.servers.manage import manage
 
 pytestmark = pytest.mark.worker
@@ -32,45 +35,43 @@ LEAD = 8  # seconds between creating a connector and its scheduled sync
 
 
 @pytest.fixture
-def stack(redis_server):
+def stack(redis_server, moto):
     """The services and processes of one deployment, every one stopped at teardown."""
     log_dir = Path(tempfile.mkdtemp(prefix="stack-logs."))
     database = postgres.start()
     started = []
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "CONNECTOR_HUB_VAR_DIR": str(log_dir / "var"),
-        "DATABASE_URL": database.url,
-        "CELERY_BROKER_URL": redis_server.url.rsplit("/", 1)[0] + "/5",
-        "CONNECTOR_HUB_LOG_FORMAT": "json",
-        "CONNECTOR_HUB_SYNC_HEARTBEAT_TIMEOUT": "8",
-        "CONNECTOR_HUB_SYNC_LIVENESS_INTERVAL": "2",
-        "CONNECTOR_HUB_BEAT_TICK_INTERVAL": "1",
-        "CONNECTOR_HUB_WORKER_HEARTBEAT_INTERVAL": "2",
-        "PYTHONUNBUFFERED": "1",
-    }
+    deployment = Deployment(
+        log_dir,
+        database_url=database.url,
+        broker_url=redis_server.url.rsplit("/", 1)[0] + "/5",
+        moto=moto,
+        CONNECTOR_HUB_LOG_FORMAT="json",
+        CONNECTOR_HUB_SYNC_HEARTBEAT_TIMEOUT="8",
+        CONNECTOR_HUB_SYNC_LIVENESS_INTERVAL="2",
+        CONNECTOR_HUB_BEAT_TICK_INTERVAL="1",
+        CONNECTOR_HUB_WORKER_HEARTBEAT_INTERVAL="2",
+    )
 
     class Stack:
         def __init__(self):
-            self.env, self.log_dir, self.workers = env, log_dir, []
+            self.deployment, self.log_dir, self.workers = deployment, log_dir, []
 
         def manage(self, *args) -> str:
-            return manage(env, *args)
+            return manage(deployment.env("manage"), *args)
 
         def web(self):
-            self.server = gunicorn.start(env, log_dir, workers=2, threads=2)
+            self.server = gunicorn.start(deployment.env("web"), log_dir, workers=2, threads=2)
             started.append(self.server)
             return self.server
 
         def worker(self):
-            process = start_worker(env, log_dir, concurrency=2)
+            process = start_worker(deployment.env("worker"), log_dir, concurrency=2)
             started.append(process)
             self.workers.append(process)
             return process
 
         def beat(self):
-            started.append(start_beat(env, log_dir))
+            started.append(start_beat(deployment.env("beat"), log_dir))
 
         def logs(self) -> str:
             return "\n".join(
@@ -194,12 +195,36 @@ def test_fifty_scheduled_connectors_survive_a_worker_restart(stack, caplog):
         stored = api.get(f"/layar/liveSource/{connector_id}/sourceDocuments", params={"rows": 1})
         assert stored.json()["total"] == DOCUMENTS
 
+    # A file received by the web process is read by a worker: through the bucket, since no
+    # process can see another's disk.
+    inbox = api.post(base, json={"name": "inbox", "type": "upload", "config": {}})
+    assert inbox.status_code == 201, inbox.text
+    inbox = inbox.json()["id"]
+    uploaded = api.post(
+        f"{base}/{inbox}/files",
+        files={"files": ("minutes.txt", b"Minutes of the board meeting.", "text/plain")},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    wait_until(
+        lambda: syncs_of(inbox)[0]["status"] in FINISHED,
+        timeout=60,
+        interval=0.5,
+        message=stack.logs,
+    )
+    (upload_sync,) = syncs_of(inbox)
+    assert upload_sync["status"] == "succeeded", upload_sync
+    assert upload_sync["documents"]["created"] == 1
+    assert [k.split("/")[:3] for k in stack.deployment.media_keys()] == [
+        ["media", "uploads", inbox]
+    ]
+    assert stack.deployment.local_files() == []
+
     found = metric_samples(api.get("/metrics").text)
     succeeded = frozenset({("status", "succeeded")})
-    assert found[("connector_hub_syncs_finished_total", succeeded)] == CONNECTORS
+    assert found[("connector_hub_syncs_finished_total", succeeded)] == CONNECTORS + 1
     failed = frozenset({("status", "failed")})
     assert found.get(("connector_hub_syncs_finished_total", failed), 0) == len(interrupted)
-    assert found[("connector_hub_documents_imported_total", frozenset())] == total_created
+    assert found[("connector_hub_documents_imported_total", frozenset())] == total_created + 1
     assert found[("connector_hub_queue_depth", frozenset({("queue", "syncs")}))] == 0
     worker_ages = {
         dict(labels)["worker"]: age

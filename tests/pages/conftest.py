@@ -7,7 +7,9 @@ import pytest
 from django.test import Client
 
 from connectors import services
+from connectors.sources.base import SourceDocument
 from syncs.models import Document, Sync, SyncLogLine, SyncStatus, SyncTrigger
+from tests.documents import store_documents
 
 
 @pytest.fixture
@@ -50,20 +52,23 @@ def finished_sync(connector):
 
 @pytest.fixture
 def documents(connector):
-    return [
-        Document.objects.create(
-            connector=connector,
-            external_id=f"doc-{index}",
-            title=f"Document number {index}",
-            url=f"https://example.com/doc/{index}",
-            mime_type="text/plain",
-            content=f"Text of document {index}",
-            content_hash=f"{index:064d}",
-            metadata={"index": index},
-            size=20,
-        )
-        for index in range(3)
-    ]
+    """Three documents stored through the engine's write path (so the counters know them)."""
+    store_documents(
+        connector,
+        [
+            SourceDocument(
+                external_id=f"doc-{index}",
+                title=f"Document number {index}",
+                url=f"https://example.com/doc/{index}",
+                mime_type="text/plain",
+                content=f"Text of document {index}",
+                metadata={"index": index},
+                size=20,
+            )
+            for index in range(3)
+        ],
+    )
+    return list(Document.objects.filter(connector=connector).order_by("id"))
 
 
 @pytest.fixture

@@ -199,3 +199,12 @@ def test_no_admin_page_shows_a_secret(admin_client, pg_connector):
         response = admin_client.get(url)
         assert response.status_code == 200, url
         Secrets(PG_PASSWORD).assert_not_in_response(response)
+
+
+def test_read_only_spec_values_show_as_text_in_the_admin(admin_client, catalog):
+    """Batch size and maximum batches are read-only in the spec: text, not disabled inputs."""
+    url = reverse("admin:connectors_connector_add") + "?definition=postgres-connector-1.0.0"
+    html = admin_client.get(url).content.decode()
+    for name in ("operations_config.batch_size", "operations_config.max_batches"):
+        assert f'name="config-{name}"' not in html
+        assert f'<span class="readonly-value" id="id_config-{name}">' in html

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
+from lxml import html as lxml_html
 
 from connectors import credentials
 from connectors.models import Connector, ScheduleType
@@ -121,6 +122,28 @@ def test_schedule_errors_show_on_their_fields(login, editor, workspace, pg):
     )
     assert "Unknown timezone" in client.post(create_url(workspace, pg), zone).content.decode()
     assert not Connector.objects.exists()
+
+
+def test_a_schedule_error_is_shown_once_beside_its_field(login, editor, workspace, pg):
+    """The summary at the top links to the field; the schedule section says it once."""
+    client = login(editor)
+    for schedule, message in (
+        ({"type": "cron", "cron": "every day"}, "valid 5-field cron expression"),
+        ({"type": "when", "at": "2001-01-01T10:00"}, "Must be in the future"),
+    ):
+        data = connector_post(pg, name="X", schedule=schedule, **postgres_fields())
+        tree = lxml_html.fromstring(client.post(create_url(workspace, pg), data).content)
+        [section] = tree.xpath('//fieldset[@data-preview-target="schedule-preview"]')
+        assert section.text_content().count(message) == 1, message
+
+
+def test_the_time_zone_is_a_searchable_choice_of_iana_names(login, editor, workspace, pg):
+    tree = lxml_html.fromstring(login(editor).get(create_url(workspace, pg)).content)
+    [zone] = tree.xpath('//input[@name="schedule-timezone"]')
+    [names] = tree.xpath(f'//datalist[@id="{zone.get("list")}"]')
+    offered = {option.get("value") for option in names.xpath("./option")}
+    assert {"UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata"} <= offered
+    assert len(offered) > 300 and "Mars/Base" not in offered
 
 
 def test_a_one_off_date_and_immediate_schedules(login, editor, workspace, pg, collection):

@@ -4,12 +4,16 @@ imported per day as a server-drawn SVG chart."""
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from connectors.lifecycle import State
 from connectors.models import Connector
-from syncs.models import Document, Sync, SyncStatus
+from connectors.sources.base import SourceDocument
+from syncs import document_stats
+from syncs.engine import documents
+from syncs.models import Sync, SyncStatus
 
 pytestmark = pytest.mark.database
 
@@ -34,21 +38,15 @@ def test_the_dashboard_sums_up_the_workspace(login, viewer, workspace, make_conn
         error_message="No heartbeat for 120 seconds.",
     )
     now = timezone.now()
-    Document.objects.bulk_create(
-        Document(
-            connector=first,
-            external_id=str(i),
-            content_hash="h" * 64,
-            first_seen_at=now - timedelta(days=i % 3),
-        )
-        for i in range(9)
-    )
-    Document.objects.create(
-        connector=first,
-        external_id="old",
-        content_hash="h" * 64,
-        first_seen_at=now - timedelta(days=40),
-    )
+    for days_ago in (0, 1, 2, 40):  # stored by the engine's write path, which counts them
+        batch = [
+            SourceDocument(external_id=f"{days_ago}-{i}", content=str(i))
+            for i in range(1 if days_ago == 40 else 3)
+        ]
+        when = now - timedelta(days=days_ago)
+        with transaction.atomic():
+            counts, _ = documents.upsert(first.pk, None, batch, when)
+            document_stats.record(first.pk, created=counts.created, now=when)
 
     response = login(viewer).get(reverse("connectors:dashboard", args=[workspace.slug]))
     states = {state: count for state, _, count in response.context["states"]}

@@ -1,7 +1,8 @@
 """Azurite's blob service (npm package ``azurite``), installed under ``var/npm`` when missing.
 
 Flags per ``servers.md``: ``--skipApiVersionCheck`` (the SDK is newer than the emulator) and
-``--disableTelemetry`` (no reaching out to the internet).
+``--disableTelemetry`` (no reaching out to the internet); ``--disableProductStyleUrl`` reads the
+account from the path whatever the host name (the tests' own DNS names are not accounts).
 """
 
 import fcntl
@@ -67,6 +68,7 @@ class Azurite:
                 str(self.directory),
                 "--skipApiVersionCheck",
                 "--disableTelemetry",
+                "--disableProductStyleUrl",
                 "--silent",
             ],
             stdout=subprocess.DEVNULL,

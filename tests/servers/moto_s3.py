@@ -52,7 +52,12 @@ class MotoS3:
 
     def start(self) -> "MotoS3":
         binary = Path(sys.executable).with_name("moto_server")
-        env = {**os.environ, "INITIAL_NO_AUTH_ACTION_COUNT": str(SETUP_ACTIONS)}
+        env = {
+            **os.environ,
+            "INITIAL_NO_AUTH_ACTION_COUNT": str(SETUP_ACTIONS),
+            # Path-style only: a host name (the tests' own DNS names) is never read as a bucket.
+            "S3_IGNORE_SUBDOMAIN_BUCKETNAME": "true",
+        }
         self.process = subprocess.Popen(
             [str(binary), "-H", "127.0.0.1", "-p", str(self.port)],
             stdout=subprocess.DEVNULL,

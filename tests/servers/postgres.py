@@ -65,7 +65,8 @@ class PostgresServer:
         stop(self.directory)
 
 
-def start() -> PostgresServer:
+def start(*, options: tuple[str, ...] = ()) -> PostgresServer:
+    """A new server; ``options`` are extra ``name=value`` settings (e.g. ``autovacuum=off``)."""
     if not (BIN / "initdb").exists():
         raise RuntimeError("PostgreSQL 15 is not installed: apt-get install -y postgresql")
     directory = Path(tempfile.mkdtemp(prefix="pg.", dir="/tmp"))
@@ -92,7 +93,8 @@ def start() -> PostgresServer:
         "-w",
         "-o",
         f"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off "
-        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        + "".join(f" -c {option}" for option in options),
         "start",
     )
     server = PostgresServer(directory, port)

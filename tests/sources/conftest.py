@@ -1,9 +1,13 @@
 """A recording reader context (the servers the reader tests use are shared by the whole run:
 ``tests/servers/fixtures.py``)."""
 
+import json
+
 import pytest
 
+from connectors import services
 from connectors.sources.base import SourceContext, SyncCancelled
+from connectors.sources.registry import KINDS_DIR
 
 
 class RecordingContext(SourceContext):
@@ -44,3 +48,22 @@ def read_all(source, cursor=None):
 
 def documents_of(batches):
     return [document for batch in batches for document in batch.documents]
+
+
+@pytest.fixture
+def upload_definition(make_definition):
+    spec = json.loads((KINDS_DIR / "upload" / "ui-config.json").read_text())
+    return make_definition(connector_id="upload", ui_spec=spec, category="Files")
+
+
+@pytest.fixture
+def inbox(owner, workspace, upload_definition, collection):
+    """An upload connector attached to ``collection``."""
+    return services.connector_create(
+        actor=owner,
+        workspace=workspace,
+        definition=upload_definition,
+        name="inbox",
+        config={},
+        collections=[collection],
+    )

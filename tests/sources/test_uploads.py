@@ -1,6 +1,5 @@
 """Files given to upload connectors: the service, the endpoint and the reader."""
 
-import json
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from connectors import services
 from connectors.api.auth import KeyPrincipal
 from connectors.errors import InvalidInput
 from connectors.models import ApiKeyRole
-from connectors.sources.registry import KINDS_DIR, implementation
+from connectors.sources.registry import implementation
 from syncs.models import Sync, SyncStatus, UploadedFile
 from syncs.uploads import files_of, upload_files, uploaded_file_delete
 from tests.sources.conftest import RecordingContext, documents_of, read_all
@@ -25,24 +24,6 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.CONNECTOR_HUB_UPLOAD_MAX_BYTES = 1024 * 1024
     return Path(settings.MEDIA_ROOT)
-
-
-@pytest.fixture
-def upload_definition(make_definition):
-    spec = json.loads((KINDS_DIR / "upload" / "ui-config.json").read_text())
-    return make_definition(connector_id="upload", ui_spec=spec, category="Files")
-
-
-@pytest.fixture
-def inbox(owner, workspace, upload_definition, collection):
-    return services.connector_create(
-        actor=owner,
-        workspace=workspace,
-        definition=upload_definition,
-        name="inbox",
-        config={},
-        collections=[collection],
-    )
 
 
 def a_file(name, content, content_type="application/octet-stream"):

@@ -6,27 +6,23 @@ write pair is stored and proven by ``check()`` but never used to write.
 
 from urllib.parse import quote
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
     ConnectionError,
+    HTTPClientError,
     ParamValidationError,
     ReadTimeoutError,
 )
 
+from connectors.kinds.amazon_s3.guarded_client import s3_client
 from connectors.sources.base import SourceError
-from connectors.sources.egress import check_url
 from connectors.sources.object_storage import ObjectStorageSource, StoredObject
+from connectors.sources.pinned import AddressPins
 from connectors.sources.throttling import RateLimited, retry_after_seconds
 
 THROTTLED = {"SlowDown", "Throttling", "ThrottlingException", "RequestLimitExceeded", "503"}
 PAIRS = {"read": ("username_read", "password_read"), "write": ("username_write", "password_write")}
-
-
-def _guard_request(request, **kwargs) -> None:
-    check_url(request.url)
 
 
 class AmazonS3Source(ObjectStorageSource):
@@ -37,6 +33,7 @@ class AmazonS3Source(ObjectStorageSource):
     def __init__(self, config, context=None):
         super().__init__(config, context)
         self._clients = {}
+        self._pins = AddressPins()  # one lookup per host for both pairs
 
     @property
     def bucket(self) -> str:
@@ -52,27 +49,21 @@ class AmazonS3Source(ObjectStorageSource):
             user, secret = PAIRS[pair]
             if not self.endpoint.startswith(("http://", "https://")):
                 raise SourceError("The endpoint URL must be an http(s) address.")
-            check_url(self.endpoint)
-            custom = bool(self.config.get("url"))
-            client = boto3.session.Session().client(
-                "s3",
+            self._clients[pair] = s3_client(
+                pins=self._pins,
                 endpoint_url=self.endpoint,
-                region_name=self.config.get("region") or "us-east-1",
-                aws_access_key_id=self.config[user],
-                aws_secret_access_key=self.config[secret],
-                config=Config(
-                    retries={"mode": "standard", "total_max_attempts": 1},
-                    connect_timeout=10,
-                    read_timeout=60,
-                    s3={"addressing_style": "path" if custom else "auto"},
-                ),
+                region=self.config.get("region") or "us-east-1",
+                access_key_id=self.config[user],
+                secret_access_key=self.config[secret],
+                addressing_style="path" if self.config.get("url") else "auto",
             )
-            # Every request botocore sends (retries and region redirects too) passes the guard.
-            client.meta.events.register("before-send.s3", _guard_request)
-            self._clients[pair] = client
         return self._clients[pair]
 
     def _error(self, error: Exception, pair: str = "read") -> SourceError:
+        if isinstance(error, HTTPClientError) and isinstance(
+            error.kwargs.get("error"), SourceError
+        ):
+            return error.kwargs["error"]  # the guard refused a connection
         if isinstance(error, ReadTimeoutError | ConnectionError):
             return SourceError(
                 f"Cannot reach the storage endpoint {self.endpoint}.", retryable=True

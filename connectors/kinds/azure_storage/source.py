@@ -9,7 +9,6 @@ import base64
 import binascii
 from urllib.parse import quote
 
-from azure.core.credentials import AzureNamedKeyCredential
 from azure.core.exceptions import (
     AzureError,
     ClientAuthenticationError,
@@ -17,22 +16,19 @@ from azure.core.exceptions import (
     ResourceNotFoundError,
     ServiceRequestError,
     ServiceResponseError,
+    TooManyRedirectsError,
 )
-from azure.storage.blob import BlobServiceClient
 
+from connectors.kinds.azure_storage.guarded_client import blob_service_client
 from connectors.sources.base import SourceError
-from connectors.sources.egress import check_url
 from connectors.sources.object_storage import ObjectStorageSource, StoredObject
+from connectors.sources.pinned import AddressPins, TooManyRedirects
 from connectors.sources.throttling import RateLimited, retry_after_seconds
 
 PAIRS = {
     "read": ("account_name_read", "account_key_read"),
     "write": ("account_name_write", "account_key_write"),
 }
-
-
-def _guard_request(request) -> None:
-    check_url(request.http_request.url)
 
 
 class AzureStorageSource(ObjectStorageSource):
@@ -43,6 +39,7 @@ class AzureStorageSource(ObjectStorageSource):
     def __init__(self, config, context=None):
         super().__init__(config, context)
         self._containers = {}
+        self._pins = AddressPins()  # one lookup per host for both pairs
 
     @property
     def container_name(self) -> str:
@@ -64,21 +61,18 @@ class AzureStorageSource(ObjectStorageSource):
                 ) from None
             if not self.account_url(pair).startswith(("http://", "https://")):
                 raise SourceError("The blob endpoint URL must be an http(s) address.")
-            url = check_url(self.account_url(pair))
-            service = BlobServiceClient(
-                account_url=url,
-                credential=AzureNamedKeyCredential(self.config[name], self.config[key]),
-                retry_total=0,
-                connection_timeout=10,
-                read_timeout=60,
-                use_env_settings=False,
-                # Every request of the pipeline (redirects too) passes the guard.
-                raw_request_hook=_guard_request,
+            service = blob_service_client(
+                pins=self._pins,
+                account_url=self.account_url(pair),
+                account_name=self.config[name],
+                account_key=self.config[key],
             )
             self._containers[pair] = service.get_container_client(self.container_name)
         return self._containers[pair]
 
     def _error(self, error: Exception, pair: str = "read") -> SourceError:
+        if isinstance(error, TooManyRedirectsError):
+            return TooManyRedirects(self.account_url(pair))
         if isinstance(error, ServiceRequestError | ServiceResponseError):
             return SourceError(
                 f"Cannot reach the storage endpoint {self.account_url(pair)}.", retryable=True

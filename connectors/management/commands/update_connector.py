@@ -1,4 +1,6 @@
-from connectors import credentials, services
+from django.core.management.base import CommandError
+
+from connectors import credentials, selectors, services
 from connectors.management.base import HubCommand
 from connectors.management.connector_args import (
     add_config_arguments,
@@ -13,7 +15,9 @@ class Command(HubCommand):
     help = (
         "Change a connector's name, description, config or schedule. --set and the secrets "
         "options apply on top of the current config (secrets you do not send are kept); "
-        "--config replaces the whole config."
+        "--config replaces the whole config. --type moves the connector to another kind: give "
+        "that kind's whole config (--config, secrets from a file or standard input); nothing of "
+        "the old config is kept."
     )
     json_output = True
 
@@ -22,11 +26,26 @@ class Command(HubCommand):
         parser.add_argument("connector", help="Connector name or id.")
         parser.add_argument("--name")
         parser.add_argument("--description")
+        parser.add_argument(
+            "--type", help="Another connector_id (its Live version) or registry id."
+        )
         add_config_arguments(parser)
         add_schedule_arguments(parser)
 
-    def handle(self, *args, workspace, connector, name, description, **options):
+    def handle(self, *args, workspace, connector, name, description, type, **options):
         target = self.connector(self.workspace(workspace), connector)
+        if type is not None:
+            config = config_from_options(self, options)
+            if config is None:
+                raise CommandError("--type needs the new kind's config (--config).")
+            target = services.connector_change_kind(
+                actor=None,
+                connector=target,
+                definition=selectors.definition_for_type(type),
+                config=config,
+            )
+            options = {**options, "config": None, "set": [], "secrets_file": None}
+            options["secrets_stdin"] = False
         config = config_from_options(self, options, base=credentials.masked_config(target))
         changes = {"name": name, "description": description}
         updated = services.connector_update(

@@ -6,7 +6,7 @@ from django.core.management.base import CommandError
 from connectors.lifecycle import State
 from connectors.management.base import HubCommand
 from connectors.management.presenters import sync_detail
-from syncs import services
+from syncs import start_rules
 from syncs.models import FINISHED_STATUSES, Sync, SyncStatus, SyncTrigger
 
 
@@ -32,7 +32,7 @@ class Command(HubCommand):
             raise CommandError(
                 f"{target.name} is {target.state}; --inline needs a running connector."
             )
-        sync = services.sync_trigger(
+        sync = start_rules.sync_requested(
             actor=None, connector=target, trigger=SyncTrigger.MANUAL, full=full, enqueue=not inline
         )
         if not (wait or inline):

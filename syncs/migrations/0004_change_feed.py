@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('connectors', '0001_initial'),
-        ('syncs', '0002_uploadedfile'),
+        ('syncs', '0003_document_counters'),
     ]
 
     operations = [

@@ -1,0 +1,75 @@
+"""When a sync starts: every rule that queues a sync, in one place.
+
+| event | rule |
+|---|---|
+| someone asks (pages, API, CLI, admin) | ``sync_requested``: queued at once; on a starting connector it waits for the check; refused (409) on a stopped or failed connector and while a sync is active |
+| a connector is created to import at once (live sources) | ``connector_created``: the first import is queued with the connector and runs once the check passes |
+| a connector joins a collection | ``connector_associated``: an ``imed`` connector that is starting or running syncs now |
+| the connector's check passes | ``check_passed``: syncs queued while it was starting run; a ``once`` connector syncs unless a sync is already waiting |
+| a beat tick of a ``cron`` or ``when`` schedule | ``schedule_ticked``: a running connector syncs unless one is active (the skipped tick is recorded) |
+"""
+
+from connectors.lifecycle import State
+from connectors.models import Collection, Connector, ScheduleType
+from syncs import services
+from syncs.models import Sync, SyncTrigger
+
+
+def sync_requested(
+    *,
+    actor,
+    connector: Connector,
+    trigger: str = SyncTrigger.MANUAL,
+    collection: Collection | None = None,
+    full: bool = False,
+    enqueue: bool = True,
+) -> Sync:
+    """An explicit request; ``enqueue=False`` leaves the sync for the caller to run itself."""
+    return services.sync_trigger(
+        actor=actor,
+        connector=connector,
+        trigger=trigger,
+        collection=collection,
+        full=full,
+        enqueue=enqueue,
+    )
+
+
+def connector_created(*, actor, connector: Connector, import_now: bool) -> Sync | None:
+    """Right after a connector is created (same transaction): its first import, when asked."""
+    if not import_now:
+        return None
+    return services.sync_trigger_unless_active(
+        actor=actor, connector=connector, trigger=SyncTrigger.SCHEDULE
+    )
+
+
+def connector_associated(*, actor, connector: Connector, collection: Collection) -> Sync | None:
+    if connector.schedule_type == ScheduleType.IMMEDIATE and connector.state in (
+        State.STARTING,
+        State.RUNNING,
+    ):
+        return services.sync_trigger_unless_active(
+            actor=actor,
+            connector=connector,
+            trigger=SyncTrigger.ASSOCIATION,
+            collection=collection,
+        )
+    return None
+
+
+def check_passed(*, connector: Connector) -> Sync | None:
+    """The connector just became running."""
+    services.sync_release_queued(connector=connector)
+    if connector.schedule_type == ScheduleType.ONCE and services.active_sync(connector) is None:
+        return services.sync_trigger(actor=None, connector=connector, trigger=SyncTrigger.SCHEDULE)
+    return None
+
+
+def schedule_ticked(*, connector_id) -> Sync | None:
+    connector = Connector.objects.filter(pk=connector_id, state=State.RUNNING).first()
+    if connector is None:
+        return None
+    return services.sync_trigger_unless_active(
+        actor=None, connector=connector, trigger=SyncTrigger.SCHEDULE
+    )
