@@ -22,10 +22,11 @@ from syncs.feed.reader import (
 )
 from syncs.models import Document
 
-DESCRIPTION = f"""
-The changes of the collection's documents after `cursor`, in commit order. Store `next_cursor`
-and pass it as `cursor` next time: you receive each change once, none is skipped, and a document
-changed several times in between comes once, in its latest state.
+DESCRIPTION = f"""The changes of the collection's documents after `cursor`, as they were committed.
+Store `next_cursor` and pass it as `cursor` next time: you receive each change once, none is
+skipped (even when transactions commit in another order than they started), a document's changes
+never arrive out of order, and a document changed several times in between comes once, in its
+latest state.
 
 - No `cursor`: from the beginning, every live document once, as an `upsert`; then the changes
   made since.
@@ -108,7 +109,7 @@ def page_body(page: Page) -> dict:
         ),
         OpenApiParameter(
             "limit",
-            OpenApiTypes.INT,
+            {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
             description=f"Changes per page, 1-{MAX_LIMIT} (default {DEFAULT_LIMIT}).",
         ),
         OpenApiParameter(
@@ -127,7 +128,7 @@ class CollectionChangesViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
     pagination_class = None
     renderer_classes = [FeedJSONRenderer]
 
-    def list(self, request, *args, **kwargs):
+    def read(self, request, *args, **kwargs):
         query = ChangesQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
@@ -146,7 +147,7 @@ class CollectionChangesViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
 urlpatterns = [
     path(
         "v1/spaces/<str:space_id>/collections/<str:collection_id>/documents/changes",
-        CollectionChangesViewSet.as_view({"get": "list"}),
+        CollectionChangesViewSet.as_view({"get": "read"}),
         name="collection-document-changes",
     ),
 ]

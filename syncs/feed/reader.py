@@ -198,7 +198,7 @@ class _Membership:
         last = self.frontier - 1
         if m.ended_stamp is not None:  # what it wrote in the transaction that ended it is out
             last = min(last, m.ended_stamp - 1)
-        if after[0] > last:
+        if after >= (last, MAX_ID):  # nothing can come between the position and the frontier
             return None
         queryset = Document.objects.filter(
             connector_id=m.connector_id, change_stamp__lte=last
@@ -263,8 +263,8 @@ def _check_kept(cursor: FeedCursor) -> None:
 
 def changes_page(collection, cursor: FeedCursor | None, *, limit: int, fields=DOCUMENT_FIELDS):
     """The changes of ``collection`` after ``cursor`` (from the beginning when None), at most
-    ``limit``, in commit order; each document carries ``fields`` (plus its id, external id and
-    connector)."""
+    ``limit``, in the order of their stamps; each document carries ``fields`` (plus its id,
+    external id and connector)."""
     fields = tuple(dict.fromkeys((*ALWAYS, *fields)))
     frontier = _frontier(collection)
     if cursor is None:

@@ -169,3 +169,21 @@ def test_the_cost_of_a_page_does_not_grow_with_the_collection(
         return len(captured)
 
     assert queries(30) == queries(300)
+
+
+def test_the_openapi_schema_documents_the_feed_and_its_cursor(tmp_path):
+    import yaml
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    schema = yaml.safe_load(target.read_text())
+    path = "/v1/spaces/{space_id}/collections/{collection_id}/documents/changes"
+    operation = schema["paths"][path]["get"]
+    assert {"200", "400", "404", "410"} <= set(operation["responses"])
+    assert "410" in operation["responses"] and "cursor" in operation["description"]
+    parameters = {p["name"]: p for p in operation["parameters"]}
+    assert parameters["limit"]["schema"]["maximum"] == 1000
+    assert {"cursor", "fields"} <= set(parameters)
+    page = schema["components"]["schemas"]["ChangesPage"]
+    assert {"data", "next_cursor", "has_more"} <= set(page["properties"])
