@@ -45,7 +45,7 @@ latest state.
 
 
 class ChangesQuerySerializer(serializers.Serializer):
-    cursor = serializers.CharField(required=False, allow_blank=False, max_length=4000)
+    cursor = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     limit = serializers.IntegerField(
         min_value=1, max_value=MAX_LIMIT, default=DEFAULT_LIMIT, required=False
     )
@@ -105,7 +105,8 @@ def page_body(page: Page) -> dict:
         OpenApiParameter(
             "cursor",
             OpenApiTypes.STR,
-            description="The `next_cursor` of the previous page; none to start from the beginning.",
+            description="The `next_cursor` of the previous page; none (or empty) to start from "
+            "the beginning.",
         ),
         OpenApiParameter(
             "limit",

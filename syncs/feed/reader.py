@@ -106,12 +106,10 @@ class _Run:
     #: No change of the run comes before this; None: ask the database for the first one.
     starts_at: tuple | None = None
 
-    def lower_bound(self) -> tuple | None:
-        """A position no change of the run comes before; None when the run is empty."""
-        if self.starts_at is not None:
-            return self.starts_at
-        row = self.rows.values(stamps.STAMP, "id").first()
-        return None if row is None else self.key(row)
+    def first_row_sql(self) -> tuple[str, list]:
+        """SQL of the (stamp, id) of the run's first row."""
+        sql, params = self.rows.values_list(stamps.STAMP, "id")[:1].query.sql_with_params()
+        return sql, list(params)
 
     def fetch(self, limit: int, fields) -> list[Change]:
         names = ALWAYS if self.deletes_only else fields
@@ -211,13 +209,37 @@ class _Membership:
         )
 
 
+def _lower_bounds(runs: list[_Run]) -> list[tuple | None]:
+    """For each run, a position none of its changes comes before (None: the run is empty). A
+    run of a connector's own changes is asked for its first row, all of them in one statement."""
+    bounds = [run.starts_at for run in runs]
+    asked = [index for index, run in enumerate(runs) if run.starts_at is None]
+    if not asked:
+        return bounds
+    parts, params = [], []
+    for index in asked:
+        sql, run_params = runs[index].first_row_sql()
+        parts.append(f"SELECT {index} AS run, head.* FROM ({sql}) AS head")
+        params += run_params
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        found = {run: (stamp, document_id) for run, stamp, document_id in cursor.fetchall()}
+    for index in asked:
+        row = found.get(index)
+        if row is not None:
+            bounds[index] = runs[index].key({stamps.STAMP: row[0], "id": row[1]})
+    return bounds
+
+
 def _merge(runs: list[_Run], limit: int, fields) -> tuple[list[Change], bool]:
     """The first ``limit`` changes of the runs, and whether more may be there. Runs are read in
     the order of their lower bounds, and a change is settled once it comes before the next run's
     bound: when runs do not overlap (connectors written at different times, a drain), a page
     is read from one run, the others only probed."""
-    bounded = [(run.lower_bound(), index) for index, run in enumerate(runs)]
-    bounded = sorted((bound, index) for bound, index in bounded if bound is not None)
+    if len(runs) == 1:
+        found = runs[0].fetch(limit + 1, fields)
+        return found[:limit], len(found) > limit
+    bounded = sorted((bound, index) for index, bound in enumerate(_lower_bounds(runs)) if bound)
     found: list[Change] = []
     for place, (_, index) in enumerate(bounded):
         found += runs[index].fetch(limit + 1, fields)

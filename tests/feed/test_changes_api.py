@@ -61,6 +61,8 @@ def test_a_page_of_changes(api, changes, warehouse, write):
     ]
     again = api.get(changes, {"cursor": later["next_cursor"]}).json()
     assert again["data"] == [] and again["next_cursor"]
+    from_the_start = api.get(changes, {"cursor": ""}).json()  # an empty cursor: none
+    assert [c["document"]["external_id"] for c in from_the_start["data"]] == ["b"]
 
 
 def test_a_viewer_key_reads_the_feed(viewer_api, changes, warehouse, write):
