@@ -2,6 +2,8 @@
 
 Documents are keyed by (connector, external id). A document whose content hash is unchanged is not
 rewritten; it is only marked seen in the current pass. Called inside the batch's transaction.
+Every statement that inserts, rewrites, deletes or brings back a document stamps it for the
+change feed (``syncs.feed.stamps``); marking a document seen does not.
 
 New and changed documents are written with one INSERT ... ON CONFLICT DO UPDATE. On PostgreSQL
 the rows first travel by COPY into a temporary table (a third of the time of a 1,000-row

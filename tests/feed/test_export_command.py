@@ -117,3 +117,48 @@ def test_follow_polls_until_interrupted(warehouse, write, workspace, collection)
         "--workspace", workspace.slug, "--collection", str(collection.pk), "--since", last_cursor
     )
     assert (after.returncode, after.stdout) == (0, "")
+
+
+def test_a_progress_line_on_a_terminal(warehouse, write, workspace, collection):
+    import os
+    import pty
+
+    write(warehouse, upsert=[f"d{i}" for i in range(30)])
+    controller, terminal = pty.openpty()
+    try:
+        process = subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "export_documents",
+                "--workspace",
+                workspace.slug,
+                "--collection",
+                str(collection.pk),
+                "--limit",
+                "10",
+            ],
+            cwd=ROOT,
+            env=service_env(),
+            stdout=subprocess.PIPE,
+            stderr=terminal,
+            timeout=120,
+        )
+        os.close(terminal)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:  # the terminal's other end is closed: all read
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(controller)
+    assert process.returncode == 0
+    assert len(process.stdout.splitlines()) == 30  # standard output stays JSON Lines only
+    text = shown.decode()
+    assert "[##############################] 100%  30 changes" in text
+    assert "about 30 to read" in text
+    assert text.strip().splitlines()[-1].strip().count(":") >= 1  # the cursor, last
