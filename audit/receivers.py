@@ -34,7 +34,13 @@ def record(event: Event) -> AuditEntry:
     )
 
 
+# Notices of data written, one per stored batch of a sync: the sync's own events record the work.
+NOT_RECORDED = frozenset({"documents.changed"})
+
+
 def on_domain_event(sender, event: Event, **kwargs) -> None:
+    if event.name in NOT_RECORDED:
+        return
     try:
         record(event)
     except Exception:  # the change itself is committed; the other subscribers still run

@@ -64,3 +64,10 @@ class SyncAlreadyActive(Conflict):
     def __init__(self, sync):
         self.sync = sync
         super().__init__(f"A sync of this connector is already {sync.status} ({sync.pk}).")
+
+
+class CursorExpired(DomainError):
+    """A change-feed cursor older than the changes the service keeps."""
+
+    status = 410
+    code = "cursor_expired"

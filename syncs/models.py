@@ -3,11 +3,13 @@ from pathlib import PurePosixPath
 
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
 
 from connectors.models import Collection, Connector
+from syncs.feed import stamps
 
 
 class SyncStatus(models.TextChoices):
@@ -203,6 +205,12 @@ class Document(models.Model):
     last_seen_at = models.DateTimeField(default=timezone.now)
     last_pass_id = models.UUIDField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Where the document's latest change stands in the change feed (``syncs.feed.stamps``): set
+    # by every write that changes what a consumer sees, not by marking it seen again.
+    change_stamp = models.BigIntegerField(
+        default=stamps.for_insert, db_default=stamps.ColumnDefault(), editable=False
+    )
+    changed_at = models.DateTimeField(db_default=Now(), editable=False)
 
     class Meta:
         ordering = ["id"]
@@ -213,6 +221,7 @@ class Document(models.Model):
         ]
         indexes = [
             models.Index(fields=["connector", "id"]),
+            models.Index(fields=["connector", "change_stamp", "id"], name="document_changes_idx"),
             models.Index(
                 fields=["deleted_at"],
                 condition=Q(deleted_at__isnull=False),
@@ -237,6 +246,46 @@ class ListedKey(models.Model):
 
     def __str__(self):
         return self.external_id
+
+
+class ChangeClock(models.Model):
+    """One row. ``value`` is the SQLite stamp clock (``syncs.feed.stamps``); ``purged_through`` the
+    newest stamp of a change removed for good (a tombstone past its retention, a connector's
+    ended time in a collection): a cursor that has not read past it gets a 410."""
+
+    value = models.BigIntegerField(default=0)
+    purged_through = models.BigIntegerField(default=-1)
+
+    def __str__(self):
+        return f"Change clock at {self.value}"
+
+
+class CollectionMembership(models.Model):
+    """A connector's time in a collection, as the change feed sees it: its documents join the
+    collection's feed at ``started_stamp`` (as upserts) and leave it at ``ended_stamp`` (as
+    deletes). Mirrors ``ConnectorCollection``, whose services open and close these rows."""
+
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="+")
+    connector = models.ForeignKey(Connector, on_delete=models.CASCADE, related_name="+")
+    started_stamp = models.BigIntegerField(
+        default=stamps.for_insert, db_default=stamps.ColumnDefault(), editable=False
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_stamp = models.BigIntegerField(null=True, blank=True, editable=False)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collection", "connector"],
+                condition=Q(ended_stamp__isnull=True),
+                name="membership_one_open_per_pair",
+            ),
+        ]
+        indexes = [models.Index(fields=["collection", "ended_stamp"], name="membership_by_end_idx")]
+
+    def __str__(self):
+        return f"{self.connector_id} in {self.collection_id}"
 
 
 def _upload_path(instance: "UploadedFile", filename: str) -> str:

@@ -10,12 +10,8 @@ transport never redelivers. Liveness also re-sends the message of a sync left wa
 """
 
 from celery import shared_task
-from django.db import transaction
 
 from connectors.models import Connector
-from syncs.models import Document, ListedKey, Sync, SyncLogLine
-
-PURGE_CHUNK = 5000
 
 
 @shared_task(name="syncs.tasks.run_sync", acks_late=True, reject_on_worker_lost=True)
@@ -34,28 +30,19 @@ def scheduled_sync(connector_id: str) -> None:
 
 @shared_task(name="syncs.tasks.purge_connector")
 def purge_connector(connector_id: str) -> None:
-    """Remove a deleted connector's documents in chunks, then the connector itself."""
+    """Empty a deleted connector: its syncs, logs and uploaded files go, its documents become
+    tombstones in chunks (the change feeds send their deletes); retention removes the tombstones
+    and then the connector once the deleted-document retention period has passed (at once when
+    it had no documents)."""
+    from syncs import retention
+
     connector = Connector.all_objects.filter(pk=connector_id, deleted_at__isnull=False).first()
     if connector is None:
         return
-    for model in (Document, SyncLogLine):
-        field = "connector" if model is Document else "sync__connector"
-        while True:
-            ids = list(
-                model.objects.filter(**{field: connector}).values_list("pk", flat=True)[
-                    :PURGE_CHUNK
-                ]
-            )
-            if not ids:
-                break
-            model.objects.filter(pk__in=ids).delete()
-    with transaction.atomic():
-        Sync.objects.filter(connector=connector).delete()
-        connector.delete()
-        # Rows of the connector have no database foreign key: what a sync still committed while
-        # this transaction waited for the connector's row goes too.
-        Document.objects.filter(connector_id=connector_id).delete()
-        ListedKey.objects.filter(connector_id=connector_id).delete()
+    retention.bury_documents(connector)
+    retention.remove_deleted_connector_records(connector)
+    if not connector.documents.exists():
+        retention.remove_connector(connector)  # no tombstone to keep
 
 
 @shared_task(name="syncs.tasks.check_liveness")
@@ -76,6 +63,8 @@ def purge_expired() -> dict:
     return {
         "syncs": retention.purge_old_syncs(),
         "documents": retention.purge_deleted_documents(),
+        "memberships": retention.purge_ended_memberships(),
+        "connectors": retention.purge_deleted_connectors(),
         "idempotency_records": retention.purge_expired_idempotency_records(),
         "audit_entries": retention.purge_old_audit_entries(),
         "heartbeats": heartbeats.purge_stale(),

@@ -11,6 +11,7 @@ class EventType(models.TextChoices):
     SYNC_FAILED = "sync.failed", "Sync failed"
     SYNC_CANCELLED = "sync.cancelled", "Sync cancelled"
     CONNECTOR_STATE_CHANGED = "connector.state_changed", "Connector state changed"
+    DOCUMENTS_CHANGED = "documents.changed", "Documents changed"
 
 
 class WebhookSubscription(models.Model):

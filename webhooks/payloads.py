@@ -27,6 +27,8 @@ def event_type_of(event) -> str | None:
         return _FINISHED.get(event.data.get("status"))
     if event.name == "connector.state_changed":
         return EventType.CONNECTOR_STATE_CHANGED
+    if event.name == "documents.changed":
+        return EventType.DOCUMENTS_CHANGED
     return None
 
 
@@ -81,9 +83,23 @@ def _connector_data(event) -> dict:
     }
 
 
+def _documents_data(event) -> dict:
+    """Which collections' change feeds have something new, and how much: never the documents."""
+    return {
+        "collection_ids": event.data["collections"],
+        "connector_id": event.data["connector"],
+        "sync_id": event.data.get("sync"),
+        "upserts": event.data["upserts"],
+        "deletes": event.data["deletes"],
+        "reason": event.data["reason"],
+    }
+
+
 def payload_of(event, event_type: str) -> dict:
     if event_type == EventType.CONNECTOR_STATE_CHANGED:
         data = _connector_data(event)
+    elif event_type == EventType.DOCUMENTS_CHANGED:
+        data = _documents_data(event)
     else:
         data = _sync_data(event.object_id)
     return {

@@ -51,6 +51,7 @@ _ERROR_TEXT = {
     404: "No such object in this workspace.",
     405: "This method is not allowed here.",
     409: "Conflict with the current state.",
+    410: "The cursor is older than the changes the service keeps: start again without one.",
     413: "The request body is too large.",
     415: "The body is not JSON.",
     422: "The Idempotency-Key was already used with a different request.",

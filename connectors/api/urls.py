@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from connectors.api import collections, live_sources, spaces, storage, uploads, workspaces
-from syncs.api import documents, syncs
+from syncs.api import changes, documents, syncs
 
 urlpatterns = [path("", include("connectors.api.registry"))]
 urlpatterns += live_sources.urlpatterns
@@ -12,6 +12,7 @@ urlpatterns += spaces.urlpatterns
 urlpatterns += collections.urlpatterns
 urlpatterns += uploads.urlpatterns
 urlpatterns += syncs.urlpatterns
+urlpatterns += changes.urlpatterns  # before documents/<document_id>
 urlpatterns += documents.urlpatterns
 urlpatterns += workspaces.urlpatterns
 

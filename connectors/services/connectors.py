@@ -23,6 +23,7 @@ from connectors.schema import secrets
 from connectors.services.common import validated
 from syncs import document_stats, scheduling, start_rules
 from syncs import services as sync_services
+from syncs.feed.memberships import membership_open, memberships_close
 
 _UNSET = object()
 NAME_TAKEN = "A connector with this name already exists in this workspace."
@@ -250,6 +251,7 @@ def connector_delete(*, actor, connector: Connector) -> None:
         actor=actor, connector=connector, reason="The connector was deleted."
     )
     scheduling.remove(connector)
+    memberships_close(actor=actor, connector=connector, reason="connector_deleted")
     ConnectorCollection.objects.filter(connector=connector).delete()
     document_stats.forget(connector.pk)
     emit("connector.deleted", actor=actor, obj=connector, workspace_id=connector.workspace_id)
@@ -311,6 +313,7 @@ def connector_associate(
         connector=connector, collection=collection
     )
     if created:
+        membership_open(actor=actor, connector=connector, collection=collection)
         emit(
             "connector.associated",
             actor=actor,
@@ -328,6 +331,9 @@ def connector_dissociate(*, actor, connector: Connector, collection: Collection)
         connector=connector, collection=collection
     ).delete()
     if deleted:
+        memberships_close(
+            actor=actor, connector=connector, collection=collection, reason="connector_dissociated"
+        )
         emit(
             "connector.dissociated",
             actor=actor,

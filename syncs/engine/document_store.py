@@ -11,9 +11,9 @@ so no plan depends on the table's statistics:
 - ``touch``: documents the source still has, unchanged: seen in this pass.
 - ``restore``, ``soft_delete``, ``prune``, ``soft_delete_unlisted``: ``deleted_at`` set or cleared.
 
-``STAMPS`` maps extra columns to the SQL expression each vendor sets them to on every insert,
-update, restore and soft-delete (none yet). A stamped column also needs that expression as its
-database default, which is what a ``COPY`` or a plain insert without it fills in.
+Every insert, update, restore and soft-delete also sets the change feed's stamp columns
+(``syncs.feed.stamps``: each call of ``stamps.sql()`` is one statement's stamp). A ``COPY``
+leaves them to their database defaults, which stamp the same way on PostgreSQL.
 """
 
 import uuid
@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 
 from django.db import IntegrityError, connection
 
+from syncs.feed import stamps
 from syncs.models import Document
 
 TABLE = Document._meta.db_table
@@ -62,20 +63,18 @@ PG_TYPES = [
     "timestamptz",
     "uuid",
 ]
-#: column -> {vendor: SQL expression}; the one place a stamped column is added.
-STAMPS: dict[str, dict[str, str]] = {}
 
 
 def _stamp_columns() -> list[str]:
-    return list(STAMPS)
+    return list(stamps.COLUMNS)
 
 
 def _stamp_values() -> list[str]:
-    return [STAMPS[column][connection.vendor] for column in STAMPS]
+    return list(stamps.sql().values())
 
 
 def _stamp_set() -> str:
-    return "".join(f", {c} = {v}" for c, v in zip(_stamp_columns(), _stamp_values(), strict=True))
+    return ", " + stamps.assignments()
 
 
 def _postgres() -> bool:

@@ -3,7 +3,8 @@
 Documents are keyed by (connector, external id). A document whose content hash is unchanged is not
 rewritten; it is only marked seen in the current pass. A document back in the source after it was
 marked deleted counts as new again. Everything here runs inside the caller's write transaction;
-the SQL itself is in ``document_store``.
+the SQL itself is in ``document_store``. Every statement that inserts, rewrites, deletes or brings
+back a document stamps it for the change feed (``syncs.feed.stamps``); marking one seen does not.
 
 On a pass that began on a connector with no documents (``fresh``), new documents go straight into
 the table; should the source repeat an id, that write is rolled back to a savepoint and redone as

@@ -16,6 +16,7 @@ from syncs.engine import documents, listing
 from syncs.engine.groups import WriteGroup
 from syncs.engine.lease import LeaseLost
 from syncs.engine.readahead import Exhausted, Failed, Inline, LogLine, ReadAhead
+from syncs.feed.events import announce
 from syncs.models import SyncLogLine, SyncStatus
 
 logger = logging.getLogger("syncs.engine.runner")
@@ -127,6 +128,16 @@ class ReadsAndStores:
             return HANDED_ON
         return None
 
+    def _announce(self, *, upserts: int = 0, deletes: int = 0) -> None:
+        """``documents.changed`` once the write transaction commits."""
+        announce(
+            connector=self.connector,
+            upserts=upserts,
+            deletes=deletes,
+            reason="sync",
+            sync=self.sync,
+        )
+
     def _store_group(self, group: "WriteGroup") -> str:
         """The write transaction: the group's documents, deletions, counters, progress,
         checkpoint and the connector's cursor, after proving the lease. Returns the sync's
@@ -176,6 +187,7 @@ class ReadsAndStores:
             state = flush(state)
             if state.fresh and not self.writer.fresh:
                 state = replace(state, fresh=False)
+            self._announce(upserts=totals.created + totals.updated, deletes=totals.deleted)
             document_stats.record(
                 self.connector.pk, created=totals.created, deleted=totals.deleted, now=now
             )

@@ -268,6 +268,7 @@ class SyncRun(ReadsAndStores):
                 raise _PassReset()
             now = timezone.now()
             pruned = self.writer.prune(self.state.pass_id, now) if self.state.prune else 0
+            self._announce(deletes=pruned)
             document_stats.record(self.connector.pk, deleted=pruned, now=now)
             self._save_cursor(self.state.completed(incremental=self.incremental))
             self.lease.update(documents_deleted=F("documents_deleted") + pruned)

@@ -35,6 +35,7 @@ FAILURES = {
     "delete_space": ([*GHOST, "s", "--yes"], NO_WORKSPACE),
     "delete_workspace": (["ghost", "--yes"], NO_WORKSPACE),
     "dissociate_connector": ([*GHOST, "c", "--collection", MISSING_ID], NO_WORKSPACE),
+    "export_documents": ([*GHOST, "--collection", MISSING_ID], NO_WORKSPACE),
     "fail_connector": ([*GHOST, "c"], NO_WORKSPACE),
     "list_api_keys": (GHOST, NO_WORKSPACE),
     "list_collections": (GHOST, NO_WORKSPACE),

@@ -201,18 +201,39 @@ def test_delete_hides_at_once_and_cancels_syncs(make_connector, owner, collectio
     assert not collection.connectors.exists()
 
 
-def test_purge_removes_a_deleted_connector_and_its_documents(make_connector, owner):
-    from syncs.models import Document
+def test_purge_empties_a_deleted_connector_and_retention_removes_it(
+    make_connector, owner, settings
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from syncs import retention
+    from syncs.models import Document, Sync, SyncTrigger
     from syncs.tasks import purge_connector
 
+    settings.CONNECTOR_HUB_DELETED_DOCUMENT_RETENTION_DAYS = 30
     connector = make_connector()
     Document.objects.bulk_create(
-        Document(connector=connector, external_id=str(i), content_hash="h") for i in range(12)
+        Document(connector=connector, external_id=str(i), content_hash="h", content="text")
+        for i in range(12)
     )
+    Sync.objects.create(connector=connector, trigger=SyncTrigger.API, status="succeeded")
     services.connector_delete(actor=owner, connector=connector)
     purge_connector(str(connector.pk))
+
+    # Its documents stay as tombstones, without their content, for the change feeds.
+    tombstones = Document.objects.filter(connector_id=connector.pk)
+    assert tombstones.count() == 12
+    assert not tombstones.filter(deleted_at__isnull=True).exists()
+    assert set(tombstones.values_list("content", flat=True)) == {""}
+    assert not Sync.objects.filter(connector_id=connector.pk).exists()
+    assert retention.purge_deleted_connectors() == 0  # not before the retention period
+
+    later = timezone.now() + timedelta(days=31)
+    assert retention.purge_deleted_documents(now=later) == 12
+    assert retention.purge_deleted_connectors(now=later) == 1
     assert not Connector.all_objects.filter(pk=connector.pk).exists()
-    assert not Document.objects.filter(connector_id=connector.pk).exists()
 
 
 def test_remove_from_last_collection_deletes_the_connector(

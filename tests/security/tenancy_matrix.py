@@ -297,6 +297,9 @@ MATRIX: dict[str, Entry] = {
         "/v1/spaces/{space}/collections/{collection}/connectors/{connector}/sync/{sync}"
     ),
     "collection-document-list": in_space("/v1/spaces/{space}/collections/{collection}/documents"),
+    "collection-document-changes": in_space(
+        "/v1/spaces/{space}/collections/{collection}/documents/changes"
+    ),
     "collection-document-detail": in_space(
         "/v1/spaces/{space}/collections/{collection}/documents/{document}"
     ),

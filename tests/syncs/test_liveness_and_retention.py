@@ -263,6 +263,8 @@ def test_long_deleted_documents_are_purged(make_sample_connector, settings):
     assert purge_expired() == {
         "syncs": 0,
         "documents": 1,
+        "memberships": 0,
+        "connectors": 0,
         "idempotency_records": 0,
         "audit_entries": 0,
         "heartbeats": 0,
