@@ -65,8 +65,9 @@ def test_cancel_mid_run_keeps_what_was_imported(celery_processes, make_sample_co
 
     sync_services.sync_cancel(actor=owner, sync=sync)
     sync.refresh_from_db()
-    assert sync.status == SyncStatus.CANCELLING
-    sync = _finished(sync, celery_processes, timeout=10)
+    # The worker may notice the request before this process reads the sync again.
+    assert sync.status in (SyncStatus.CANCELLING, SyncStatus.CANCELLED)
+    sync = _finished(sync, celery_processes, timeout=60)
 
     assert sync.status == SyncStatus.CANCELLED
     kept = Document.objects.filter(connector=connector).count()
