@@ -1,8 +1,8 @@
 """Which config values are secret, and how they are split, masked and restored.
 
 A section marked ``"encrypt": true`` is stored encrypted as a whole. A leaf is secret when its
-schema says ``writeOnly``, ``format: password`` or ``airbyte_secret``, or its UI hint says
-``ui:widget: password``: secret leaves are stored encrypted wherever they stand and are shown as
+schema says ``writeOnly``, ``format: password``, ``airbyte_secret`` or ``airbyte_sensitive``, or
+its UI hint says ``ui:widget: password``: secret leaves are stored encrypted wherever they stand and are shown as
 ``MASK`` on every read. A mask sent back on update is replaced by the stored value.
 """
 
@@ -33,6 +33,7 @@ def _is_secret(node: dict, hint: dict) -> bool:
         node.get("writeOnly")
         or node.get("format") == "password"
         or node.get("airbyte_secret")
+        or node.get("airbyte_sensitive")
         or hint.get("ui:widget") == "password"
     )
 

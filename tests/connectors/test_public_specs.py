@@ -36,6 +36,15 @@ def test_the_corpus_is_varied_and_says_where_each_spec_came_from():
         assert load_spec(source["file"])["type"] == "object"
 
 
+def test_airbyte_sensitive_fields_are_secrets_like_airbyte_secret_ones():
+    # source-file marks its storage passwords ``airbyte_sensitive`` rather than ``airbyte_secret``.
+    layout = secret_rules.secret_layout(ui_spec("source-file.json"))
+    assert layout.secret_leaves == {
+        ("provider", "aws_secret_access_key"),
+        ("provider", "password"),
+    }
+
+
 @pytest.fixture
 def keys(workspace, owner):
     def make(**extra) -> str:
