@@ -130,6 +130,8 @@ class DocumentWriter:
     """Writes one task run's documents for one connector."""
 
     def __init__(self, connector_id, *, fresh: bool = False):
+        if not isinstance(connector_id, uuid.UUID):
+            connector_id = uuid.UUID(str(connector_id))  # binary COPY sends a UUID object
         self.connector_id = connector_id
         self.fresh = fresh
 
