@@ -97,7 +97,9 @@ def on_save(schedule: scheduling.Schedule | None) -> str:
         at = first.astimezone(ZoneInfo(schedule.timezone)).strftime("%a %-d %b %Y, %H:%M %Z")
         if kind == ScheduleType.WHEN:
             return f"Nothing runs now; one import at {at}."
-        return f"Nothing runs now; first import at {at}, then {_lower(scheduling.describe(schedule))}."
+        return (
+            f"Nothing runs now; first import at {at}, then {_lower(scheduling.describe(schedule))}."
+        )
     return "Nothing runs until you start a sync."
 
 

@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.utils.timesince import timesince
 from django.utils import timezone
+from django.utils.timesince import timesince
 
 register = template.Library()
 register.filter("intcomma", intcomma)
@@ -154,7 +154,7 @@ def shown_url(url) -> str:
 
 @register.filter
 def ago(moment) -> str:
-    """"just now" under a minute, else "5 minutes ago" (largest unit first, as ``timesince``)."""
+    """ "just now" under a minute, else "5 minutes ago" (largest unit first, as ``timesince``)."""
     if not moment:
         return ""
     if timezone.now() - moment < timedelta(minutes=1):
