@@ -108,3 +108,12 @@ def test_every_command_exits_as_a_script_expects():
         assert failure[1] in result.stderr, (name, result.stderr)
         assert len(result.stderr.strip().splitlines()) == 1, (name, result.stderr)
     assert not Workspace.objects.filter(slug="ghost").exists()
+
+
+def test_a_missing_option_is_one_line_and_exit_1():
+    result = _run("create_connector", "--workspace", "acme")
+    assert result.returncode == 1
+    assert result.stderr == (
+        "manage.py create_connector: the following arguments are required: --type, --name "
+        "(see --help)\n"
+    )
