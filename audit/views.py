@@ -2,6 +2,7 @@
 same FilterSet), newest first, paged by id. Details were masked when each entry was recorded."""
 
 from audit.filters import AuditEntryFilter
+from audit.object_links import link_objects
 from audit.selectors import entries_of
 from connectors.views.base import MANAGE, page, workspace_page
 from connectors.views.paging import keyset_page
@@ -13,6 +14,7 @@ FILTERS = ("action", "object_type", "object_id", "actor", "at_after", "at_before
 def entry_list(request):
     filterset = AuditEntryFilter(request.GET or None, queryset=entries_of(request.workspace))
     rows, pager = keyset_page(filterset.qs, request)
+    link_objects(request.workspace, rows)
     return page(
         request,
         "audit/list.html",

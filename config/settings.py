@@ -16,6 +16,10 @@ from config.media import media_storage
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
+# A .env file beside manage.py (KEY=value lines) fills in what the environment does not set.
+ENV_FILE = Path(environ.Env().str("CONNECTOR_HUB_ENV_FILE", default=str(BASE_DIR / ".env")))
+if ENV_FILE.is_file():
+    environ.Env.read_env(ENV_FILE)
 VAR_DIR = Path(env.str("CONNECTOR_HUB_VAR_DIR", default=str(BASE_DIR / "var"))).resolve()
 # Production: every key and service comes from the environment (nothing is generated under
 # VAR_DIR, where each container would make its own), HTTPS settings on, JSON logs, collected

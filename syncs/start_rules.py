@@ -7,11 +7,15 @@
 | a connector joins a collection | ``connector_associated``: an ``imed`` connector that is starting or running syncs now |
 | the connector's check passes | ``check_passed``: syncs queued while it was starting run; a ``once`` connector syncs unless a sync is already waiting |
 | a beat tick of a ``cron`` or ``when`` schedule | ``schedule_ticked``: a running connector syncs unless one is active (the skipped tick is recorded) |
+
+``on_save`` says in one sentence what these rules will do with a connector saved with a schedule.
 """
+
+from zoneinfo import ZoneInfo
 
 from connectors.lifecycle import State
 from connectors.models import Collection, Connector, ScheduleType
-from syncs import services
+from syncs import scheduling, services
 from syncs.models import Sync, SyncTrigger
 
 
@@ -73,3 +77,31 @@ def schedule_ticked(*, connector_id) -> Sync | None:
     return services.sync_trigger_unless_active(
         actor=None, connector=connector, trigger=SyncTrigger.SCHEDULE
     )
+
+
+def on_save(schedule: scheduling.Schedule | None) -> str:
+    """What the rules above do once a connector with ``schedule`` is saved from a page; ``None``
+    when the schedule comes from a configuration not yet known."""
+    if schedule is None:
+        return "Syncs when the configuration's polling interval or run mode says."
+    kind = schedule.type
+    if kind == ScheduleType.IMMEDIATE:
+        return (
+            "Imports once it is in a collection and its connection check passes; "
+            "after that, nothing runs until you start a sync."
+        )
+    if kind == ScheduleType.ONCE:
+        return "Imports once its connection check passes, and again each time it is started."
+    first = next(iter(scheduling.next_runs(schedule, 1)), None)
+    if kind in (ScheduleType.CRON, ScheduleType.WHEN) and first is not None:
+        at = first.astimezone(ZoneInfo(schedule.timezone)).strftime("%a %-d %b %Y, %H:%M %Z")
+        if kind == ScheduleType.WHEN:
+            return f"Nothing runs now; one import at {at}."
+        return (
+            f"Nothing runs now; first import at {at}, then {_lower(scheduling.describe(schedule))}."
+        )
+    return "Nothing runs until you start a sync."
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:]

@@ -15,6 +15,8 @@ os.environ.setdefault(
     "CONNECTOR_HUB_ENCRYPTION_KEYS", "uxxKpFjEalLh0qdYii8kmDQdHe7yuKen9_Jfa9SVuZQ="
 )
 os.environ.setdefault("CONNECTOR_HUB_ALLOW_PRIVATE_NETWORKS", "true")
+# A developer's own .env file must not change the tests.
+os.environ.setdefault("CONNECTOR_HUB_ENV_FILE", os.devnull)
 # Rate limits are off in tests (tests/security turns them on where they are the subject).
 os.environ.setdefault("CONNECTOR_HUB_THROTTLE_ENABLED", "false")
 

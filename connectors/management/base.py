@@ -20,6 +20,7 @@ class HubCommand(BaseCommand):
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.error = _one_line_error(parser)
         if self.json_output:
             parser.add_argument("--json", action="store_true", help="Print machine-readable JSON.")
         return parser
@@ -136,3 +137,16 @@ def parse_assignments(assignments: list[str]) -> dict:
             value = raw
         set_path(result, tuple(path.split(".")), value)
     return result
+
+
+def _one_line_error(parser):
+    """A usage mistake on the command line (a missing or bad option) is one line and exit 1, as
+    every other failure of these commands; ``call_command`` still gets a ``CommandError``."""
+    django_error = parser.error
+
+    def error(message):
+        if parser.called_from_command_line:
+            parser.exit(1, f"{parser.prog}: {message} (see --help)\n")
+        django_error(message)
+
+    return error

@@ -81,8 +81,9 @@ def resolve(host: str, port: int | None = None) -> list[str]:
     if not addresses or any(is_forbidden(a) for a in addresses):
         raise EgressRefused(
             f"The host {host} is on a private, local or reserved network, which connectors may "
-            "not reach (an operator can allow private networks with "
-            "CONNECTOR_HUB_ALLOW_PRIVATE_NETWORKS=true)."
+            "not reach. To allow private networks, put the line "
+            "CONNECTOR_HUB_ALLOW_PRIVATE_NETWORKS=true in the .env file beside manage.py (or the "
+            "environment of the web server and the worker) and restart them."
         )
     return addresses
 

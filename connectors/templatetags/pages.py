@@ -5,9 +5,12 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import timezone
+from django.utils.timesince import timesince
 
 register = template.Library()
+register.filter("intcomma", intcomma)
 
 STATE_TONES = {
     "running": "ok",
@@ -147,3 +150,13 @@ def shown_url(url) -> str:
         return without_query(str(url)) + ("?…" if urlsplit(str(url)).query else "")
     except ValueError:
         return ""
+
+
+@register.filter
+def ago(moment) -> str:
+    """ "just now" under a minute, else "5 minutes ago" (largest unit first, as ``timesince``)."""
+    if not moment:
+        return ""
+    if timezone.now() - moment < timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(moment)} ago"

@@ -47,13 +47,18 @@ def _nice_top(value: int) -> int:
     return 10 * power
 
 
+LABEL_CHARACTER_WIDTH = 7
+
+
 def daily_bars(
     counts: dict[date, int], first_day: date, days: int, *, width=640, height=200
 ) -> DailyChart:
-    left, right, top, bottom = 44, 8, 12, 26
-    plot_width, plot_height = width - left - right, height - top - bottom
+    right, top, bottom = 8, 12, 26
     days_list = [first_day + timedelta(days=offset) for offset in range(days)]
     peak = _nice_top(max((counts.get(day, 0) for day in days_list), default=0))
+    # Room for the widest y-axis label (the top one, with its thousands separators) at 11px.
+    left = max(44, 14 + LABEL_CHARACTER_WIDTH * len(f"{peak:,}"))
+    plot_width, plot_height = width - left - right, height - top - bottom
     slot = plot_width / days
     label_every = max(1, math.ceil(days / 7))
     bars = []

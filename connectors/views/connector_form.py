@@ -12,10 +12,10 @@ from connectors import credentials, selectors, services
 from connectors.checks import run_check
 from connectors.errors import DomainError, InvalidInput
 from connectors.forms import ConnectorForm
-from connectors.models import Connector, ConnectorDefinition, DefinitionStatus
+from connectors.models import Connector, ConnectorDefinition, DefinitionStatus, ScheduleType
 from connectors.schema.forms import SchemaForm, config_form_class
 from connectors.views.base import EDIT, VIEW, error_summary, page, wants_fragment, workspace_page
-from syncs import scheduling
+from syncs import scheduling, start_rules
 from syncs.forms import ScheduleForm, config_sets_schedule
 
 CHECK_TIMEOUT_SECONDS = 20
@@ -172,9 +172,23 @@ def _connector_page(request, definition, connector=None):
             "errors": error_summary(*forms.all()) if bound else [],
             "has_collections": forms.basics.fields["collections"].queryset.exists(),
             "has_secrets": bool(forms.config.secret_layout.secret_leaves),
+            "save_effect": _save_effect(forms.schedule, connector),
         },
         status=400 if action == "save" else 200,
     )
+
+
+def _save_effect(form: ScheduleForm, connector: Connector | None) -> str:
+    """The sentence beside the save button: what saving starts, by ``syncs.start_rules``."""
+    if form.is_bound:
+        if not form.is_valid():
+            return ""
+        return start_rules.on_save(form.schedule)
+    if connector is not None:
+        return start_rules.on_save(scheduling.schedule_of(connector))
+    if form.fields["type"].initial == ScheduleType.NONE:
+        return start_rules.on_save(scheduling.Schedule())
+    return start_rules.on_save(None)
 
 
 def _preview_of(schedule: scheduling.Schedule) -> dict:
@@ -198,10 +212,14 @@ def connector_edit(request, connector_id):
 @workspace_page(VIEW)
 def schedule_preview(request):
     """The preview fragment of the schedule fields (GET, nothing stored)."""
-    form = ScheduleForm(request.GET, prefix="schedule")
+    form = ScheduleForm(request.GET, prefix="schedule", from_config=True)
     valid = form.is_valid()
     return render(
         request,
-        "connectors/partials/schedule_preview.html",
-        {"preview": form.preview() if valid else None, "schedule_form": form},
+        "connectors/partials/schedule_fragment.html",
+        {
+            "preview": form.preview() if valid else None,
+            "schedule_form": form,
+            "save_effect": _save_effect(form, None),
+        },
     )

@@ -4,8 +4,9 @@
 // - button[data-fragment-target="<id>"]: posts its form in the background (with the button's own
 //   name and value) and puts the answer's element of that id in place of the page's one, e.g.
 //   "Test connection" showing its result without leaving the form.
-// - [data-preview-url][data-preview-target="<id>"]: while its fields change, fetches the preview
-//   (GET with those fields) into the element of that id, e.g. a schedule's next runs.
+// - [data-preview-url][data-preview-target="<id> <id>..."]: while its fields change, fetches the
+//   preview (GET with those fields) into the elements of those ids, e.g. a schedule's next runs
+//   and the sentence beside the save button.
 (function () {
   "use strict";
 
@@ -53,11 +54,17 @@
   }
 
   function preview(container) {
-    var target = document.getElementById(container.getAttribute("data-preview-target"));
+    var targets = container
+      .getAttribute("data-preview-target")
+      .split(/\s+/)
+      .map(function (id) {
+        return document.getElementById(id);
+      })
+      .filter(Boolean);
     var url = container.getAttribute("data-preview-url");
     var timer = null;
     var last = null;
-    if (!target || !url) return;
+    if (!targets.length || !url) return;
 
     function refresh() {
       var params = new URLSearchParams();
@@ -74,7 +81,9 @@
           return response.text();
         })
         .then(function (html) {
-          replaceFrom(target, html);
+          targets.forEach(function (target) {
+            replaceFrom(target, html);
+          });
         })
         .catch(function () {});
     }

@@ -103,9 +103,17 @@ def test_every_command_exits_as_a_script_expects():
         if failure is None:
             assert result.returncode == 0, (name, result.stderr)
             continue
-        assert result.returncode in (1, 2), (name, result.returncode, result.stdout)
-        assert "Traceback" not in result.stderr, (name, result.stderr)
+        # A missing option too: one line and exit 1 (not argparse's usage block and exit 2).
+        assert result.returncode == 1, (name, result.returncode, result.stdout)
         assert failure[1] in result.stderr, (name, result.stderr)
-        if result.returncode == 1:
-            assert len(result.stderr.strip().splitlines()) == 1, (name, result.stderr)
+        assert len(result.stderr.strip().splitlines()) == 1, (name, result.stderr)
     assert not Workspace.objects.filter(slug="ghost").exists()
+
+
+def test_a_missing_option_is_one_line_and_exit_1():
+    result = _run("create_connector", "--workspace", "acme")
+    assert result.returncode == 1
+    assert result.stderr == (
+        "manage.py create_connector: the following arguments are required: --type, --name "
+        "(see --help)\n"
+    )

@@ -4,6 +4,8 @@ and paged by id, secrets masked; nobody else reads it."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -136,3 +138,29 @@ def test_the_trail_is_in_the_owners_navigation_only(login, owner, editor, worksp
     dashboard = reverse("connectors:dashboard", args=[workspace.slug])
     assert audit_url(workspace) in login(owner).get(dashboard).content.decode()
     assert audit_url(workspace) not in login(editor).get(dashboard).content.decode()
+
+
+def test_objects_are_named_and_linked_with_one_query_per_kind(
+    login, owner, workspace, recorded, definition, django_capture_on_commit_callbacks
+):
+    client = login(owner)
+    connector, space = recorded["connector"], recorded["space"]
+    html = client.get(audit_url(workspace)).content.decode()
+    connector_url = reverse("connectors:connector_detail", args=[workspace.slug, connector.pk])
+    space_url = reverse("connectors:space_detail", args=[workspace.slug, space.pk])
+    assert f'<a href="{connector_url}" title="{connector.pk}">warehouse</a>' in html
+    assert f'<a href="{space_url}" title="{space.pk}">Research</a>' in html
+
+    with CaptureQueriesContext(connection) as before:
+        client.get(audit_url(workspace))
+    with django_capture_on_commit_callbacks(execute=True):
+        for name in ("more-1", "more-2", "more-3"):
+            gone = services.connector_create(
+                actor=owner, workspace=workspace, definition=definition, name=name
+            )
+        services.connector_delete(actor=owner, connector=gone)
+    with CaptureQueriesContext(connection) as after:
+        html = client.get(audit_url(workspace)).content.decode()
+    assert len(after) == len(before)
+    assert ">more-1</a>" in html and ">more-3</a>" not in html  # deleted: its id only
+    assert str(gone.pk) in html

@@ -133,7 +133,7 @@ def test_a_schedule_error_is_shown_once_beside_its_field(login, editor, workspac
     ):
         data = connector_post(pg, name="X", schedule=schedule, **postgres_fields())
         tree = lxml_html.fromstring(client.post(create_url(workspace, pg), data).content)
-        [section] = tree.xpath('//fieldset[@data-preview-target="schedule-preview"]')
+        [section] = tree.xpath("//fieldset[@data-preview-url]")
         assert section.text_content().count(message) == 1, message
 
 

@@ -35,6 +35,14 @@ def test_private_local_and_metadata_addresses_are_refused_by_default(private_ref
         egress.resolve(host, 80)
 
 
+def test_the_refusal_says_what_to_put_in_the_env_file(private_refused):
+    with pytest.raises(EgressRefused) as refused:
+        egress.resolve("127.0.0.1", 80)
+    assert "put the line CONNECTOR_HUB_ALLOW_PRIVATE_NETWORKS=true in the .env file" in str(
+        refused.value
+    )
+
+
 def test_public_addresses_pass(private_refused):
     assert egress.resolve("93.184.215.14", 443) == ["93.184.215.14"]
 

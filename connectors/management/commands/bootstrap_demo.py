@@ -1,3 +1,4 @@
+import os
 import secrets
 
 from django.contrib.auth import get_user_model
@@ -9,8 +10,9 @@ from connectors.models import Membership, Role, Workspace
 
 class Command(HubCommand):
     help = (
-        "Ensure a 'demo' workspace, an 'admin' superuser and an API key for local use. The "
-        "password and the key are printed only when they are created."
+        "Ensure a 'demo' workspace, an 'admin' superuser and an API key for local use, then print "
+        "a framed block with the address and the login. The password and the key are printed "
+        "only when they are created."
     )
 
     def add_arguments(self, parser):
@@ -18,20 +20,31 @@ class Command(HubCommand):
         parser.add_argument("--username", default="admin")
 
     def handle(self, *args, workspace, username, **options):
+        lines = [f"Connector Hub: http://127.0.0.1:{os.environ.get('WEB_PORT') or 8000}/"]
         User = get_user_model()
         user = User.objects.filter(username=username).first()
         if user is None:
             password = secrets.token_urlsafe(12)
             user = User.objects.create_superuser(username=username, email="", password=password)
-            self.stdout.write(self.style.SUCCESS(f"Admin user: {username}  password: {password}"))
+            lines.append(f"Log in as {username}, password {password} (shown only this once)")
+        else:
+            lines.append(f"Log in as {username} (password from the first run;")
+            lines.append(f"  to change it: python manage.py changepassword {username})")
         target = Workspace.objects.filter(slug=workspace).first()
         if target is None:
             target = services.workspace_create(actor=user, name=workspace.title(), slug=workspace)
-            self.stdout.write(f"Created workspace {workspace}.")
         if not Membership.objects.filter(user=user, workspace=target).exists():
             services.membership_set(actor=user, workspace=target, user=user, role=Role.OWNER)
         if not target.api_keys.filter(revoked=False).exists():
             _, raw_key = services.api_key_create(
                 actor=user, workspace=target, name="demo", registry=True
             )
-            self.stdout.write(self.style.SUCCESS(f"API key for workspace {workspace}: {raw_key}"))
+            lines.append(f"API key for workspace {workspace}: {raw_key} (shown only this once)")
+        lines.append("Ctrl-C stops the web server, the worker and beat.")
+        self.stdout.write(self.style.SUCCESS(framed(lines)))
+
+
+def framed(lines: list[str]) -> str:
+    width = max(len(line) for line in lines)
+    border = "+" + "-" * (width + 2) + "+"
+    return "\n".join([border, *(f"| {line.ljust(width)} |" for line in lines), border])

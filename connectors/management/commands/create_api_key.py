@@ -1,11 +1,12 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from connectors import services
 from connectors.errors import DomainError
+from connectors.management.base import HubCommand
 from connectors.models import ApiKeyRole, Workspace
 
 
-class Command(BaseCommand):
+class Command(HubCommand):
     help = "Create an API key for a workspace and print it (alone, on the last line)."
 
     def add_arguments(self, parser):

@@ -1,9 +1,10 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from connectors import services
+from connectors.management.base import HubCommand
 
 
-class Command(BaseCommand):
+class Command(HubCommand):
     help = (
         "Register the built-in connector kinds (connectors/kinds/*) that are missing from the "
         "registry. Idempotent: existing versions and their statuses are never changed."

@@ -1,0 +1,42 @@
+"""The connector form says beside its save button what saving starts, and the sentence follows the
+schedule as it is changed (fetched from the server, no reload). Screenshot under
+test-artifacts/browser/."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from connectors.models import Connector
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_save_button_says_what_saving_starts(web, owner, workspace, catalog):
+    page = web.page
+    web.login_as(owner)
+    definition = catalog["sample-data"]
+    web.goto(f"/w/{workspace.slug}/connectors/new/{definition.registry_id}/")
+    sentence = page.locator("#save-effect")
+    expect(sentence).to_have_text("Nothing runs until you start a sync.")
+
+    page.get_by_label("Repeatedly, on a cron schedule").check()
+    page.get_by_label("Cron expression").fill("0 3 * * *")
+    expect(sentence).to_have_text(
+        re.compile(r"^Nothing runs now; first import at .+ 03:00 UTC, then at 03:00 AM \(UTC\)\.$")
+    )
+    web.screenshot("19-save-sentence-cron")
+    page.get_by_label("Cron expression").fill("not cron")
+    expect(sentence).to_have_text("")
+    page.get_by_label("When added to a collection, then on demand").check()
+    expect(sentence).to_contain_text("once it is in a collection")
+
+    page.get_by_label("Name", exact=True).fill("Nightly")
+    page.get_by_label("Repeatedly, on a cron schedule").check()
+    page.get_by_label("Cron expression").fill("0 3 * * *")
+    page.get_by_role("button", name="Create connector").click()
+    connector = Connector.objects.get(name="Nightly")
+    expect(page).to_have_url(re.compile(f"/connectors/{connector.pk}/$"))
+    web.goto(f"/w/{workspace.slug}/connectors/{connector.pk}/edit/")
+    expect(sentence).to_contain_text("then at 03:00 AM (UTC).")
+    assert not web.errors
