@@ -404,6 +404,10 @@ def soft_delete_unlisted(connector_id, pass_id, listed_table: str, now) -> int:
     moment = now if _postgres() else connection.ops.adapt_datetimefield_value(now)
     pass_key = pass_id if _postgres() else str(pass_id).replace("-", "")
     with connection.cursor() as cursor:
+        if _postgres():
+            # A hash (or merge) anti-join reads each side once. Statistics taken while the
+            # listing was empty make the planner pick a nested loop, quadratic at this size.
+            cursor.execute("SELECT set_config('enable_nestloop', 'off', true)")
         cursor.execute(
             f"UPDATE {TABLE} AS d SET deleted_at = %s{_stamp_set()} WHERE d.connector_id = %s "
             "AND d.deleted_at IS NULL AND (d.last_pass_id IS NULL OR d.last_pass_id <> %s) "
@@ -411,7 +415,10 @@ def soft_delete_unlisted(connector_id, pass_id, listed_table: str, now) -> int:
             "AND k.pass_id = %s AND k.external_id = d.external_id)",
             [moment, key, pass_key, key, pass_key],
         )
-        return cursor.rowcount
+        deleted = cursor.rowcount
+        if _postgres():
+            cursor.execute("SELECT set_config('enable_nestloop', 'on', true)")
+        return deleted
 
 
 __all__ = [
