@@ -105,8 +105,10 @@ def test_follow_polls_until_interrupted(warehouse, write, workspace, collection)
         wait_until(lambda: len(received) >= 3, timeout=60)
     finally:
         process.send_signal(signal.SIGINT)
-        errors = process.stderr.read()
-        process.wait(timeout=60)
+        try:
+            errors = process.stderr.read() if process.wait(timeout=60) is not None else ""
+        finally:
+            process.kill()  # a process that ignored the interrupt fails the test, never hangs it
         reader.join(timeout=10)
     assert process.returncode == 0, errors
     changes = [(c["op"], c["document"]["external_id"]) for c in received]

@@ -65,12 +65,16 @@ class Command(HubCommand):
             total=None if since else sync_selectors.documents_of_collection(chosen).count(),
         )
         previous = signal.signal(signal.SIGTERM, _stop)
+        # Ctrl-C stops a --follow even when the process was started with SIGINT ignored (as a
+        # background job of a script is).
+        previous_interrupt = signal.signal(signal.SIGINT, signal.default_int_handler)
         try:
             self._export(chosen, limit, follow, interval)
         except (KeyboardInterrupt, _Stopped):
             pass
         finally:
             signal.signal(signal.SIGTERM, previous)
+            signal.signal(signal.SIGINT, previous_interrupt)
             self.progress.end()
         if self.cursor is not None:
             self.stderr.write(self.cursor.dumps())
