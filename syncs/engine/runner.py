@@ -136,10 +136,12 @@ class SyncRun(ReadsAndStores):
         self.context = EngineContext(
             self.lease, self.log, batch_size=_positive_int(operations.get("batch_size"))
         )
-        if not self.first:
+        if not self.first and self.sync.checkpoint is not None:
             self.state = PassState.resume(self.connector.cursor)
             self.writer.fresh = self.state.fresh
             return None
+        # A queued sync, or one whose worker was lost between its claim and this point: its pass
+        # begins here, in the same transaction as its first checkpoint.
         self.state = PassState.begin(
             self.connector.cursor,
             incremental=self.incremental,
@@ -148,6 +150,7 @@ class SyncRun(ReadsAndStores):
         )
         self.writer.fresh = self.state.fresh
         with self.lease.transaction():
+            self.lease.update(checkpoint=self.state.as_json())
             self._save_cursor(self.state.as_json())
             self.log.write(f"Started ({self.sync.trigger}). {self._plan()}")
             emit(

@@ -108,6 +108,30 @@ def test_a_lost_worker_s_sync_is_retried_from_its_checkpoint_as_a_new_attempt(
     assert first.started_at <= second.started_at <= second.finished_at
 
 
+def test_a_worker_lost_right_after_its_claim_leaves_a_sync_the_retry_begins(
+    make_sample_connector, owner, settings
+):
+    """Killed between claiming a queued sync and beginning its pass (no checkpoint yet): the
+    retry begins the pass instead of taking the missing pass for an edited config."""
+    from syncs.engine.lease import claim
+
+    settings.CONNECTOR_HUB_SYNC_HEARTBEAT_TIMEOUT = 60
+    connector = make_sample_connector(document_count=30, operations_config={"batch_size": 10})
+    sync = sync_services.sync_trigger(actor=owner, connector=connector, trigger=SyncTrigger.API)
+    assert claim(sync.pk).first  # the worker claimed it, then died
+    assert liveness.recover_lost_syncs(now=_later(61)) == 1
+    _take_up_after_back_off(sync)
+
+    while Sync.objects.get(pk=sync.pk).status == SyncStatus.RUNNING:
+        engine.run(sync.pk)
+    sync.refresh_from_db()
+    assert (sync.status, sync.attempts, sync.documents_created) == (SyncStatus.SUCCEEDED, 2, 30)
+    assert [a.outcome for a in sync.attempt_records.all()] == [
+        AttemptOutcome.WORKER_LOST,
+        AttemptOutcome.SUCCEEDED,
+    ]
+
+
 def test_the_last_allowed_attempt_lost_fails_the_sync_for_good(
     make_sample_connector, owner, settings
 ):
