@@ -3,14 +3,17 @@
 Every read of a config with secrets goes through here: ``full_config`` for readers (in workers),
 ``masked_config`` for everything a person or client sees.
 
-Lists show many connectors of a few kinds, so the masked view is built from two caches: a
-definition's secret layout is worked out once per definition object (``layout_of``; list
-querysets share one object per definition, see ``selectors.for_listing``), and the masked form
-of an encrypted credential is kept per token (a new token on every change, so nothing goes stale;
-only masked values are kept, never a secret).
+The masked view is worked out once, when the config is written (``store``), and kept on the row
+as JSON (``Connector.masked_config``): a read never decrypts the credential nor walks the
+kind's spec, whatever the number of connectors it shows. Every write of a config or a credential
+goes through ``store`` (create, edit, a move to another kind); the view holds masks only, never
+a secret value. Rotating the encryption key changes no value, so the view stays.
 """
 
+import json
 from functools import lru_cache
+
+import orjson
 
 from connectors import crypto
 from connectors.errors import InvalidInput
@@ -46,6 +49,14 @@ def _masked_token(layout: secrets.SecretLayout, token: str) -> dict:
 
 
 def masked_config(connector: Connector) -> dict:
+    """The config a person or client sees: the stored view, else worked out from the row and
+    its credential (a row written before the view existed)."""
+    if connector.masked_config:
+        return decode_view(connector.masked_config)
+    return _work_out_masked(connector)
+
+
+def _work_out_masked(connector: Connector) -> dict:
     layout = layout_of(connector.definition)
     try:
         token = connector.credential.token
@@ -59,6 +70,20 @@ def masked_config(connector: Connector) -> dict:
     return masked
 
 
+def masked_view(layout: secrets.SecretLayout, config: dict) -> str:
+    """The stored form of a whole config's masked view: compact JSON."""
+    return json.dumps(
+        secrets.mask(layout, config), separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+
+
+def decode_view(text: str) -> dict:
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:  # e.g. an integer past 64 bits, which json keeps
+        return json.loads(text)
+
+
 def prepare(definition: ConnectorDefinition, incoming: dict, stored: dict | None = None) -> dict:
     """Turn a submitted config into the config to store: masks replaced by stored secrets, the
     kind's own rules applied, defaults filled in and the schema checked."""
@@ -70,12 +95,18 @@ def prepare(definition: ConnectorDefinition, incoming: dict, stored: dict | None
     return validate_config(definition.ui_spec, config)
 
 
+#: The connector's columns ``store`` sets, for the caller's ``save(update_fields=...)``.
+STORED_FIELDS = ("config", "masked_config")
+
+
 def store(connector: Connector, config: dict) -> None:
-    """Split a prepared config onto the connector row and its encrypted credential (the caller
-    saves the connector inside its transaction)."""
+    """Split a prepared config onto the connector row and its encrypted credential, and keep
+    its masked view (the caller saves ``STORED_FIELDS`` of the connector inside its
+    transaction)."""
     layout = secrets.secret_layout(connector.definition.ui_spec)
     public, secret = secrets.split(layout, config)
     connector.config = public
+    connector.masked_config = masked_view(layout, config)
     if secret:
         Credential.objects.update_or_create(
             connector=connector, defaults={"token": crypto.encrypt_json(secret)}

@@ -152,6 +152,11 @@ class ConnectorDefinition(models.Model):
     created_date = models.DateTimeField(default=timezone.now)
     updated_date = models.DateTimeField(default=timezone.now)
     live_date = models.DateTimeField(null=True, blank=True)
+    credential_keys = models.JSONField(
+        default=list,
+        editable=False,
+        help_text="The ui_spec's top-level properties marked encrypt (kept with the spec).",
+    )
 
     class Meta:
         ordering = ["connector_id", "version"]
@@ -176,7 +181,14 @@ class ConnectorDefinition(models.Model):
         return f"{self.name} {self.version}"
 
     def save(self, *args, **kwargs):
+        from connectors.schema.secrets import credential_keys
+
         self.registry_id = f"{self.connector_id}-{self.version}"
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "ui_spec" in update_fields:
+            self.credential_keys = credential_keys(self.ui_spec)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "credential_keys"}
         super().save(*args, **kwargs)
 
 
@@ -209,6 +221,12 @@ class Connector(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     config = models.JSONField(default=dict, blank=True, help_text="Non-secret values only.")
+    masked_config = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="The whole config as JSON with every secret masked, as every reader sees it; "
+        "written with the config and the credential.",
+    )
     collections = models.ManyToManyField(
         Collection, through="ConnectorCollection", related_name="connectors", blank=True
     )

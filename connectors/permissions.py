@@ -36,8 +36,35 @@ def role_in(actor, workspace: Workspace) -> str | None:
 
 
 def can(actor, permission: str, workspace: Workspace) -> bool:
-    role = role_in(actor, workspace)
+    return allows(role_in(actor, workspace), permission)
+
+
+def allows(role: str | None, permission: str) -> bool:
+    """Whether ``role`` (from ``role_in``, ``None`` for an outsider) grants ``permission``."""
     return role is not None and permission in _ROLE_GRANTS[role]
+
+
+def workspace_and_role(actor, *, pk=None, slug: str | None = None):
+    """``(workspace, role)`` of the workspace with this id (else slug) that the actor belongs
+    to, in one query (none for an API key's own workspace); ``(None, None)`` when the actor has
+    no such workspace."""
+    match = {"pk": pk} if pk is not None else {"slug": slug}
+    if isinstance(actor, ApiKey):
+        own = actor.workspace
+        found = own.pk == pk if pk is not None else own.slug == slug
+        return (own, actor.role) if found else (None, None)
+    if not (isinstance(actor, AbstractBaseUser) and actor.is_authenticated):
+        return None, None
+    if actor.is_superuser:
+        return Workspace.objects.filter(**match).first(), Role.OWNER
+    membership = (
+        Membership.objects.filter(user=actor, **{f"workspace__{k}": v for k, v in match.items()})
+        .select_related("workspace")
+        .first()
+    )
+    if membership is None:
+        return None, None
+    return membership.workspace, membership.role
 
 
 def can_write_registry(actor) -> bool:

@@ -25,7 +25,14 @@ from connectors.api.auth import actor_of
 from connectors.api.parsers import BoundedJSONParser
 from connectors.errors import NotFound, PermissionDenied
 from connectors.models import ApiKey, Collection, Space, Workspace
-from connectors.permissions import EDIT, VIEW, can, workspaces_for
+from connectors.permissions import (
+    EDIT,
+    VIEW,
+    allows,
+    role_in,
+    workspace_and_role,
+    workspaces_for,
+)
 
 SESSION_WORKSPACE_KEY = "workspace_id"
 WORKSPACE_HEADER = "X-Workspace"
@@ -38,32 +45,48 @@ def as_uuid(value) -> uuid.UUID | None:
         return None
 
 
-def named_workspace(actor, id_or_slug) -> Workspace:
-    """A workspace named by a path or header: 404 when none has that id or slug, 403 when the
-    caller does not belong to it."""
+def named_workspace_and_role(actor, id_or_slug) -> tuple[Workspace, str]:
+    """A workspace named by a path or header, with the caller's role in it (one query, none for
+    an API key naming its own): 404 when none has that id or slug, 403 when the caller does not
+    belong to it."""
     pk = as_uuid(id_or_slug)
-    workspace = (
-        Workspace.objects.filter(pk=pk) if pk else Workspace.objects.filter(slug=str(id_or_slug))
-    ).first()
-    if workspace is None:
-        raise NotFound("Workspace not found.")
-    if not can(actor, VIEW, workspace):
+    workspace, role = (
+        workspace_and_role(actor, pk=pk) if pk else workspace_and_role(actor, slug=str(id_or_slug))
+    )
+    if workspace is None or not allows(role, VIEW):
+        named = (
+            Workspace.objects.filter(pk=pk)
+            if pk
+            else Workspace.objects.filter(slug=str(id_or_slug))
+        )
+        if not named.exists():
+            raise NotFound("Workspace not found.")
         raise PermissionDenied("You do not have access to this workspace.")
-    return workspace
+    return workspace, role
+
+
+def named_workspace(actor, id_or_slug) -> Workspace:
+    return named_workspace_and_role(actor, id_or_slug)[0]
 
 
 def acting_workspace(request) -> Workspace:
     """The workspace of a request whose path names none."""
+    return acting_workspace_and_role(request)[0]
+
+
+def acting_workspace_and_role(request) -> tuple[Workspace, str | None]:
+    """The workspace of a request whose path names none, and the caller's role there (``None``:
+    not looked up)."""
     actor = actor_of(request)
     named = request.headers.get(WORKSPACE_HEADER)
     if isinstance(actor, ApiKey):
         workspace = actor.workspace
         if named and named not in (str(workspace.pk), workspace.slug):
             raise PermissionDenied("This API key does not belong to that workspace.")
-        return workspace
+        return workspace, actor.role
     chosen = named or request.session.get(SESSION_WORKSPACE_KEY)
     if chosen:
-        return named_workspace(actor, chosen)
+        return named_workspace_and_role(actor, chosen)
     candidates = list(workspaces_for(actor)[:2])
     if not candidates:
         raise PermissionDenied("You are not a member of any workspace.")
@@ -75,7 +98,7 @@ def acting_workspace(request) -> Workspace:
                 ]
             }
         )
-    return candidates[0]
+    return candidates[0], None
 
 
 def space_of(actor, space_id) -> Space:
@@ -130,12 +153,15 @@ class WorkspaceScopedMixin:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         self.actor = actor_of(request)
-        self.workspace = self._resolve_workspace(request)
+        self.workspace, self.role = self._resolve_workspace(request)
+        if self.role is None:
+            self.role = role_in(self.actor, self.workspace)
         self._check_permission(request)
 
-    def _resolve_workspace(self, request) -> Workspace:
+    def _resolve_workspace(self, request) -> tuple[Workspace, str | None]:
+        """The request's workspace, and the caller's role in it when that came with it."""
         if self.workspace_from == "path":
-            return named_workspace(self.actor, self.kwargs["workspace_id"])
+            return named_workspace_and_role(self.actor, self.kwargs["workspace_id"])
         if self.workspace_from == "space" and "space_id" in self.kwargs:
             if "collection_id" in self.kwargs:
                 self.collection = collection_of(
@@ -144,8 +170,8 @@ class WorkspaceScopedMixin:
                 self.space = self.collection.space
             else:
                 self.space = space_of(self.actor, self.kwargs["space_id"])
-            return self.space.workspace
-        return acting_workspace(request)
+            return self.space.workspace, None
+        return acting_workspace_and_role(request)
 
     def _check_permission(self, request) -> None:
         action = getattr(self, "action", None)
@@ -157,13 +183,11 @@ class WorkspaceScopedMixin:
                 "(with its CSRF token).",
             )
         needed = VIEW if request.method in SAFE_METHODS and not changes_state else EDIT
-        if not can(self.actor, needed, self.workspace):
-            if needed == EDIT and can(self.actor, VIEW, self.workspace):
+        if not allows(self.role, needed):
+            if needed == EDIT and allows(self.role, VIEW):
                 raise PermissionDenied("This key or role may only read.")
             raise PermissionDenied("You do not have access to this workspace.")
-        if self.required_permission and not can(
-            self.actor, self.required_permission, self.workspace
-        ):
+        if self.required_permission and not allows(self.role, self.required_permission):
             raise PermissionDenied(self.required_permission_message)
 
     def scoped(self, queryset):

@@ -12,9 +12,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 
-from connectors import selectors, services
+from connectors import services
 from connectors.api import openapi
 from connectors.api.base import WorkspaceScopedMixin
+from connectors.api.connector_rows import ConnectorRowsMixin
 from connectors.api.fast import FastRead
 from connectors.api.fields import (
     CollectionIdsField,
@@ -90,6 +91,8 @@ class ConnectorPatchSerializer(StrictSerializer):
 
 
 class CollectionConnectorSerializer(FastRead, serializers.Serializer):
+    """Shows connector rows (``selectors.connector_rows`` with collections)."""
+
     id = serializers.UUIDField()
     name = serializers.CharField()
     description = serializers.CharField()
@@ -156,28 +159,30 @@ class ScopeSerializer(serializers.Serializer):
         responses={204: None, **openapi.errors(404)},
     ),
 )
-class CollectionConnectorViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
+class CollectionConnectorViewSet(ConnectorRowsMixin, WorkspaceScopedMixin, viewsets.GenericViewSet):
     workspace_from = "space"
-    queryset = selectors.with_collection_links(
-        Connector.objects.select_related("definition", "credential")
-    )
+    queryset = Connector.objects.all()
     serializer_class = CollectionConnectorSerializer
     filterset_class = ConnectorFilter
     pagination_class = KeysetPagination
     keyset_ordering = ("created_at", "id")
     lookup_url_kwarg = "connector_id"
+    row_collections = True
 
     def _show(self, connector, code=status.HTTP_200_OK) -> Response:
-        connector = self.get_queryset().get(pk=connector.pk)
-        return Response(CollectionConnectorSerializer(connector).data, status=code)
+        row = self.connector_row(connector.pk)
+        return Response(CollectionConnectorSerializer(row).data, status=code)
 
     def list(self, request, *args, **kwargs):
-        scope = ScopeSerializer(data=request.query_params)
-        scope.is_valid(raise_exception=True)
+        scope = request.query_params.get("scope", "collection")
+        if scope not in ("collection", "workspace"):
+            checked = ScopeSerializer(data=request.query_params)
+            checked.is_valid(raise_exception=True)
+            scope = checked.validated_data["scope"]
         queryset = self.filter_queryset(self.get_queryset())
-        if scope.validated_data["scope"] == "collection":
+        if scope == "collection":
             queryset = queryset.filter(associations__collection=self.collection)
-        page = self.paginate_queryset(selectors.for_listing(queryset))
+        page = self.paginate_queryset(queryset)
         return self.get_paginated_response(CollectionConnectorSerializer(page, many=True).data)
 
     @idempotent
@@ -198,7 +203,8 @@ class CollectionConnectorViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
         return self._show(connector, status.HTTP_201_CREATED)
 
     def retrieve(self, request, *args, **kwargs):
-        return Response(CollectionConnectorSerializer(self.get_object()).data)
+        row = self.connector_row(self.kwargs["connector_id"])
+        return Response(CollectionConnectorSerializer(row).data)
 
     def partial_update(self, request, *args, **kwargs):
         connector = self.get_object()

@@ -1,13 +1,47 @@
 """Serializer fields every family uses to show a connector: its config with secrets masked, its
-schedule, its collections."""
+schedule, its collections. They show connector rows (``selectors.connector_rows``) as well as
+model instances."""
+
+from functools import lru_cache
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from connectors import credentials
-from connectors.api.fast import FastRead
+from connectors.api.fast import FastRead, as_datetime
+from connectors.models import Connector
 from syncs import scheduling
+
+
+def masked_config_of(connector) -> dict:
+    """The masked config of a connector row or instance."""
+    if type(connector) is not dict:
+        return credentials.masked_config(connector)
+    masked = connector["masked_config"]
+    if masked is None:  # a row written before the view was stored
+        instance = Connector.objects.select_related("definition", "credential").get(
+            pk=connector["id"]
+        )
+        masked = connector["masked_config"] = credentials.masked_config(instance)
+    return masked
+
+
+def schedule_of(connector) -> scheduling.Schedule:
+    """The schedule of a connector row or instance."""
+    if type(connector) is not dict:
+        return scheduling.schedule_of(connector)
+    return scheduling.Schedule(
+        connector["schedule_type"],
+        cron=connector["schedule_cron"],
+        timezone=connector["schedule_timezone"],
+        at=as_datetime(connector["schedule_at"]),
+    )
+
+
+@lru_cache(maxsize=1024)
+def _description(schedule: scheduling.Schedule) -> str:
+    return scheduling.describe(schedule)
 
 
 @extend_schema_field(
@@ -26,7 +60,7 @@ class MaskedConfigField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, connector):
-        return credentials.masked_config(connector)
+        return masked_config_of(connector)
 
 
 class ScheduleSerializer(FastRead, serializers.Serializer):
@@ -38,13 +72,13 @@ class ScheduleSerializer(FastRead, serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_description(self, connector) -> str:
-        return scheduling.describe(scheduling.schedule_of(connector))
+        return _description(schedule_of(connector))
 
 
 @extend_schema_field({"type": "array", "items": {"type": "string", "format": "uuid"}})
 class CollectionIdsField(serializers.Field):
-    """Ids of the collections a connector is associated with (read from ``collection_links`` when
-    the queryset came through ``selectors.with_collection_links``)."""
+    """Ids of the collections a connector is associated with (a row's ``collections``, see
+    ``selectors.connector_rows``)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("source", "*")
@@ -52,10 +86,9 @@ class CollectionIdsField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, connector):
-        links = getattr(connector, "collection_links", None)
-        if links is None:
-            links = connector.associations.all()
-        return [str(link.collection_id) for link in links]
+        if type(connector) is dict:
+            return connector["collections"]
+        return [str(link.collection_id) for link in connector.associations.all()]
 
 
 class StrictSerializer(serializers.Serializer):

@@ -4,6 +4,9 @@ Clients send parameters as a JSON body even on GET (the document's ``requests`` 
 query parameters; both work, the body winning. ``X-Vyasa-*`` headers are accepted and ignored.
 """
 
+from types import SimpleNamespace
+
+from django.http import Http404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -17,17 +20,19 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from connectors import selectors, services
+from connectors import services
 from connectors.api import openapi
-from connectors.api.base import WorkspaceScopedMixin
+from connectors.api.base import WorkspaceScopedMixin, as_uuid
+from connectors.api.connector_rows import ConnectorRowsMixin
 from connectors.api.fast import FastRead
-from connectors.api.fields import MaskedConfigField, StrictCharField
+from connectors.api.fields import MaskedConfigField, StrictCharField, masked_config_of
 from connectors.api.idempotency import idempotent
 from connectors.api.pagination import offset_page
 from connectors.api.parsers import body_and_query_params
 from connectors.families import LIVE_SOURCE_TYPES
 from connectors.filters import ConnectorFilter
 from connectors.models import Connector
+from connectors.schema.secrets import MASK
 from connectors.services.families import live_source_create
 from syncs import selectors as sync_selectors
 from syncs.api.serializers import (
@@ -54,6 +59,8 @@ class LiveSourceCreateSerializer(serializers.Serializer):
 
 
 class LiveSourceSerializer(FastRead, serializers.Serializer):
+    """Shows connector rows (``selectors.connector_rows``)."""
+
     id = serializers.UUIDField(help_text="The connectorId of the other endpoints.")
     name = serializers.CharField()
     description = serializers.CharField()
@@ -70,12 +77,16 @@ class LiveSourceSerializer(FastRead, serializers.Serializer):
     updatedAt = serializers.DateTimeField(source="updated_at")
 
     def get_url(self, connector) -> str | None:
-        value = (connector.config or {}).get("url")
-        return value if isinstance(value, str) else None
+        return _shown_text(connector, "url")
 
     def get_runMode(self, connector) -> str | None:
-        value = (connector.config or {}).get("runMode")
-        return value if isinstance(value, str) else None
+        return _shown_text(connector, "runMode")
+
+
+def _shown_text(connector, key: str) -> str | None:
+    """A text value of the connector's config (``None`` for anything else, or a secret)."""
+    value = masked_config_of(connector).get(key)
+    return value if isinstance(value, str) and value != MASK else None
 
 
 @extend_schema_serializer(many=False)
@@ -220,18 +231,19 @@ GET_BODY_NOTE = (
         responses={200: SourceDocumentPageSerializer, **openapi.errors(404)},
     ),
 )
-class LiveSourceViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
-    queryset = Connector.objects.select_related("definition", "credential").order_by(
-        "created_at", "id"
-    )
+class LiveSourceViewSet(ConnectorRowsMixin, WorkspaceScopedMixin, viewsets.GenericViewSet):
+    queryset = Connector.objects.order_by("created_at", "id")
     serializer_class = LiveSourceSerializer
     filterset_class = ConnectorFilter
     lookup_field = "pk"
     lookup_url_kwarg = "connectorId"
 
-    def get_object(self):
+    def _check_given_id(self) -> None:
+        """The connectorId may be repeated as ``id`` (query or body); it must then match."""
         params = body_and_query_params(self.request)
-        given = ConnectorIdParamsSerializer(data={"id": params["id"]} if "id" in params else {})
+        if "id" not in params:
+            return
+        given = ConnectorIdParamsSerializer(data={"id": params["id"]})
         given.is_valid(raise_exception=True)
         if (
             "id" in given.validated_data
@@ -240,11 +252,25 @@ class LiveSourceViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
             raise serializers.ValidationError(
                 {"id": ["Does not match the connectorId of the path."]}
             )
+
+    def get_object(self):
+        self._check_given_id()
         return super().get_object()
 
+    def _connector(self, *fields: str) -> dict:
+        """These columns of the path's connector (checked as ``get_object`` checks it)."""
+        self._check_given_id()
+        pk = as_uuid(self.kwargs["connectorId"])
+        found = self.get_queryset().filter(pk=pk).values(*fields).first() if pk else None
+        if found is None:
+            raise Http404
+        return found
+
     def list(self, request, *args, **kwargs):
-        queryset = selectors.for_listing(self.filter_queryset(self.get_queryset()))
-        connectors, total, rows, start = offset_page(queryset, body_and_query_params(request))
+        queryset = self.filter_queryset(self.get_queryset())
+        connectors, total, rows, start = offset_page(
+            queryset, body_and_query_params(request), read=self.read_rows
+        )
         return Response(
             {
                 "total": total,
@@ -267,11 +293,12 @@ class LiveSourceViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
             description=body.validated_data["description"],
             options=options,
         )
-        connector = self.get_queryset().get(pk=connector.pk)
-        return Response(LiveSourceSerializer(connector).data, status=status.HTTP_201_CREATED)
+        row = self.connector_row(connector.pk)
+        return Response(LiveSourceSerializer(row).data, status=status.HTTP_201_CREATED)
 
     def retrieve(self, request, *args, **kwargs):
-        return Response(LiveSourceSerializer(self.get_object()).data)
+        self._check_given_id()
+        return Response(LiveSourceSerializer(self.connector_row(self.kwargs["connectorId"])).data)
 
     def destroy(self, request, *args, **kwargs):
         services.connector_delete(actor=self.actor, connector=self.get_object())
@@ -279,8 +306,9 @@ class LiveSourceViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
 
     @action(detail=True, methods=["get"])
     def job_status(self, request, *args, **kwargs):
-        connector = self.get_object()
-        job = {"connector": connector, "sync": sync_selectors.latest_sync(connector)}
+        found = self._connector("id", "state")
+        connector = SimpleNamespace(pk=found["id"], state=found["state"])
+        job = {"connector": connector, "sync": sync_selectors.latest_sync(found["id"])}
         return Response(JobStatusSerializer(job).data)
 
     @action(detail=True, methods=["get"])

@@ -8,6 +8,8 @@ that key, so rows inserted meanwhile never shift a page. One query per page, wha
 ``OffsetPage`` (the live-source API): the documented ``rows`` and ``start``.
 """
 
+import re
+
 from django.core import signing
 from django.db.models import Q
 from rest_framework import serializers
@@ -16,12 +18,28 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
 CURSOR_SALT = "connector-hub.api.cursor"
+#: What ``signing.dumps`` writes: a cursor made only of these needs no further checks.
+_CURSOR_TEXT = re.compile(r"[A-Za-z0-9_\-:.]{1,2000}")
 
 
 def _key_value(value):
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value) if value is not None else None
+
+
+def _field_of(row, name: str):
+    return row[name] if type(row) is dict else getattr(row, name)
+
+
+def _plain_int(text, low: int, high: int) -> int | None:
+    """``text`` as an int when it is plain digits within [low, high], else None (the
+    serializer then decides, with its own messages)."""
+    if isinstance(text, str) and text.isascii() and text.isdigit() and len(text) < 10:
+        value = int(text)
+        if low <= value <= high:
+            return value
+    return None
 
 
 def keyset_after(ordering: tuple[str, ...], values: list) -> Q:
@@ -50,12 +68,24 @@ class KeysetPagination(BasePagination):
     def _salt(self, view) -> str:
         return f"{CURSOR_SALT}:{type(view).__name__}:{','.join(view.keyset_ordering)}"
 
-    def paginate_queryset(self, queryset, request, view=None):
-        ordering = tuple(view.keyset_ordering)
-        params = LimitSerializer(data=request.query_params)
+    def _limit_and_cursor(self, query_params) -> tuple[int, str | None]:
+        raw_limit, raw_cursor = query_params.get("limit"), query_params.get("cursor")
+        limit = (
+            self.default_limit if raw_limit is None else _plain_int(raw_limit, 1, self.max_limit)
+        )
+        if limit is not None and (raw_cursor is None or _CURSOR_TEXT.fullmatch(raw_cursor)):
+            return limit, raw_cursor
+        params = LimitSerializer(data=query_params)
         params.is_valid(raise_exception=True)
-        limit = params.validated_data.get("limit", self.default_limit)
-        cursor = params.validated_data.get("cursor")
+        return params.validated_data.get("limit", self.default_limit), params.validated_data.get(
+            "cursor"
+        )
+
+    def paginate_queryset(self, queryset, request, view=None):
+        """The page's rows: model instances, or what the view's ``read_rows(queryset)`` reads
+        (e.g. plain rows)."""
+        ordering = tuple(view.keyset_ordering)
+        limit, cursor = self._limit_and_cursor(request.query_params)
         if cursor:
             try:
                 values = signing.loads(cursor, salt=self._salt(view))
@@ -67,12 +97,13 @@ class KeysetPagination(BasePagination):
         # Fields the view's filter holds constant lead the order, so that the index they lead
         # gives it (see ``syncs.selectors.document_key``).
         leading = tuple(getattr(view, "keyset_leading", ()))
-        rows = list(queryset.order_by(*leading, *ordering)[: limit + 1])
+        read = getattr(view, "read_rows", list)
+        rows = read(queryset.order_by(*leading, *ordering)[: limit + 1])
         self.next_cursor = None
         if len(rows) > limit:
             rows = rows[:limit]
             last = rows[-1]
-            key = [_key_value(getattr(last, field.lstrip("-"))) for field in ordering]
+            key = [_key_value(_field_of(last, field.lstrip("-"))) for field in ordering]
             self.next_cursor = signing.dumps(key, salt=self._salt(view), compress=True)
         return rows
 
@@ -117,12 +148,21 @@ class OffsetPageSerializer(serializers.Serializer):
     start = serializers.IntegerField(min_value=0, default=0, required=False)
 
 
-def offset_page(queryset, params: dict, *, total: int | None = None):
-    """``(rows of the page, total, rows, start)`` for the documented ``rows``/``start``;
-    ``total`` when the caller knows it (a counter), else counted."""
+def _offset_params(params: dict) -> tuple[int, int]:
+    rows = 20 if "rows" not in params else _plain_int(params["rows"], 1, 500)
+    start = 0 if "start" not in params else _plain_int(params["start"], 0, 10**9)
+    if rows is not None and start is not None:
+        return rows, start
     page = OffsetPageSerializer(data={k: params[k] for k in ("rows", "start") if k in params})
     page.is_valid(raise_exception=True)
-    rows, start = page.validated_data.get("rows", 20), page.validated_data.get("start", 0)
+    return page.validated_data.get("rows", 20), page.validated_data.get("start", 0)
+
+
+def offset_page(queryset, params: dict, *, total: int | None = None, read=list):
+    """``(rows of the page, total, rows, start)`` for the documented ``rows``/``start``;
+    ``total`` when the caller knows it (a counter), else counted; ``read`` reads the sliced
+    queryset (e.g. as plain rows)."""
+    rows, start = _offset_params(params)
     if total is None:
         total = queryset.count()
-    return list(queryset[start : start + rows]), total, rows, start
+    return read(queryset[start : start + rows]), total, rows, start

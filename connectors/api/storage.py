@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from connectors import selectors, services
 from connectors.api import openapi
 from connectors.api.base import WorkspaceScopedMixin, as_uuid
+from connectors.api.connector_rows import ConnectorRowsMixin
 from connectors.api.fast import FastRead
 from connectors.api.fields import MaskedConfigField, StrictSerializer
 from connectors.api.idempotency import idempotent
@@ -33,6 +34,8 @@ class StorageBodySerializer(StrictSerializer):
 
 
 class StorageConnectorSerializer(FastRead, serializers.Serializer):
+    """Shows connector rows (``selectors.connector_rows``)."""
+
     id = serializers.UUIDField()
     name = serializers.CharField()
     storage_type = serializers.CharField(
@@ -46,7 +49,7 @@ class StorageConnectorSerializer(FastRead, serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
     def get_state(self, connector) -> str:
-        return connector.state.upper()
+        return connector["state"].upper()
 
 
 NAME = openapi.path_id(
@@ -111,21 +114,25 @@ def _state_change(summary: str, description: str):
         "Fail a connector", "Puts a stuck connector into FAILED; then stop or delete it."
     ),
 )
-class StorageConnectorViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
-    queryset = Connector.objects.select_related("definition", "credential").order_by("name", "id")
+class StorageConnectorViewSet(ConnectorRowsMixin, WorkspaceScopedMixin, viewsets.GenericViewSet):
+    queryset = Connector.objects.order_by("name", "id")
     serializer_class = StorageConnectorSerializer
     filterset_class = ConnectorFilter
     state_changing_actions = frozenset({"start", "stop", "fail"})
 
-    def get_object(self) -> Connector:
+    def _named(self, read):
+        """``read(queryset)`` of the connector the path names: by exact name, else by uuid."""
         name = self.kwargs["name"]
         queryset = self.get_queryset()
-        connector = queryset.filter(name=name).first()
-        if connector is None and (pk := as_uuid(name)):
-            connector = queryset.filter(pk=pk).first()
-        if connector is None:
+        found = read(queryset.filter(name=name))
+        if found is None and (pk := as_uuid(name)):
+            found = read(queryset.filter(pk=pk))
+        if found is None:
             raise NotFound("Connector not found.")
-        return connector
+        return found
+
+    def get_object(self) -> Connector:
+        return self._named(lambda queryset: queryset.first())
 
     def _body(self, request) -> dict:
         body = StorageBodySerializer(data=request.data)
@@ -133,12 +140,12 @@ class StorageConnectorViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
         return body.validated_data
 
     def _show(self, connector, code=status.HTTP_200_OK) -> Response:
-        connector = self.get_queryset().get(pk=connector.pk)
-        return Response(StorageConnectorSerializer(connector).data, status=code)
+        row = self.connector_row(connector.pk)
+        return Response(StorageConnectorSerializer(row).data, status=code)
 
     def list(self, request, *args, **kwargs):
-        connectors = selectors.for_listing(self.filter_queryset(self.get_queryset()))
-        return Response(StorageConnectorSerializer(connectors, many=True).data)
+        rows = self.read_rows(self.filter_queryset(self.get_queryset()))
+        return Response(StorageConnectorSerializer(rows, many=True).data)
 
     @idempotent
     def create(self, request, *args, **kwargs):
@@ -155,7 +162,8 @@ class StorageConnectorViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
         return self._show(connector)
 
     def retrieve(self, request, *args, **kwargs):
-        return Response(StorageConnectorSerializer(self.get_object()).data)
+        row = self._named(selectors.connector_row)
+        return Response(StorageConnectorSerializer(row).data)
 
     def destroy(self, request, *args, **kwargs):
         services.connector_delete(actor=self.actor, connector=self.get_object())

@@ -19,12 +19,13 @@ from rest_framework.response import Response
 from connectors import selectors, services
 from connectors.api import openapi
 from connectors.api.base import WorkspaceScopedMixin
-from connectors.api.fast import FastRead
-from connectors.api.fields import CollectionIdsField, StrictSerializer
+from connectors.api.connector_rows import ConnectorRowsMixin
+from connectors.api.fast import FastRead, isoformat
+from connectors.api.fields import CollectionIdsField, StrictSerializer, masked_config_of
 from connectors.api.idempotency import idempotent
 from connectors.api.pagination import KeysetPagination
 from connectors.errors import InvalidInput
-from connectors.families import WORKSPACE_TYPES, slots_and_credentials
+from connectors.families import WORKSPACE_TYPES
 from connectors.filters import ConnectorFilter
 from connectors.models import Connector, ScheduleType
 from connectors.services.families import workspace_connector_create
@@ -77,6 +78,8 @@ _SPLIT_SCHEMA = {
 
 
 class WorkspaceConnectorSerializer(FastRead, serializers.Serializer):
+    """Shows connector rows (``selectors.connector_rows`` with collections)."""
+
     id = serializers.UUIDField()
     name = serializers.CharField()
     type = serializers.CharField(source="definition.connector_id")
@@ -93,25 +96,21 @@ class WorkspaceConnectorSerializer(FastRead, serializers.Serializer):
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
-    def _split(self, connector):
-        cache = self.context.setdefault("_split", {})
-        if connector.pk not in cache:
-            cache[connector.pk] = slots_and_credentials(connector)
-        return cache[connector.pk]
-
     @extend_schema_field(_SPLIT_SCHEMA)
     def get_slots(self, connector):
-        return self._split(connector)[0]
+        keys = connector["definition.credential_keys"]
+        return {k: v for k, v in masked_config_of(connector).items() if k not in keys}
 
     @extend_schema_field(_SPLIT_SCHEMA)
     def get_credentials(self, connector):
-        return self._split(connector)[1]
+        keys = connector["definition.credential_keys"]
+        return {k: v for k, v in masked_config_of(connector).items() if k in keys}
 
     def get_scheduler_value(self, connector) -> str | None:
-        if connector.schedule_type == ScheduleType.CRON:
-            return connector.schedule_cron
-        if connector.schedule_type == ScheduleType.WHEN and connector.schedule_at:
-            return connector.schedule_at.isoformat()
+        if connector["schedule_type"] == ScheduleType.CRON:
+            return connector["schedule_cron"]
+        if connector["schedule_type"] == ScheduleType.WHEN and connector["schedule_at"]:
+            return isoformat(connector["schedule_at"])
         return None
 
 
@@ -159,16 +158,15 @@ class AssociationSerializer(serializers.Serializer):
         responses={201: AssociationSerializer, **openapi.errors(404, 409, 413, 415, 422)},
     ),
 )
-class WorkspaceConnectorViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
+class WorkspaceConnectorViewSet(ConnectorRowsMixin, WorkspaceScopedMixin, viewsets.GenericViewSet):
     workspace_from = "path"
-    queryset = selectors.with_collection_links(
-        Connector.objects.select_related("definition", "credential")
-    )
+    queryset = Connector.objects.all()
     serializer_class = WorkspaceConnectorSerializer
     filterset_class = ConnectorFilter
     pagination_class = KeysetPagination
     keyset_ordering = ("created_at", "id")
     lookup_url_kwarg = "connector_id"
+    row_collections = True
 
     def list(self, request, *args, **kwargs):
         known = {"limit", "cursor", *ConnectorFilter.base_filters}
@@ -180,15 +178,12 @@ class WorkspaceConnectorViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
                     for name in unknown[:20]
                 }
             )
-        page = self.paginate_queryset(
-            selectors.for_listing(self.filter_queryset(self.get_queryset()))
-        )
-        return self.get_paginated_response(
-            WorkspaceConnectorSerializer(page, many=True, context={}).data
-        )
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(WorkspaceConnectorSerializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
-        return Response(WorkspaceConnectorSerializer(self.get_object(), context={}).data)
+        row = self.connector_row(self.kwargs["connector_id"])
+        return Response(WorkspaceConnectorSerializer(row).data)
 
     @idempotent
     def create(self, request, *args, **kwargs):
@@ -207,9 +202,8 @@ class WorkspaceConnectorViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
             connector_id=data.get("id"),
             **params.validated_data,
         )
-        connector = self.get_queryset().get(pk=connector.pk)
         return Response(
-            WorkspaceConnectorSerializer(connector, context={}).data,
+            WorkspaceConnectorSerializer(self.connector_row(connector.pk)).data,
             status=status.HTTP_201_CREATED,
         )
 

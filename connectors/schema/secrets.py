@@ -71,6 +71,19 @@ def _walk_layout(ui_spec: dict) -> SecretLayout:
     return SecretLayout(frozenset(encrypted), frozenset(secret))
 
 
+def credential_keys(ui_spec: dict) -> list[str]:
+    """The spec's top-level properties marked ``"encrypt": true``, in the spec's order (004 shows
+    them as ``credentials``, the other top-level properties as ``slots``)."""
+    properties = spec_schema(ui_spec).get("properties") or {}
+    if not isinstance(properties, dict):
+        return []
+    return [
+        name
+        for name, node in properties.items()
+        if isinstance(node, dict) and node.get("encrypt") is True
+    ]
+
+
 _MISSING = object()
 
 

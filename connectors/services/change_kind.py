@@ -38,7 +38,15 @@ def connector_change_kind(
         actor=actor, connector=connector, reason="The connector moved to another kind."
     )
     connector.updated_by = actor_label(actor)
-    connector.save(update_fields=["definition", "config", "cursor", "updated_by", "updated_at"])
+    connector.save(
+        update_fields=[
+            "definition",
+            *credentials.STORED_FIELDS,
+            "cursor",
+            "updated_by",
+            "updated_at",
+        ]
+    )
     if target == State.STARTING:
         _enter_state(
             connector,

@@ -151,7 +151,7 @@ def connector_create(
     except IntegrityError:
         raise InvalidInput({"name": [NAME_TAKEN]}) from None
     credentials.store(connector, full)
-    connector.save(update_fields=["config"])
+    connector.save(update_fields=[*credentials.STORED_FIELDS])
     scheduling.apply(connector, schedule)
     emit(
         "connector.created",
@@ -201,7 +201,7 @@ def connector_update(
             if secrets.split(layout, full)[1] != secrets.split(layout, stored)[1]:
                 changed.append("credentials")
             credentials.store(connector, full)
-            update_fields = ["config", "updated_at"]
+            update_fields = [*credentials.STORED_FIELDS, "updated_at"]
             if _reads_differently(connector.definition, stored, full):
                 # The next sync starts a fresh pass; a sync still reading the old config sees
                 # that its pass is gone and stops (syncs.engine.passes).

@@ -52,19 +52,20 @@ def _rows(body) -> list:
     return next(body[key] for key in ("data", "liveSources", "documents") if key in body)
 
 
-#: Queries of each list, whatever the page size: the API key, the workspace (or the collection with
-#: its space), then the page and what it shows (definitions once, collection links once).
+#: Queries of each list, whatever the page size: the API key, the workspace with the key's role (or
+#: the collection with its space), then the page and what it shows (collection links once;
+#: connectors are plain rows that carry their masked config and their definition's fields).
 QUERIES = {
-    "000 list": 4,
+    "000 list": 3,
     "000 documents": 4,
-    "001 list": 3,
+    "001 list": 2,
     "003 spaces": 2,
     "003 collections": 3,
-    "003 connectors": 5,
-    "003 all connectors": 5,
+    "003 connectors": 4,
+    "003 all connectors": 4,
     "003 syncs": 5,  # with each sync's attempts
     "003 documents": 4,
-    "004 list": 5,
+    "004 list": 3,
 }
 
 

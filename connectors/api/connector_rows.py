@@ -1,0 +1,31 @@
+"""How the connector viewsets read what they show: plain rows (``selectors.connector_rows``),
+one query for a page or a connector (and one for their collections' ids where the family shows
+them), whatever the number of rows."""
+
+from django.http import Http404
+
+from connectors import selectors
+from connectors.api.base import as_uuid
+
+
+class ConnectorRowsMixin:
+    #: Whether the family shows each connector's collections.
+    row_collections = False
+
+    def read_rows(self, queryset) -> list[dict]:
+        """Read the rows of a (sliced) queryset; ``KeysetPagination`` reads its pages with it."""
+        return selectors.connector_rows(queryset, collections=self.row_collections)
+
+    def connector_row(self, connector_id) -> dict:
+        """The connector of the request's scope with this id; 404 otherwise."""
+        pk = as_uuid(connector_id)
+        row = (
+            selectors.connector_row(
+                self.get_queryset().filter(pk=pk), collections=self.row_collections
+            )
+            if pk
+            else None
+        )
+        if row is None:
+            raise Http404
+        return row

@@ -1,0 +1,120 @@
+"""Plain rows for the reads that show many objects: a queryset's columns as dicts, without
+building model instances.
+
+A row is keyed by each column's name (``"definition.connector_id"`` for a related column, the
+serializers' ``source`` spelling). Date-times come as ISO 8601 text in UTC
+(``2026-01-31T08:00:00.250000+00:00``), formatted by the database: parsing a timestamp into a
+``datetime`` and formatting it again costs more than the rest of a row. JSON columns are decoded
+with orjson. Anything else comes as the database driver gives it (uuids as ``uuid.UUID``).
+"""
+
+import json
+from collections.abc import Callable, Iterable
+
+import orjson
+from django.db import models
+from django.db.models import F, Func
+from django.db.models.expressions import Expression
+
+
+class IsoDateTime(Func):
+    """A timestamp as ``YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00`` text, in UTC (on a database other
+    than PostgreSQL and SQLite, the ``datetime`` itself: readers take both)."""
+
+    output_field = models.TextField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="""to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')""",
+            **extra,
+        )
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # Django stores an aware date-time as its UTC value, "YYYY-MM-DD HH:MM:SS[.ffffff]".
+        return self.as_sql(
+            compiler,
+            connection,
+            template="(REPLACE(%(expressions)s, ' ', 'T') || '+00:00')",
+            **extra,
+        )
+
+    def as_sql(self, compiler, connection, function=None, template=None, **extra):
+        if template is None:  # another database: the column itself, a datetime
+            return compiler.compile(self.source_expressions[0])
+        return super().as_sql(compiler, connection, function, template, **extra)
+
+
+class JsonText(Func):
+    """A JSON column as its text, decoded by the row reader (orjson) instead of the field."""
+
+    template = "%(expressions)s"
+    output_field = models.TextField()
+
+
+def _decode_json(text):
+    if not isinstance(text, str | bytes):
+        return text  # None, or a value the database decoded already
+    if not text:
+        return None
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:  # e.g. an integer past 64 bits, which json keeps
+        return json.loads(text)
+
+
+def _column(model, lookup: str) -> tuple[Expression | str, Callable | None]:
+    """How to select ``lookup`` (a field path of ``model``) and how to decode what comes back."""
+    field = None
+    opts = model._meta
+    for part in lookup.split("__"):
+        field = opts.get_field(part)
+        if field.is_relation and field.related_model is not None:
+            opts = field.related_model._meta
+    if isinstance(field, models.ForeignKey):
+        return lookup, None
+    if isinstance(field, models.DateTimeField):
+        return IsoDateTime(F(lookup)), None
+    if isinstance(field, models.JSONField):
+        return JsonText(F(lookup)), _decode_json
+    return lookup, None
+
+
+class Columns:
+    """A set of columns of one model, read together: ``names`` are the row keys, each the
+    field path with ``.`` (``"definition.connector_id"``); ``json`` names more text columns
+    holding JSON (decoded too)."""
+
+    def __init__(self, model, names: Iterable[str], *, json: Iterable[str] = ()):
+        self.model = model
+        self.names = tuple(names)
+        selected, decoders = [], []
+        json = set(json)
+        for name in self.names:
+            lookup = name.replace(".", "__")
+            expression, decode = _column(model, lookup)
+            if name in json:
+                decode = _decode_json
+            selected.append(expression)
+            decoders.append(decode)
+        self.selected = tuple(selected)
+        self._decoders = tuple(
+            (position, decode) for position, decode in enumerate(decoders) if decode
+        )
+
+    def rows(self, queryset) -> list[dict]:
+        """The rows of ``queryset`` (already filtered, ordered and sliced) as dicts."""
+        names, decoders = self.names, self._decoders
+        found = []
+        for values in queryset.values_list(*self.selected):
+            if decoders:
+                values = list(values)
+                for position, decode in decoders:
+                    values[position] = decode(values[position])
+            found.append(dict(zip(names, values, strict=True)))
+        return found
+
+    def first(self, queryset) -> dict | None:
+        rows = self.rows(queryset[:1])
+        return rows[0] if rows else None
