@@ -43,7 +43,9 @@ def test_the_history_filters_and_leads_to_each_sync(web, owner, workspace, catal
     archive = services.connector_create(
         actor=owner, workspace=workspace, definition=sample, name="Archive"
     )
-    wiki = services.connector_create(actor=owner, workspace=workspace, definition=sample, name="Wiki")
+    wiki = services.connector_create(
+        actor=owner, workspace=workspace, definition=sample, name="Wiki"
+    )
     for minutes in range(6):
         finished(archive, "succeeded", 60 * minutes + 5, 120_000)
     finished(wiki, "failed", 30, 800)

@@ -81,7 +81,7 @@ def test_the_connector_page_links_its_full_history(login, viewer, workspace, mak
     connector = make_connector(name="warehouse")
     client = login(viewer)
     page = client.get(reverse("connectors:connector_detail", args=[workspace.slug, connector.pk]))
-    link = f'{reverse("syncs:history", args=[workspace.slug])}?connector={connector.pk}'
+    link = f"{reverse('syncs:history', args=[workspace.slug])}?connector={connector.pk}"
     assert link in page.content.decode()
 
 
