@@ -31,3 +31,9 @@ class Channel(filesystem.Channel):
 
 class Transport(filesystem.Transport):
     Channel = Channel
+
+    @property
+    def default_connection_params(self):
+        # A folder, not a host: without a default hostname kombu does not warn that none was
+        # supplied each time a command sends a task.
+        return {}

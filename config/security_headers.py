@@ -3,11 +3,8 @@
 The policy allows scripts, styles, fonts and fetches from this origin only: no inline script,
 no inline style, no ``eval``, no framing, no plugins, forms posting only here. Pages keep to it
 by loading their code from static files (data attributes instead of inline handlers); the
-admin, Swagger UI (split view) and Redoc (sidecar assets) work under it. Images may also be
-``data:`` URLs (connector icons, Swagger UI's own). One exception: Redoc builds its styles in the
-browser, so its page allows inline styles and a blob worker (``relax_for_redoc``), never inline
-scripts. ``CONNECTOR_HUB_CSP_REPORT_ONLY=true``
-sends it as ``Content-Security-Policy-Report-Only`` instead, to try a change without breaking
+admin and Swagger UI (split view, sidecar assets) work under it. Images may also be ``data:``
+URLs (connector icons, Swagger UI's own). ``CONNECTOR_HUB_CSP_REPORT_ONLY=true`` sends it as ``Content-Security-Policy-Report-Only`` instead, to try a change without breaking
 anything. Django's own middleware already sends ``X-Content-Type-Options``, ``Referrer-Policy``,
 ``Cross-Origin-Opener-Policy`` and ``X-Frame-Options``.
 """
@@ -34,16 +31,6 @@ def policy_header(**overrides: list[str]) -> str:
     (``style_src=[...]`` for ``style-src``)."""
     policy = {**POLICY, **{name.replace("_", "-"): value for name, value in overrides.items()}}
     return "; ".join(f"{name} {' '.join(sources)}" for name, sources in policy.items())
-
-
-def relax_for_redoc(response):
-    """Redoc builds its styles in the browser (styled-components inserts ``<style>`` elements)
-    and runs its search in a worker made from a blob: both allowed on its page; scripts still
-    only from this origin."""
-    response.headers["Content-Security-Policy"] = policy_header(
-        style_src=["'self'", "'unsafe-inline'"], worker_src=["'self'", "blob:"]
-    )
-    return response
 
 
 class SecurityHeadersMiddleware:

@@ -211,7 +211,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
 }
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
@@ -269,6 +268,28 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["DefinitionStatusEnum
 # response bodies as separate components.
 SPECTACULAR_SETTINGS["SWAGGER_UI_SETTINGS"] = {"deepLinking": True, "validatorUrl": None}
 SPECTACULAR_SETTINGS["COMPONENT_SPLIT_REQUEST"] = True
+# The reference's groups, in this order, named as the public documents each family follows.
+SPECTACULAR_SETTINGS["TAGS"] = [
+    {"name": "Live sources (Layar)", "description": "Websites and feeds imported as live sources."},
+    {
+        "name": "Named storage connectors",
+        "description": "Connectors addressed by name: HttpData, AmazonS3, AzureStorage.",
+    },
+    {
+        "name": "Connector registry (Obsrv v2)",
+        "description": "Connector types: register a distribution file, read, list.",
+    },
+    {
+        "name": "Collection connectors and syncs",
+        "description": "Spaces, collections, their connectors, syncs, documents and change feed.",
+    },
+    {
+        "name": "Workspace connectors with schedulers",
+        "description": "Connectors of a workspace with imed, cron or when schedules.",
+    },
+    {"name": "Webhooks", "description": "Signed notifications of what happens in a workspace."},
+    {"name": "Audit trail", "description": "Who did what, when."},
+]
 # Files given to upload connectors: the largest accepted file, in bytes.
 CONNECTOR_HUB_UPLOAD_MAX_BYTES = env.int("CONNECTOR_HUB_UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
 # Sync engine (syncs/engine): batches per task run before the sync continues in a fresh task,

@@ -20,6 +20,15 @@ class SyncFilter(django_filters.FilterSet):
         fields = ["status", "trigger", "created_after", "created_before"]
 
 
+class SyncHistoryFilter(SyncFilter):
+    """The workspace's sync history page: the API's filters and the connector."""
+
+    connector = django_filters.UUIDFilter(field_name="connector_id", label="Connector id")
+
+    class Meta(SyncFilter.Meta):
+        fields = ["connector", *SyncFilter.Meta.fields]
+
+
 class DocumentFilter(django_filters.FilterSet):
     connector = django_filters.UUIDFilter(field_name="connector_id", label="Connector id")
     title = django_filters.CharFilter(lookup_expr="icontains", label="Title contains")

@@ -17,6 +17,13 @@ def syncs_of(connector: Connector) -> QuerySet[Sync]:
     )
 
 
+def syncs_in(workspace) -> QuerySet[Sync]:
+    """Syncs of the workspace's connectors (deleted ones left out), with their connector."""
+    return Sync.objects.filter(
+        connector__workspace=workspace, connector__deleted_at__isnull=True
+    ).select_related("connector")
+
+
 def latest_sync(connector: Connector) -> Sync | None:
     return syncs_of(connector).first()
 

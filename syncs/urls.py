@@ -14,6 +14,7 @@ urlpatterns = [
         name="connector_activity",
     ),
     path(W + "connectors/<uuid:connector_id>/sync/", views.sync_now, name="sync_now"),
+    path(W + "syncs/", views.sync_history, name="history"),
     path(W + "syncs/running/", views.running_syncs, name="running"),
     path(W + "syncs/<uuid:sync_id>/", views.sync_detail, name="sync_detail"),
     path(W + "syncs/<uuid:sync_id>/live/", views.sync_live, name="sync_live"),

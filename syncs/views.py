@@ -1,5 +1,6 @@
-"""Pages and live fragments about syncs: a connector's activity (state and recent syncs), one
-sync with its log, the syncs running in a workspace, and the Sync now / Cancel actions.
+"""Pages and live fragments about syncs: a connector's activity (state and recent syncs), the
+workspace's sync history, one sync with its log, the syncs running in a workspace, and the Sync
+now / Cancel actions.
 
 A fragment is the same server-rendered partial the page includes; ``static/js/live.js`` polls
 it while work is under way and swaps it in."""
@@ -10,10 +11,12 @@ from django.views.decorators.http import require_GET, require_POST
 from connectors import selectors
 from connectors.lifecycle import NOOP, TRANSITIONS, Action, State
 from connectors.views.base import EDIT, VIEW, attempt, fragment, page, workspace_page
+from connectors.views.paging import keyset_page
 from syncs import selectors as sync_selectors
 from syncs import services as sync_services
 from syncs import start_rules
-from syncs.models import SyncTrigger
+from syncs.filters import SyncHistoryFilter
+from syncs.models import SyncStatus, SyncTrigger
 
 RECENT_SYNCS = 10
 LOG_LINES = 200
@@ -80,6 +83,34 @@ def sync_cancel(request, sync_id):
     if request.POST.get("back") == "sync":
         return redirect("syncs:sync_detail", request.workspace.slug, sync.pk)
     return redirect("connectors:connector_detail", request.workspace.slug, sync.connector_id)
+
+
+HISTORY_FILTERS = ("connector", "status", "trigger", "created_after", "created_before")
+
+
+@workspace_page(VIEW)
+@require_GET
+def sync_history(request):
+    filterset = SyncHistoryFilter(
+        request.GET or None, queryset=sync_selectors.syncs_in(request.workspace)
+    )
+    rows, pager = keyset_page(filterset.qs, request, key=("queued_at", "id"))
+    return page(
+        request,
+        "syncs/history.html",
+        {
+            "section": "syncs",
+            "syncs": rows,
+            "pager": pager,
+            "filter": filterset,
+            "filtered": any(request.GET.get(key) for key in HISTORY_FILTERS),
+            "connectors": selectors.connectors_in(request.workspace)
+            .order_by("name")
+            .values("pk", "name"),
+            "statuses": SyncStatus.choices,
+            "triggers": SyncTrigger.choices,
+        },
+    )
 
 
 def _sync_context(sync) -> dict:

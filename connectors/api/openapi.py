@@ -8,10 +8,11 @@ from rest_framework import serializers
 from connectors.api.base import WORKSPACE_HEADER
 from connectors.api.idempotency import HEADER as IDEMPOTENCY_HEADER
 
-LIVE_SOURCES = "Live sources (000)"
-STORAGE = "Named storage connectors (001)"
-COLLECTIONS = "Collection connectors and syncs (003)"
-WORKSPACES = "Workspace connectors (004)"
+# Operation groups of the reference, named as the public documents the families follow.
+LIVE_SOURCES = "Live sources (Layar)"
+STORAGE = "Named storage connectors"
+COLLECTIONS = "Collection connectors and syncs"
+WORKSPACES = "Workspace connectors with schedulers"
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):

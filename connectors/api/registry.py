@@ -23,7 +23,7 @@ from connectors.services import definition_register
 from connectors.services.definitions import require_registry_writer
 
 logger = logging.getLogger(__name__)
-TAG = "Connector registry"
+TAG = "Connector registry (Obsrv v2)"
 MULTIPART_SLACK_BYTES = 64 * 1024
 
 

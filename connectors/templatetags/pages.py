@@ -95,6 +95,29 @@ def elapsed(sync) -> str:
 
 
 @register.filter
+def filter_problems(filterset) -> list[str]:
+    """A list page's filter errors, each naming its field ("Title contains: ...")."""
+    fields = filterset.form.fields
+    return [
+        f"{fields[name].label if name in fields else name}: {' '.join(texts)}"
+        for name, texts in filterset.errors.items()
+    ]
+
+
+@register.filter
+def rate(sync) -> str:
+    """Documents processed per second, from the sync's start to its end or now ("1,250")."""
+    start = sync.started_at
+    if start is None or not sync.progress_done:
+        return ""
+    seconds = ((sync.finished_at or timezone.now()) - start).total_seconds()
+    if seconds < 1:
+        return ""
+    per_second = sync.progress_done / seconds
+    return intcomma(round(per_second)) if per_second >= 10 else f"{per_second:.1f}"
+
+
+@register.filter
 def error_in_words(sync) -> str:
     """Why a sync failed (or was cancelled), as a sentence."""
     message = (sync.error_message or "").strip()

@@ -13,6 +13,7 @@ from connectors.filters import ConnectorFilter
 from connectors.forms import AddCollectionForm
 from connectors.lifecycle import Action, State
 from connectors.models import Collection
+from connectors.schema.outline import config_outline
 from connectors.views.base import EDIT, VIEW, attempt, page, workspace_page
 from syncs import scheduling
 from syncs import selectors as sync_selectors
@@ -70,7 +71,9 @@ def connector_detail(request, connector_id):
         "connector": connector,
         "collections": collections,
         "add_collection": AddCollectionForm(workspace=request.workspace, exclude=collections),
-        "config": credentials.masked_config(connector),
+        "config_outline": config_outline(
+            connector.definition.ui_spec, credentials.masked_config(connector)
+        ),
         **_schedule_context(connector),
         **activity_context(connector),
     }

@@ -26,6 +26,7 @@ def test_the_block_names_the_address_and_the_login(monkeypatch):
     password = lines[2].split("password ")[1].split(" ")[0]
     assert get_user_model().objects.get(username="admin").check_password(password)
     assert "API key for workspace demo" in lines[3]
+    assert "changepassword admin" in lines[4] and "create_api_key --workspace demo" in lines[5]
 
     again = "\n".join(_block(monkeypatch, "8000"))
     assert "http://127.0.0.1:8000/" in again and password not in again

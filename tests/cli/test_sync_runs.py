@@ -1,10 +1,15 @@
 """``run_sync --inline`` and ``--wait``: a real sync, in the command's process or in a worker."""
 
 import json
+import os
+import pty
+import subprocess
+import sys
 
 import pytest
 
 from syncs.models import Document, Sync, SyncStatus
+from tests.servers.celery_worker import ROOT, service_env
 
 pytestmark = [pytest.mark.database]
 
@@ -40,3 +45,44 @@ def test_wait_follows_a_worker_with_progress(cli, celery_processes, sample_conne
     assert progress and progress[-1].startswith("[##############################] 100% 300/300")
     assert any("/s" in line for line in progress)
     assert Sync.objects.get(connector=connector).status == SyncStatus.SUCCEEDED
+
+
+@pytest.mark.worker
+def test_wait_on_a_terminal_ends_green_and_warns_of_nothing(
+    celery_processes, sample_connector, workspace
+):
+    """Django writes stderr in red on a terminal: the progress keeps the terminal's colour and a
+    succeeded sync ends in green; sending the task through the embedded broker prints no
+    warning."""
+    celery_processes.worker()
+    sample_connector(name="coloured", document_count=100, operations_config={"batch_size": 50})
+    controller, terminal = pty.openpty()
+    try:
+        process = subprocess.run(
+            [sys.executable, "manage.py", "run_sync", "--workspace", workspace.slug, "coloured"]
+            + ["--wait", "--force-color"],  # colours as on a terminal (stdout is a pipe here)
+            cwd=ROOT,
+            env=service_env(),
+            stdout=subprocess.PIPE,
+            stderr=terminal,
+            timeout=180,
+        )
+        os.close(terminal)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:  # the other end is closed: everything was read
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(controller)
+    text = shown.decode()
+    assert process.returncode == 0, text + celery_processes.logs()
+    assert "No hostname" not in text and "WARNING" not in text, text
+    assert "\x1b[31" not in text, text  # never red
+    assert "\x1b[32;1m" in text, text
+    green = text.rsplit("\x1b[32;1m", 1)[1]
+    assert "100% 100/100" in green and "succeeded" in green, text

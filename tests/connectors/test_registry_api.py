@@ -377,7 +377,7 @@ def test_the_openapi_schema_validates_and_documents_the_registry(tmp_path):
         ("/v2/connectors/list", "post"),
     ]:
         operation = schema["paths"][path][verb]
-        assert operation["tags"] == ["Connector registry"]
+        assert operation["tags"] == ["Connector registry (Obsrv v2)"]
         assert {"200", "400", "401", "403"} <= set(operation["responses"])
     register = schema["paths"]["/v2/connector/register"]["post"]["requestBody"]["content"]
     assert "multipart/form-data" in register

@@ -40,6 +40,7 @@ def every_page(workspace, space, collection, associated, finished_sync, document
         ),
         "document": reverse("connectors:document_detail", args=[slug, documents[0].pk]),
         "sync": reverse("syncs:sync_detail", args=[slug, finished_sync.pk]),
+        "syncs": reverse("syncs:history", args=[slug]),
         "keys": reverse("connectors:key_list", args=[slug]),
         "members": reverse("connectors:member_list", args=[slug]),
         "registry": reverse("connectors:registry"),

@@ -64,6 +64,7 @@ def _page_urls(workspace, space, collection, connector) -> dict:
         "webhooks": reverse("webhooks:list", args=[slug]),
         "audit": reverse("audit:entry_list", args=[slug]),
         "registry": reverse("connectors:registry"),
+        "syncs": reverse("syncs:history", args=[slug]),
     }
 
 
@@ -84,6 +85,7 @@ PAGE_QUERIES = {
     "webhooks": 8,
     "audit": 8,
     "registry": 8,
+    "syncs": 9,
 }
 
 

@@ -148,7 +148,7 @@ MATRIX: dict[str, Entry] = {
     "logout": public("/logout/", methods=("post",), status=REDIRECT),
     "schema": public("/api/schema/"),
     "swagger-ui": public("/api/docs/"),
-    "redoc": public("/api/redoc/"),
+    "redoc": public("/api/redoc/", status=frozenset({301})),
     "connectors:workspace_switch": Entry(
         "/workspaces/switch/",
         writes={
@@ -241,6 +241,7 @@ MATRIX: dict[str, Entry] = {
     "syncs:sync_now": workspace_page(
         "/w/{workspace}/connectors/{connector}/sync/", "edit", methods=("post",)
     ),
+    "syncs:history": workspace_page("/w/{workspace}/syncs/", methods=("get",)),
     "syncs:running": workspace_page("/w/{workspace}/syncs/running/", methods=("get",)),
     "syncs:sync_detail": workspace_page("/w/{workspace}/syncs/{sync}/", methods=("get",)),
     "syncs:sync_live": workspace_page("/w/{workspace}/syncs/{sync}/live/", methods=("get",)),

@@ -58,7 +58,9 @@ class Command(HubCommand):
             line = progress_line(sync, time.monotonic() - started)
             if line != last_line:
                 self.stderr.write(
-                    ("\r" + line) if interactive else line, ending="" if interactive else "\n"
+                    ("\r" + line) if interactive else line,
+                    style_func=self._tone(sync.status),
+                    ending="" if interactive else "\n",
                 )
                 last_line = line
             if sync.status in FINISHED_STATUSES:
@@ -66,6 +68,19 @@ class Command(HubCommand):
                     self.stderr.write("")
                 return
             time.sleep(0.5)
+
+    def _tone(self, status: str):
+        """Progress in the terminal's own colour (stderr is red by default), the end in green
+        or red."""
+        if status == SyncStatus.SUCCEEDED:
+            return self.style.SUCCESS
+        if status in FINISHED_STATUSES:
+            return self.style.ERROR
+        return _plain
+
+
+def _plain(text: str) -> str:
+    return text
 
 
 def progress_line(sync: Sync, elapsed: float) -> str:
