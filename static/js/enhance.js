@@ -7,13 +7,24 @@
 // - [data-preview-url][data-preview-target="<id> <id>..."]: while its fields change, fetches the
 //   preview (GET with those fields) into the elements of those ids, e.g. a schedule's next runs
 //   and the sentence beside the save button.
+// - .menu-toggle: on narrow screens, opens and closes the sidebar's navigation.
 (function () {
   "use strict";
+
+  document.documentElement.classList.add("js");
 
   function replaceFrom(target, html) {
     var doc = new DOMParser().parseFromString(html, "text/html");
     var fresh = doc.getElementById(target.id);
     target.innerHTML = fresh ? fresh.innerHTML : "";
+  }
+
+  function menuToggle(button) {
+    var bar = button.closest(".sidebar");
+    button.addEventListener("click", function () {
+      var open = bar.classList.toggle("is-open");
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    });
   }
 
   function autosubmit(select) {
@@ -104,6 +115,7 @@
     document.querySelectorAll("select[data-autosubmit]").forEach(autosubmit);
     document.querySelectorAll("button[data-fragment-target]").forEach(fragmentButton);
     document.querySelectorAll("[data-preview-url][data-preview-target]").forEach(preview);
+    document.querySelectorAll(".menu-toggle").forEach(menuToggle);
   }
 
   if (document.readyState === "loading") {
