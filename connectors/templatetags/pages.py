@@ -95,6 +95,28 @@ def elapsed(sync) -> str:
 
 
 @register.filter
+def json_columns(document) -> list[tuple[str, str | None]]:
+    """A JSON document holding one object (a table row): its columns and values as text (None
+    for null), in order; empty for anything else."""
+    if document.mime_type != "application/json" or not (document.content or "").startswith("{"):
+        return []
+    try:
+        row = json.loads(document.content)
+    except ValueError:
+        return []
+    if not isinstance(row, dict):
+        return []
+    return [
+        (str(name), value if value is None or isinstance(value, str) else _json_text(value))
+        for name, value in row.items()
+    ]
+
+
+def _json_text(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+@register.filter
 def filter_problems(filterset) -> list[str]:
     """A list page's filter errors, each naming its field ("Title contains: ...")."""
     fields = filterset.form.fields

@@ -43,6 +43,7 @@ def collection_documents(request, collection_id):
         context={
             "section": "spaces",
             "collection": collection,
+            "total": sync_selectors.collection_document_count(collection),
             "connectors": selectors.connectors_in(request.workspace)
             .filter(associations__collection=collection)
             .order_by("name"),
@@ -57,7 +58,11 @@ def connector_documents(request, connector_id):
         request,
         [connector.pk],
         title=f"Documents of {connector.name}",
-        context={"section": "connectors", "connector": connector},
+        context={
+            "section": "connectors",
+            "connector": connector,
+            "total": sync_selectors.document_count(connector),
+        },
     )
 
 

@@ -1,5 +1,6 @@
 """Keyset paging for the list pages: newest first; ``?before=<pk>`` shows the rows older than that
-row and ``?after=<pk>`` the newer ones, so that the thousandth page costs what the first does.
+row and ``?after=<pk>`` the newer ones, so that the thousandth page costs what the first does;
+``?at=oldest`` jumps to the oldest rows (the last page) at the same cost.
 
 Rows are ordered by ``key`` (descending), whose last field must be unique (the primary key). With
 the primary key alone, the pk in the link is the edge; with more fields (e.g. ``created_at``), the
@@ -50,7 +51,12 @@ def keyset_page(
     newest_first = [f"-{field}" for field in (*leading, *key)]
     after = _edge(queryset, key, request.GET.get("after"))
     before = None if after else _edge(queryset, key, request.GET.get("before"))
-    if after is not None:
+    if after is None and before is None and request.GET.get("at") == "oldest":
+        rows = list(queryset.order_by(*leading, *key)[: size + 1])
+        has_older, has_newer = False, len(rows) > size
+        rows = rows[:size]
+        rows.reverse()
+    elif after is not None:
         rows = list(queryset.filter(_beyond(key, after, "gt")).order_by(*leading, *key)[: size + 1])
         has_newer, has_older = len(rows) > size, True
         rows = rows[:size]
@@ -63,4 +69,6 @@ def keyset_page(
     return rows, {
         "older": rows[-1].pk if rows and has_older else None,
         "newer": rows[0].pk if rows and has_newer else None,
+        "at_newest": not has_newer,
+        "at_oldest": not has_older,
     }

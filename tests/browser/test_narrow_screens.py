@@ -59,5 +59,8 @@ def test_the_menu_folds_and_nothing_is_wider_than_the_screen(
             )
             assert overflow <= 0, (path, overflow)
         assert not web.errors
+        page.set_viewport_size({"width": 1360, "height": 900})
+        expect(menu).to_be_hidden()  # a wide screen shows the navigation, no Menu button
+        expect(navigation).to_be_visible()
     finally:
         context.close()

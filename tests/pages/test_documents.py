@@ -4,7 +4,9 @@ import pytest
 from django.urls import reverse
 
 from connectors import services
+from connectors.sources.base import SourceDocument
 from syncs.models import Document
+from tests.documents import store_documents
 
 pytestmark = pytest.mark.database
 
@@ -119,3 +121,49 @@ def test_documents_of_other_workspaces_and_deleted_ones_are_not_found(
         .status_code
         == 404
     )
+
+
+def test_the_oldest_page_is_one_jump_away_and_the_total_comes_from_the_counters(
+    login, viewer, workspace, connector
+):
+    store_documents(
+        connector,
+        [SourceDocument(external_id=f"row-{index}", title=f"Row {index}") for index in range(120)],
+    )
+    client = login(viewer)
+    listing = reverse("connectors:connector_documents", args=[workspace.slug, connector.pk])
+    first = client.get(listing)
+    assert "120 documents" in first.content.decode()
+    assert "Oldest »" in first.content.decode() and "« Newest" not in first.content.decode()
+    oldest = client.get(listing, {"at": "oldest"})
+    titles = [d.title for d in oldest.context["documents"]]
+    assert titles == [f"Row {i}" for i in range(49, -1, -1)]  # the 50 oldest, newest first
+    assert oldest.context["pager"]["older"] is None and oldest.context["pager"]["newer"]
+    html = oldest.content.decode()
+    assert "« Newest" in html and "Oldest »" not in html
+    newer = client.get(listing, {"after": oldest.context["pager"]["newer"]})
+    assert [d.title for d in newer.context["documents"]][-1] == "Row 50"
+
+
+def test_a_table_row_reads_as_its_columns(login, viewer, workspace, connector):
+    store_documents(
+        connector,
+        [
+            SourceDocument(
+                external_id="42",
+                title="orders 42",
+                mime_type="application/json",
+                content='{"id": 42, "customer": "Ada <b>", "total": "12.50", "note": null}',
+            )
+        ],
+    )
+    row = Document.objects.get(connector=connector, external_id="42")
+    page = (
+        login(viewer)
+        .get(reverse("connectors:document_detail", args=[workspace.slug, row.pk]))
+        .content.decode()
+    )
+    assert 'aria-label="Columns of this row"' in page
+    assert '<th scope="row" class="mono small">customer</th>' in page
+    assert "Ada &lt;b&gt;" in page and '<span class="muted">null</span>' in page
+    assert "Extracted text" not in page

@@ -77,8 +77,8 @@ PAGE_QUERIES = {
     "spaces": 9,
     "space": 9,
     "collection": 9,
-    "collection documents": 11,
-    "connector documents": 9,
+    "collection documents": 12,  # with the total from the counters
+    "connector documents": 10,
     "catalog": 9,
     "keys": 8,
     "members": 8,
