@@ -14,25 +14,15 @@ from connectors.models import (
     Space,
     Workspace,
 )
-from connectors.permissions import workspaces_for
 from connectors.rows import Columns
 
 
-def _as_uuid(value) -> uuid.UUID | None:
+def as_uuid(value) -> uuid.UUID | None:
+    """``value`` as a UUID, or None when it is not one (an id from a path, a header, a form)."""
     try:
         return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
     except (ValueError, TypeError, AttributeError):
         return None
-
-
-def workspace_for(actor, id_or_slug) -> Workspace:
-    """A workspace the actor may see, by id or slug; NotFound otherwise."""
-    workspaces = workspaces_for(actor)
-    pk = _as_uuid(id_or_slug)
-    found = (workspaces.filter(pk=pk) if pk else workspaces.filter(slug=str(id_or_slug))).first()
-    if found is None:
-        raise NotFound("Workspace not found.")
-    return found
 
 
 def connectors_in(workspace: Workspace) -> QuerySet[Connector]:
@@ -121,7 +111,7 @@ def for_listing(queryset: QuerySet[Connector]) -> QuerySet[Connector]:
 
 
 def connector_in(workspace: Workspace, connector_id) -> Connector:
-    pk = _as_uuid(connector_id)
+    pk = as_uuid(connector_id)
     connector = connectors_in(workspace).filter(pk=pk).first() if pk else None
     if connector is None:
         raise NotFound("Connector not found.")
@@ -130,7 +120,7 @@ def connector_in(workspace: Workspace, connector_id) -> Connector:
 
 def connector_by_name_or_id(workspace: Workspace, name_or_id: str) -> Connector:
     connector = connectors_in(workspace).filter(name=name_or_id).first()
-    if connector is None and (pk := _as_uuid(name_or_id)):
+    if connector is None and (pk := as_uuid(name_or_id)):
         connector = connectors_in(workspace).filter(pk=pk).first()
     if connector is None:
         raise NotFound("Connector not found.")
@@ -142,7 +132,7 @@ def spaces_in(workspace: Workspace) -> QuerySet[Space]:
 
 
 def space_in(workspace: Workspace, space_id) -> Space:
-    pk = _as_uuid(space_id)
+    pk = as_uuid(space_id)
     space = spaces_in(workspace).filter(pk=pk).first() if pk else None
     if space is None:
         raise NotFound("Space not found.")
@@ -150,7 +140,7 @@ def space_in(workspace: Workspace, space_id) -> Space:
 
 
 def collection_in(space: Space, collection_id) -> Collection:
-    pk = _as_uuid(collection_id)
+    pk = as_uuid(collection_id)
     collection = space.collections.filter(pk=pk).select_related("space").first() if pk else None
     if collection is None:
         raise NotFound("Collection not found.")
@@ -158,7 +148,7 @@ def collection_in(space: Space, collection_id) -> Collection:
 
 
 def collection_in_workspace(workspace: Workspace, collection_id) -> Collection:
-    pk = _as_uuid(collection_id)
+    pk = as_uuid(collection_id)
     collection = (
         Collection.objects.filter(pk=pk, space__workspace=workspace).select_related("space").first()
         if pk
@@ -204,7 +194,7 @@ def definition_by_registry_id(registry_id: str, status: str) -> ConnectorDefinit
 
 def space_by_name_or_id(workspace: Workspace, name_or_id: str) -> Space:
     space = spaces_in(workspace).filter(name=name_or_id).first()
-    if space is None and (pk := _as_uuid(name_or_id)):
+    if space is None and (pk := as_uuid(name_or_id)):
         space = spaces_in(workspace).filter(pk=pk).first()
     if space is None:
         raise NotFound(f"Space {name_or_id!r} not found.")

@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from connectors import credentials, services
-from connectors.checks import run_check
+from connectors.connection_checks import run_check
 from connectors.lifecycle import State
 from connectors.models import Connector
 

@@ -176,11 +176,12 @@ def remove_deleted_connector_records(connector: Connector) -> None:
 
 
 def purge_expired_idempotency_records(*, now=None) -> int:
-    from connectors.api.idempotency import KEY_LIFETIME
     from connectors.models import IdempotencyRecord
 
     now = now or timezone.now()
-    return _delete_in_chunks(IdempotencyRecord.objects.filter(created_at__lt=now - KEY_LIFETIME))
+    return _delete_in_chunks(
+        IdempotencyRecord.objects.filter(created_at__lt=now - IdempotencyRecord.LIFETIME)
+    )
 
 
 def purge_old_audit_entries(*, now=None) -> int:

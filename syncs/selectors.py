@@ -99,9 +99,9 @@ def documents_of_collection(collection: Collection) -> QuerySet[Document]:
 def sync_in(workspace, sync_id) -> Sync:
     """A sync of a visible connector of the workspace, by id."""
     from connectors.errors import NotFound
-    from connectors.selectors import _as_uuid
+    from connectors.selectors import as_uuid
 
-    pk = _as_uuid(sync_id)
+    pk = as_uuid(sync_id)
     sync = (
         Sync.objects.filter(
             pk=pk, connector__workspace=workspace, connector__deleted_at__isnull=True

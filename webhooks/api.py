@@ -9,11 +9,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from connectors.api import openapi
-from connectors.api.base import WorkspaceScopedMixin, as_uuid
+from connectors.api.base import WorkspaceScopedMixin
 from connectors.api.fields import StrictSerializer
 from connectors.api.pagination import KeysetPagination
 from connectors.errors import NotFound
 from connectors.permissions import MANAGE
+from connectors.selectors import as_uuid
 from webhooks import services, signing
 from webhooks.models import EventType, WebhookDelivery, WebhookSubscription
 

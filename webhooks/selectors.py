@@ -2,8 +2,8 @@
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 
-from connectors.api.base import as_uuid
 from connectors.errors import NotFound
+from connectors.selectors import as_uuid
 from webhooks.models import WebhookDelivery, WebhookSubscription
 
 

@@ -16,8 +16,6 @@ listed in ``state_changing_actions`` change state: they are honoured only with a
 browser session must use POST, where CSRF is checked.
 """
 
-import uuid
-
 from rest_framework import exceptions
 from rest_framework.permissions import SAFE_METHODS
 
@@ -33,16 +31,10 @@ from connectors.permissions import (
     workspace_and_role,
     workspaces_for,
 )
+from connectors.selectors import as_uuid
 
 SESSION_WORKSPACE_KEY = "workspace_id"
 WORKSPACE_HEADER = "X-Workspace"
-
-
-def as_uuid(value) -> uuid.UUID | None:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except (ValueError, TypeError, AttributeError):
-        return None
 
 
 def named_workspace_and_role(actor, id_or_slug) -> tuple[Workspace, str]:

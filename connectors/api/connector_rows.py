@@ -5,7 +5,7 @@ them), whatever the number of rows."""
 from django.http import Http404
 
 from connectors import selectors
-from connectors.api.base import as_uuid
+from connectors.selectors import as_uuid
 
 
 class ConnectorRowsMixin:

@@ -22,7 +22,7 @@ from connectors.models import ApiKey, IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
-KEY_LIFETIME = timedelta(hours=24)
+KEY_LIFETIME = IdempotencyRecord.LIFETIME
 #: An in-flight record older than this belongs to a request that died; its key is free again.
 ABANDONED_AFTER = timedelta(minutes=5)
 MAX_KEY_LENGTH = 255

@@ -22,7 +22,7 @@ from rest_framework.response import Response
 
 from connectors import services
 from connectors.api import openapi
-from connectors.api.base import WorkspaceScopedMixin, as_uuid
+from connectors.api.base import WorkspaceScopedMixin
 from connectors.api.connector_rows import ConnectorRowsMixin
 from connectors.api.fast import FastRead
 from connectors.api.fields import MaskedConfigField, StrictCharField, masked_config_of
@@ -33,6 +33,7 @@ from connectors.families import LIVE_SOURCE_TYPES
 from connectors.filters import ConnectorFilter
 from connectors.models import Connector
 from connectors.schema.secrets import MASK
+from connectors.selectors import as_uuid
 from connectors.services.families import live_source_create
 from syncs import selectors as sync_selectors
 from syncs.api.serializers import (

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from connectors import selectors, services
 from connectors.api import openapi
-from connectors.api.base import WorkspaceScopedMixin, as_uuid
+from connectors.api.base import WorkspaceScopedMixin
 from connectors.api.connector_rows import ConnectorRowsMixin
 from connectors.api.fast import FastRead
 from connectors.api.fields import MaskedConfigField, StrictSerializer
@@ -23,6 +23,7 @@ from connectors.errors import NotFound
 from connectors.families import STORAGE_TYPES
 from connectors.filters import ConnectorFilter
 from connectors.models import Connector
+from connectors.selectors import as_uuid
 from connectors.services.families import storage_connector_create, storage_connector_update
 
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 
 from connectors import credentials, selectors, services
-from connectors.checks import run_check
+from connectors.connection_checks import run_check
 from connectors.errors import DomainError, InvalidInput
 from connectors.forms import ConnectorForm
 from connectors.models import Connector, ConnectorDefinition, DefinitionStatus, ScheduleType

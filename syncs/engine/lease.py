@@ -104,7 +104,3 @@ class Lease:
     def update(self, **fields) -> None:
         """Write fields of the sync, inside ``transaction()``."""
         self._mine().update(**fields)
-
-    def count_attempt(self) -> None:
-        with self.transaction():
-            self.update(attempts=F("attempts") + 1)

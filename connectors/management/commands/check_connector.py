@@ -1,7 +1,7 @@
 from django.core.management.base import CommandError
 
 from connectors import credentials
-from connectors.checks import run_check
+from connectors.connection_checks import run_check
 from connectors.management.base import HubCommand
 
 
