@@ -249,3 +249,18 @@ def test_cancelling_stops_a_crawl_between_pages(site):
     with pytest.raises(SyncCancelled):
         read_all(source)
     assert len(site.paths()) < 15
+
+
+def test_pages_left_out_are_told_in_the_log(site):
+    source = scraper(scraper_config(site))
+    read_all(source)
+    lines = [message for _, message in source.context.lines]
+    missing, gone = site.url("/docs/missing.html"), site.url("/docs/gone.html")
+    assert f"Skipped {missing}: not found (HTTP 404)." in lines, lines
+    assert f"Skipped {gone}: not found (HTTP 410)." in lines, lines
+    hidden = site.url("/docs/hidden.html")
+    assert any(
+        line.startswith(f"Skipped {hidden}: the page asks not to be indexed") for line in lines
+    )
+    summary = next(line for line in lines if line.startswith("Read "))
+    assert "skipped" in summary, summary

@@ -176,6 +176,7 @@ class WebSource(Source):
         self.start = normalize_url(self.options.url) or ""
         self.scope = Scope.of(self.start)
         self.page_errors = 0
+        self.skipped = 0
         self.not_modified = 0
 
     def _require_start(self) -> None:
@@ -262,6 +263,7 @@ class WebSource(Source):
             self.context.log(
                 f"Read {len(state.seen)} page(s) of {self.start}"
                 + (f"; {self.not_modified} had not changed" if self.not_modified else "")
+                + (f"; {self.skipped} skipped" if self.skipped else "")
                 + "."
             )
             gone = state.gone()
@@ -361,6 +363,12 @@ class WebSource(Source):
             # timeouts) before the client is closed, so no thread outlives the read.
             pool.shutdown(wait=True, cancel_futures=True)
 
+    def _skip(self, url: str, reason: str) -> None:
+        """A page left out of the documents, told in the sync's log (the first ones)."""
+        self.skipped += 1
+        if self.skipped <= MAX_LOGGED_PAGE_ERRORS:
+            self.context.log(f"Skipped {url}: {reason}.")
+
     def _page_error(self, url: str, reason: str) -> None:
         self.page_errors += 1
         if self.page_errors <= MAX_LOGGED_PAGE_ERRORS:
@@ -403,7 +411,9 @@ class WebSource(Source):
             self.not_modified += 1
             return self._keep(state, index, depth)
         if result.refused or (400 <= result.status < 500 and result.status != 429):
-            if result.status not in (404, 410):
+            if result.status in (404, 410):
+                self._skip(url, f"not found (HTTP {result.status})")
+            else:
                 self._page_error(url, result.error or f"HTTP {result.status}")
             return None  # gone: not listed, so pruned after this pass
         if not result.ok:
@@ -412,6 +422,7 @@ class WebSource(Source):
         final = normalize_url(result.final_url) or url
         if final != url:
             if not self.scope.contains(final):
+                self._skip(url, f"it redirects to {final}, outside {self.scope.prefix}")
                 return None
             state.visited.add(state.add(final))
         return self._document(state, index, depth, final, result)
@@ -431,6 +442,7 @@ class WebSource(Source):
                 state.visited.add(state.add(page.canonical))
             indexable = not page.noindex
         elif not detect_type(urlsplit(final).path, kind):
+            self._skip(final, f"its type ({kind or 'not given'}) is not one that is read")
             return None
         self._enqueue(state, links, depth)
         entry = [
@@ -441,7 +453,10 @@ class WebSource(Source):
             indexable,
         ]
         state.fresh[str(index)] = entry
-        if not indexable or external_id in state.seen:
+        if not indexable:
+            self._skip(final, "the page asks not to be indexed (noindex); its links are followed")
+            return None
+        if external_id in state.seen:
             return None
         try:
             extracted = extract_text(result.body, filename=urlsplit(final).path, mime_type=kind)
