@@ -16,7 +16,7 @@ from connectors.forms import DistributionForm
 from connectors.models import ConnectorDefinition, DefinitionStatus, Workspace
 from connectors.schema.forms import config_form_class
 from syncs import scheduling
-from syncs.forms import ScheduleForm, config_sets_schedule
+from syncs.forms import ScheduleForm, fold_schedule_fields
 
 
 class AdminConnectorForm(forms.Form):
@@ -83,16 +83,12 @@ def connector_form_view(model_admin, request, connector=None):
         definition = connector.definition
         shown, stored = credentials.masked_config(connector), credentials.full_config(connector)
         initial = {"name": connector.name, "description": connector.description}
-        schedule_initial = ScheduleForm.initial_for(scheduling.schedule_of(connector), stored)
+        schedule_initial = ScheduleForm.initial_for(scheduling.schedule_of(connector))
     data = request.POST if request.method == "POST" else None
     basics = AdminConnectorForm(data, initial=initial, change=connector is not None)
     config_form = config_form_class(definition)(data, config=shown, stored=stored, prefix="config")
-    schedule_form = ScheduleForm(
-        data,
-        initial=schedule_initial,
-        prefix="schedule",
-        from_config=config_sets_schedule(definition.ui_spec),
-    )
+    fold_schedule_fields(config_form)
+    schedule_form = ScheduleForm(data, initial=schedule_initial, prefix="schedule")
     if data is not None and all(f.is_valid() for f in (basics, config_form, schedule_form)):
         try:
             with transaction.atomic():
@@ -103,8 +99,10 @@ def connector_form_view(model_admin, request, connector=None):
                         definition=definition,
                         name=basics.cleaned_data["name"],
                         description=basics.cleaned_data["description"],
-                        config=config_form.config,
-                        schedule=schedule_form.schedule_for(config_form.config),
+                        config=scheduling.config_with_schedule(
+                            config_form.config, schedule_form.schedule
+                        ),
+                        schedule=schedule_form.schedule,
                     )
                 else:
                     saved = services.connector_update(
@@ -112,8 +110,10 @@ def connector_form_view(model_admin, request, connector=None):
                         connector=connector,
                         name=basics.cleaned_data["name"],
                         description=basics.cleaned_data["description"],
-                        config=config_form.config,
-                        schedule=schedule_form.schedule_for(config_form.config),
+                        config=scheduling.config_with_schedule(
+                            config_form.config, schedule_form.schedule
+                        ),
+                        schedule=schedule_form.schedule,
                     )
         except InvalidInput as error:
             _attach(error, basics, config_form, schedule_form)

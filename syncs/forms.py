@@ -20,25 +20,20 @@ SCHEDULE_CHOICES = [
     (ScheduleType.WHEN, "Once, at a date and time"),
 ]
 AT_FORMAT = "%Y-%m-%dT%H:%M"
-FROM_CONFIG = "config"
-CONFIG_SCHEDULE_KEYS = ("pollingInterval", "runMode")
+#: Config fields that say when to sync (``scheduling.from_config``): on the pages they fold into
+#: the one schedule control, and saving writes them from it (``scheduling.config_with_schedule``).
+CONFIG_SCHEDULE_FIELDS = (
+    "operations_config.pollingInterval",
+    "operations_config.schedule",
+    "runMode",
+)
 
 
-def config_sets_schedule(ui_spec: dict) -> bool:
-    """Whether a type's config can say when to sync (a registry spec's ``pollingInterval``, a live
-    source's ``runMode``; see ``scheduling.from_config``)."""
-
-    def visit(node) -> bool:
-        if isinstance(node, list):
-            return any(visit(item) for item in node)
-        if not isinstance(node, dict):
-            return False
-        properties = node.get("properties")
-        if isinstance(properties, dict) and any(k in properties for k in CONFIG_SCHEDULE_KEYS):
-            return True
-        return any(visit(value) for value in node.values())
-
-    return visit((ui_spec or {}).get("schema"))
+def fold_schedule_fields(config_form) -> None:
+    """Hide the config's scheduling fields: the schedule section is the one control."""
+    for name in CONFIG_SCHEDULE_FIELDS:
+        if name in config_form.fields:
+            config_form.fields[name].widget = forms.HiddenInput()
 
 
 @cache
@@ -94,44 +89,21 @@ class ScheduleForm(PageForm):
     )
 
     schedule: scheduling.Schedule | None = None
-    follows_config = False
-
-    def __init__(self, *args, from_config: bool = False, **kwargs):
-        """``from_config``: offer "as the configuration says" (and choose it by default)."""
-        super().__init__(*args, **kwargs)
-        if from_config:
-            self.fields["type"].choices = [
-                (FROM_CONFIG, "As the configuration says (its polling interval or run mode)"),
-                *SCHEDULE_CHOICES,
-            ]
-            self.fields["type"].initial = FROM_CONFIG
 
     @classmethod
-    def initial_for(cls, schedule: scheduling.Schedule, config: dict | None = None) -> dict:
-        """The form's initial values for a stored schedule; "as the configuration says" when
-        ``config`` (the stored config) implies exactly that schedule."""
-        if config is not None and scheduling.from_config(config) == schedule:
-            return {"type": FROM_CONFIG, "timezone": schedule.timezone}
+    def initial_for(cls, schedule: scheduling.Schedule) -> dict:
+        """The form's initial values for a stored schedule."""
         initial = {"type": schedule.type, "cron": schedule.cron, "timezone": schedule.timezone}
         if schedule.at:
             initial["at"] = schedule.at.astimezone(ZoneInfo(schedule.timezone)).strftime(AT_FORMAT)
         return initial
 
-    def schedule_for(self, config: dict) -> scheduling.Schedule:
-        """The schedule to store once the config is known (call after ``is_valid()``)."""
-        if self.follows_config:
-            return scheduling.from_config(config) or scheduling.Schedule()
-        return self.schedule
-
     def clean(self):
         cleaned = super().clean()
         kind = cleaned.get("type")
         zone = (cleaned.get("timezone") or "UTC").strip()
-        self.follows_config = kind == FROM_CONFIG
         try:
-            if self.follows_config:
-                self.schedule = None
-            elif kind == ScheduleType.CRON:
+            if kind == ScheduleType.CRON:
                 self.schedule = scheduling.cron(cleaned.get("cron") or "", zone, field="cron")
             elif kind == ScheduleType.WHEN:
                 if not cleaned.get("at"):
@@ -148,8 +120,6 @@ class ScheduleForm(PageForm):
 
     def preview(self, count: int = 5) -> dict | None:
         """The plain-language description and the next runs of a valid schedule."""
-        if self.follows_config:
-            return {"description": "As the configuration says.", "runs": []}
         if self.schedule is None:
             return None
         zone = ZoneInfo(self.schedule.timezone)

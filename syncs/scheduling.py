@@ -114,6 +114,33 @@ def from_config(config: dict, timezone: str = "UTC") -> Schedule | None:
     return None
 
 
+def config_with_schedule(config: dict, schedule: Schedule) -> dict:
+    """``config`` saying ``schedule`` in the scheduling fields it has (the inverse of
+    ``from_config``), so that the two never disagree: a named period's cron is "Periodic" with
+    that period (a live source's hourly cron: ``CONTINUOUS``); another cron keeps the config's
+    period, or "Daily"; anything else is "Once" (``SCAN_ONCE``). Fields the config does not
+    have are not added."""
+    if not isinstance(config, dict):
+        return config
+    config = dict(config)
+    periodic = schedule.type == ScheduleType.CRON
+    operations = config.get("operations_config")
+    if isinstance(operations, dict) and "pollingInterval" in operations:
+        operations = dict(operations)
+        if periodic:
+            named = {cron: name for name, cron in PERIODIC_CRONS.items()}.get(schedule.cron)
+            operations["pollingInterval"] = "Periodic"
+            operations["schedule"] = named or operations.get("schedule") or "Daily"
+        else:
+            operations["pollingInterval"] = "Once"
+            operations.pop("schedule", None)
+        config["operations_config"] = operations
+    if "runMode" in config:
+        hourly = periodic and schedule.cron == PERIODIC_CRONS["Hourly"]
+        config["runMode"] = "CONTINUOUS" if hourly else "SCAN_ONCE"
+    return config
+
+
 def schedule_of(connector: Connector) -> Schedule:
     return Schedule(
         connector.schedule_type,

@@ -79,11 +79,8 @@ def schedule_ticked(*, connector_id) -> Sync | None:
     )
 
 
-def on_save(schedule: scheduling.Schedule | None) -> str:
-    """What the rules above do once a connector with ``schedule`` is saved from a page; ``None``
-    when the schedule comes from a configuration not yet known."""
-    if schedule is None:
-        return "Syncs when the configuration's polling interval or run mode says."
+def on_save(schedule: scheduling.Schedule) -> str:
+    """What the rules above do once a connector with ``schedule`` is saved from a page."""
     kind = schedule.type
     if kind == ScheduleType.IMMEDIATE:
         return (

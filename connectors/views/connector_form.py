@@ -12,11 +12,11 @@ from connectors import credentials, selectors, services
 from connectors.connection_checks import run_check
 from connectors.errors import DomainError, InvalidInput
 from connectors.forms import ConnectorForm
-from connectors.models import Connector, ConnectorDefinition, DefinitionStatus, ScheduleType
+from connectors.models import Connector, ConnectorDefinition, DefinitionStatus
 from connectors.schema.forms import SchemaForm, config_form_class
 from connectors.views.base import EDIT, VIEW, error_summary, page, wants_fragment, workspace_page
 from syncs import scheduling, start_rules
-from syncs.forms import ScheduleForm, config_sets_schedule
+from syncs.forms import ScheduleForm, fold_schedule_fields
 
 CHECK_TIMEOUT_SECONDS = 20
 SCHEDULE_KEYS = {"schedule", "scheduler_value", "scheduler_type", "timezone", "cron", "at"}
@@ -41,23 +41,20 @@ def _forms(request, definition: ConnectorDefinition, connector: Connector | None
             "description": connector.description,
             "collections": list(connector.collections.all()),
         }
-        schedule_initial = ScheduleForm.initial_for(scheduling.schedule_of(connector), stored)
+        schedule_initial = ScheduleForm.initial_for(scheduling.schedule_of(connector))
     else:
         shown, stored = {}, {}
         chosen = request.GET.get("collection")
         basics_initial = {"collections": [chosen] if chosen else []}
         schedule_initial = None
+    config = config_form_class(definition)(
+        data, config=shown, stored=stored, prefix="config", label_suffix=""
+    )
+    fold_schedule_fields(config)
     return ConnectorForms(
         basics=ConnectorForm(data, workspace=request.workspace, initial=basics_initial),
-        config=config_form_class(definition)(
-            data, config=shown, stored=stored, prefix="config", label_suffix=""
-        ),
-        schedule=ScheduleForm(
-            data,
-            initial=schedule_initial,
-            prefix="schedule",
-            from_config=config_sets_schedule(definition.ui_spec),
-        ),
+        config=config,
+        schedule=ScheduleForm(data, initial=schedule_initial, prefix="schedule"),
     )
 
 
@@ -90,7 +87,8 @@ def _save(request, definition, connector, forms: ConnectorForms) -> Connector | 
         return None
     basics = forms.basics.cleaned_data
     wanted = list(basics["collections"])
-    schedule = forms.schedule.schedule_for(forms.config.config)
+    schedule = forms.schedule.schedule
+    config = scheduling.config_with_schedule(forms.config.config, schedule)
     try:
         with transaction.atomic():
             if connector is None:
@@ -100,7 +98,7 @@ def _save(request, definition, connector, forms: ConnectorForms) -> Connector | 
                     definition=definition,
                     name=basics["name"],
                     description=basics["description"],
-                    config=forms.config.config,
+                    config=config,
                     schedule=schedule,
                     collections=wanted,
                 )
@@ -109,7 +107,7 @@ def _save(request, definition, connector, forms: ConnectorForms) -> Connector | 
                 connector=connector,
                 name=basics["name"],
                 description=basics["description"],
-                config=forms.config.config,
+                config=config,
                 schedule=schedule,
             )
             current = list(connector.collections.all())
@@ -186,9 +184,7 @@ def _save_effect(form: ScheduleForm, connector: Connector | None) -> str:
         return start_rules.on_save(form.schedule)
     if connector is not None:
         return start_rules.on_save(scheduling.schedule_of(connector))
-    if form.fields["type"].initial == ScheduleType.NONE:
-        return start_rules.on_save(scheduling.Schedule())
-    return start_rules.on_save(None)
+    return start_rules.on_save(scheduling.Schedule(form.fields["type"].initial))
 
 
 def _preview_of(schedule: scheduling.Schedule) -> dict:
@@ -212,7 +208,7 @@ def connector_edit(request, connector_id):
 @workspace_page(VIEW)
 def schedule_preview(request):
     """The preview fragment of the schedule fields (GET, nothing stored)."""
-    form = ScheduleForm(request.GET, prefix="schedule", from_config=True)
+    form = ScheduleForm(request.GET, prefix="schedule")
     valid = form.is_valid()
     return render(
         request,

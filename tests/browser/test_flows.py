@@ -233,13 +233,10 @@ def test_create_a_connector_in_the_admin_through_the_generated_form(web, workspa
     page.get_by_label("Database Password").fill(PASSWORD)
     page.get_by_label("Table Name").fill("orders")
     page.get_by_label("Timestamp Column").fill("updated_at")
-    # Optional fields are folded away until asked for.
-    polling = page.get_by_label("Polling Interval:", exact=True)
-    expect(polling).to_be_hidden()
-    page.locator("details.schema-optional", has=polling).locator("summary").click()
-    polling.select_option("Periodic")
-    expect(page.get_by_label("Schedule:", exact=True)).to_be_visible()
-    page.get_by_label("Schedule:", exact=True).select_option("Daily")
+    # One schedule control: the config's polling interval folds into it.
+    expect(page.get_by_label("Polling Interval:", exact=True)).to_have_count(0)
+    page.get_by_label("Repeatedly, on a cron schedule").check()
+    page.get_by_label("Cron expression").fill("0 0 * * *")
     web.screenshot("05-admin-form")
     page.get_by_role("button", name="Save and continue editing").click()
 
@@ -252,6 +249,8 @@ def test_create_a_connector_in_the_admin_through_the_generated_form(web, workspa
     config = credentials.full_config(connector)["connector_config"]
     assert config["databaseType"] == "MySQL"
     assert (connector.schedule_type, connector.schedule_cron) == ("cron", "0 0 * * *")
+    operations = connector.config["operations_config"]
+    assert (operations["pollingInterval"], operations["schedule"]) == ("Periodic", "Daily")
     assert config["connection_info"]["password"] == PASSWORD
     assert PASSWORD not in page.content()
     assert not web.errors

@@ -40,3 +40,19 @@ def test_the_save_button_says_what_saving_starts(web, owner, workspace, catalog)
     web.goto(f"/w/{workspace.slug}/connectors/{connector.pk}/edit/")
     expect(sentence).to_contain_text("then at 03:00 AM (UTC).")
     assert not web.errors
+
+
+def test_a_kind_with_a_polling_interval_has_one_schedule_control(web, owner, workspace, catalog):
+    """PostgreSQL's spec has its own Polling Interval: it folds into the schedule section, and a
+    new connector syncs on demand until the operator picks a schedule."""
+    page = web.page
+    web.login_as(owner)
+    definition = catalog["postgres-connector"]
+    web.goto(f"/w/{workspace.slug}/connectors/new/{definition.registry_id}/")
+    expect(page.get_by_label("Polling Interval", exact=False)).to_have_count(0)
+    expect(page.get_by_label("No schedule: sync on demand")).to_be_checked()
+    expect(page.locator("#save-effect")).to_have_text("Nothing runs until you start a sync.")
+    page.get_by_label("Once, each time the connector starts").check()
+    expect(page.locator("#save-effect")).to_contain_text("each time it is started")
+    web.screenshot("19-postgres-one-schedule-control")
+    assert not web.errors

@@ -280,24 +280,33 @@ def test_only_live_types_can_be_created(login, editor, workspace, make_definitio
     assert login(editor).get(create_url(workspace, draft)).status_code == 404
 
 
-def test_a_schedule_can_follow_the_configuration(login, editor, workspace, pg, catalog):
+def test_the_config_s_polling_fields_fold_into_the_one_schedule_control(
+    login, editor, workspace, pg
+):
     client = login(editor)
     html = client.get(create_url(workspace, pg)).content.decode()
-    assert 'value="config" required id="id_schedule-type_0" checked' in html
-    sample_page = client.get(create_url(workspace, catalog["sample-data"])).content.decode()
-    assert 'value="config"' not in sample_page
+    assert 'value="config"' not in html  # no second control "as the configuration says"
+    assert re.search(r'type="hidden" name="config-operations_config.pollingInterval"', html)
+    assert re.search(r'value="none"[^>]*checked', html)  # a new connector syncs on demand
+    assert "Nothing runs until you start a sync." in html
 
-    fields = postgres_fields(
-        **{
-            "connector_config.databaseType": "PostgreSQL",
-            "config:operations_config.pollingInterval": "Periodic",
-            "config:operations_config.schedule": "Weekly",
-        }
+    fields = postgres_fields(**{"connector_config.databaseType": "PostgreSQL"})
+    data = connector_post(
+        pg, name="Weekly", schedule={"type": "cron", "cron": "0 0 * * 0"}, **fields
     )
-    data = connector_post(pg, name="Weekly", schedule={"type": "config"}, **fields)
     client.post(create_url(workspace, pg), data)
     connector = Connector.objects.get(name="Weekly")
     assert (connector.schedule_type, connector.schedule_cron) == ("cron", "0 0 * * 0")
-    edit = client.get(reverse("connectors:connector_edit", args=[workspace.slug, connector.pk]))
-    assert 'value="config" required id="id_schedule-type_0" checked' in edit.content.decode()
-    assert "At 12:00 AM, only on Sunday (UTC)" in edit.content.decode()
+    operations = connector.config["operations_config"]
+    assert (operations["pollingInterval"], operations["schedule"]) == ("Periodic", "Weekly")
+    edit_url = reverse("connectors:connector_edit", args=[workspace.slug, connector.pk])
+    edit = client.get(edit_url).content.decode()
+    assert re.search(r'value="cron"[^>]*checked', edit)
+    assert "At 12:00 AM, only on Sunday (UTC)" in edit
+
+    data = connector_post(pg, connector=connector, schedule={"type": "once"}, **fields)
+    assert client.post(edit_url, data).status_code == 302
+    connector.refresh_from_db()
+    assert connector.schedule_type == "once"
+    assert connector.config["operations_config"]["pollingInterval"] == "Once"
+    assert "schedule" not in connector.config["operations_config"]

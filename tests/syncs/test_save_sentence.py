@@ -9,7 +9,6 @@ def test_each_schedule_says_what_saving_starts():
     assert start_rules.on_save(scheduling.Schedule()) == "Nothing runs until you start a sync."
     assert "in a collection" in start_rules.on_save(scheduling.Schedule("imed"))
     assert "each time it is started" in start_rules.on_save(scheduling.Schedule("once"))
-    assert "polling interval" in start_rules.on_save(None)
 
 
 def test_a_cron_schedule_names_its_first_run_in_its_own_time_zone():
@@ -25,3 +24,23 @@ def test_a_date_schedule_names_its_one_run_and_a_past_one_runs_nothing():
     assert sentence == f"Nothing runs now; one import at {at:%a %-d %b %Y, %H:%M UTC}."
     past = scheduling.Schedule("when", at=at - timedelta(days=10))
     assert start_rules.on_save(past) == "Nothing runs until you start a sync."
+
+
+def test_a_schedule_is_written_into_the_config_fields_that_say_it():
+    config = {"operations_config": {"batch_size": 100, "pollingInterval": "Once"}, "x": 1}
+    weekly = scheduling.config_with_schedule(config, scheduling.cron("0 0 * * 0", "UTC"))
+    assert weekly["operations_config"] == {
+        "batch_size": 100,
+        "pollingInterval": "Periodic",
+        "schedule": "Weekly",
+    }
+    assert scheduling.from_config(weekly) == scheduling.cron("0 0 * * 0", "UTC")
+    custom = scheduling.config_with_schedule(weekly, scheduling.cron("15 4 * * 2", "UTC"))
+    assert custom["operations_config"]["schedule"] == "Weekly"  # no name for it: kept
+    once = scheduling.config_with_schedule(weekly, scheduling.Schedule("none"))
+    assert once["operations_config"] == {"batch_size": 100, "pollingInterval": "Once"}
+    assert config["operations_config"]["pollingInterval"] == "Once"  # the given one is not changed
+    assert scheduling.config_with_schedule({"x": 1}, scheduling.Schedule("once")) == {"x": 1}
+    live = {"runMode": "SCAN_ONCE"}
+    hourly = scheduling.config_with_schedule(live, scheduling.cron("0 * * * *", "UTC"))
+    assert hourly == {"runMode": "CONTINUOUS"}
