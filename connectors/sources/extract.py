@@ -1,8 +1,11 @@
 """Text out of files: one extractor for uploads, object storage and downloaded attachments.
 
-Plain text, Markdown, HTML (main content through trafilatura), PDF (pypdf), DOCX (python-docx),
-CSV and JSON. Anything else is refused with ``UnsupportedType``; a file that claims a type but
-cannot be parsed raises ``ExtractionFailed``.
+Plain text, Markdown, HTML, PDF (pypdf), DOCX (python-docx), CSV and JSON. HTML and DOCX come out
+as Markdown, so that headings, lists, link lists, tables and questions keep their structure: a
+page's marked main region (``<main>``, ``<article>``, ``role=main``) is converted whole by
+markdownify, links and images as their text; a page without one goes through trafilatura, which
+finds the main content and writes Markdown. Anything else is refused with ``UnsupportedType``; a
+file that claims a type but cannot be parsed raises ``ExtractionFailed``.
 """
 
 import codecs
@@ -10,8 +13,11 @@ import csv
 import io
 import json
 import mimetypes
+import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+
+from markdownify import MarkdownConverter
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SUPPORTED_TYPES = {
@@ -72,11 +78,61 @@ def _decode(data: bytes) -> str:
     return str(best)
 
 
+MAIN_REGIONS = ("//main", "//article", "//*[@role='main']")
+#: Elements of a main region that are not its text.
+LEFT_OUT = ("script", "style", "noscript", "template", "nav", "form", "svg", "iframe", "button")
+
+
+class _Markdown(MarkdownConverter):
+    """Links and images as their text; a definition list's terms in bold above their answers."""
+
+    def convert_dt(self, el, text, parent_tags):
+        return f"\n\n**{text.strip()}**\n\n" if text.strip() else ""
+
+    def convert_dd(self, el, text, parent_tags):
+        return f"\n\n{text.strip()}\n\n" if text.strip() else ""
+
+
+def _main_region(html: str) -> str | None:
+    """The page's marked main region as HTML, without what is not its text; None without one."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        tree = lxml_html.fromstring(html.encode())
+    except (etree.ParserError, ValueError):
+        return None
+    region = next((found[0] for xpath in MAIN_REGIONS if (found := tree.xpath(xpath))), None)
+    if region is None:
+        return None
+    for element in region.xpath(" | ".join(f".//{tag}" for tag in LEFT_OUT)):
+        element.drop_tree()
+    return lxml_html.tostring(region, encoding="unicode")
+
+
+def markdown_of(html: str) -> str:
+    text = _Markdown(heading_style="ATX", bullets="-", strip=["a", "img"]).convert(html)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
 def _html(data: bytes) -> Extracted:
     import trafilatura
 
     html = _decode(data)
-    text = trafilatura.extract(html, include_comments=False, include_tables=True) or ""
+    region = _main_region(html) if "<" in html else None
+    if region is not None:
+        text = markdown_of(region)
+    else:
+        text = (
+            trafilatura.extract(
+                html,
+                output_format="markdown",
+                include_formatting=True,
+                include_comments=False,
+                include_tables=True,
+            )
+            or ""
+        )
     if not text.strip():
         # Fragments and very short pages (feed summaries, stubs) have no "main content" for
         # trafilatura to find: keep all their visible text instead.
@@ -108,11 +164,30 @@ def _docx(data: bytes) -> Extracted:
         document = Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as error:
         raise ExtractionFailed(f"The DOCX file cannot be read ({type(error).__name__}).") from None
-    parts = [p.text for p in document.paragraphs if p.text.strip()]
+    parts = [_docx_paragraph(p) for p in document.paragraphs if p.text.strip()]
     for table in document.tables:
-        for row in table.rows:
-            parts.append("\t".join(cell.text for cell in row.cells))
-    return Extracted("\n".join(parts), DOCX, document.core_properties.title or "")
+        rows = [[cell.text.replace("|", "\\|").strip() for cell in row.cells] for row in table.rows]
+        if rows:
+            lines = [f"| {' | '.join(row)} |" for row in rows]
+            lines.insert(1, f"|{' --- |' * len(rows[0])}")
+            parts.append("\n".join(lines))
+    return Extracted("\n\n".join(parts), DOCX, document.core_properties.title or "")
+
+
+def _docx_paragraph(paragraph) -> str:
+    """A Word paragraph as Markdown: its style says heading or list item."""
+    style = (paragraph.style.name if paragraph.style is not None else "") or ""
+    text = paragraph.text.strip()
+    if style == "Title":
+        return f"# {text}"
+    if style.startswith("Heading "):
+        level = style.removeprefix("Heading ").strip()
+        return f"{'#' * min(6, int(level) + 1 if level.isdigit() else 2)} {text}"
+    if style.startswith("List Number"):
+        return f"1. {text}"
+    if style.startswith("List"):
+        return f"- {text}"
+    return text
 
 
 def _csv(data: bytes) -> Extracted:

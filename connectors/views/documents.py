@@ -5,6 +5,7 @@ from connectors import selectors
 from connectors.views.base import VIEW, page, workspace_page
 from connectors.views.paging import keyset_page
 from syncs import selectors as sync_selectors
+from syncs.document_text import rendered_text
 from syncs.filters import DocumentFilter
 
 
@@ -72,5 +73,10 @@ def document_detail(request, document_id):
     return page(
         request,
         "documents/detail.html",
-        {"section": "connectors", "document": document, "connector": document.connector},
+        {
+            "section": "connectors",
+            "document": document,
+            "connector": document.connector,
+            "rendered": rendered_text(document),
+        },
     )

@@ -48,3 +48,48 @@ def test_counts_jumps_and_columns(web, owner, workspace, catalog):
     expect(columns.get_by_role("row", name="shipped")).to_contain_text("false")
     web.screenshot("19-document-row")
     assert not web.errors
+
+
+FAQ_PAGE = b"""<html><head><title>Help centre</title></head><body>
+<nav><a href="/">Home</a> <a href="/pricing">Pricing</a></nav>
+<main><h1>Frequently asked questions</h1>
+<p>What people ask us most, with the answers.</p>
+<h2>How do I install it?</h2><p>Clone the repository and run <b>make run</b>.</p>
+<h2>Where is the documentation?</h2>
+<ul><li><a href="/docs/guide">The guide</a></li><li><a href="/docs/api">The API reference</a></li></ul>
+<dl><dt>Is it free?</dt><dd>Yes, under the MIT licence.</dd></dl>
+<table><tr><th>Plan</th><th>Price</th></tr><tr><td>Community</td><td>0</td></tr></table>
+<script>track()</script></main><footer>Copyright</footer></body></html>"""
+
+
+def test_a_web_page_keeps_its_structure(web, owner, workspace, catalog):
+    from connectors.sources.extract import extract_text
+
+    page = web.page
+    connector = services.connector_create(
+        actor=owner, workspace=workspace, definition=catalog["sample-data"], name="Help centre"
+    )
+    extracted = extract_text(FAQ_PAGE, mime_type="text/html")
+    store_documents(
+        connector,
+        [
+            SourceDocument(
+                external_id="https://help.example.com/faq",
+                title=extracted.title,
+                url="https://help.example.com/faq",
+                mime_type=extracted.mime_type,
+                content=extracted.text,
+            )
+        ],
+    )
+    web.login_as(owner)
+    web.goto(f"/w/{workspace.slug}/connectors/{connector.pk}/documents/")
+    page.get_by_role("link", name="Frequently asked questions").click()
+    text = page.locator(".prose")
+    expect(text.get_by_role("heading", name="How do I install it?")).to_be_visible()
+    expect(text.get_by_role("listitem").filter(has_text="The guide")).to_be_visible()
+    expect(text.locator("strong", has_text="Is it free?")).to_be_visible()
+    expect(text.get_by_role("cell", name="Community")).to_be_visible()
+    expect(text).not_to_contain_text("track()")
+    web.screenshot("19-web-page-structure")
+    assert not web.errors

@@ -167,3 +167,35 @@ def test_a_table_row_reads_as_its_columns(login, viewer, workspace, connector):
     assert '<th scope="row" class="mono small">customer</th>' in page
     assert "Ada &lt;b&gt;" in page and '<span class="muted">null</span>' in page
     assert "Extracted text" not in page
+
+
+def test_a_web_page_s_structure_shows_rendered_and_sanitised(login, viewer, workspace, connector):
+    store_documents(
+        connector,
+        [
+            SourceDocument(
+                external_id="https://example.com/faq",
+                title="FAQ",
+                mime_type="text/html",
+                content=(
+                    "# Questions\n\n## How do I install it?\n\nRun **make run**.\n\n"
+                    "- The guide\n- The API\n\n<script>alert(1)</script>\n\n"
+                    "[click](javascript:alert(2)) [docs](https://example.com/docs)\n\n"
+                    "| Plan | Price |\n| --- | --- |\n| Free | 0 |"
+                ),
+            )
+        ],
+    )
+    row = Document.objects.get(connector=connector, external_id="https://example.com/faq")
+    page = (
+        login(viewer)
+        .get(reverse("connectors:document_detail", args=[workspace.slug, row.pk]))
+        .content.decode()
+    )
+    assert "<h2>How do I install it?</h2>" in page and "<strong>make run</strong>" in page
+    assert "<li>The guide</li>" in page and "<td>Free</td>" in page
+    assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
+    assert 'href="javascript:' not in page  # left as text, never a link
+    assert (
+        'href="https://example.com/docs"' in page and 'rel="noopener noreferrer nofollow"' in page
+    )

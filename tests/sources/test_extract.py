@@ -1,5 +1,6 @@
 """Text out of each supported file type, and clear refusals for the rest."""
 
+import io
 import json
 
 import pytest
@@ -53,7 +54,55 @@ def test_pdf_and_docx():
     assert pdf.text == "Quarterly report" and pdf.mime_type == "application/pdf"
     docx = extract_text(make_docx(["First point", "Second point"], "Plan"), filename="plan.docx")
     assert docx.title == "Plan" and docx.mime_type == DOCX
-    assert docx.text.splitlines() == ["First point", "Second point", "cell A\tcell B"]
+    assert docx.text.split("\n\n") == [
+        "First point",
+        "Second point",
+        "| cell A | cell B |\n| --- | --- |",
+    ]
+
+
+def test_docx_headings_and_lists_come_out_as_markdown():
+    from docx import Document
+
+    document = Document()
+    document.add_heading("Onboarding", level=1)
+    document.add_paragraph("Before the first day:")
+    document.add_paragraph("Sign the contract", style="List Bullet")
+    document.add_paragraph("Read the handbook", style="List Bullet")
+    out = io.BytesIO()
+    document.save(out)
+    text = extract_text(out.getvalue(), filename="onboarding.docx").text
+    assert text.split("\n\n")[:4] == [
+        "## Onboarding",
+        "Before the first day:",
+        "- Sign the contract",
+        "- Read the handbook",
+    ]
+
+
+def test_a_page_keeps_its_structure_as_markdown():
+    """A FAQ page keeps its questions (headings, a definition list), its link list and its
+    table; links and images read as their text; scripts and navigation are left out."""
+    page = (
+        b"<html><head><title>FAQ</title></head><body><nav><a href='/'>Home</a></nav><main>"
+        b"<h1>Questions</h1><h2>How do I install it?</h2><p>Run <b>make run</b>.</p>"
+        b"<p>Read more:</p><ul><li><a href='/guide'>The guide</a></li>"
+        b"<li><a href='/api'>The API</a></li></ul>"
+        b"<dl><dt>Is it free?</dt><dd>Yes.</dd></dl>"
+        b"<table><tr><th>Plan</th><th>Price</th></tr><tr><td>Free</td><td>0</td></tr></table>"
+        b"<script>track()</script><img src='x.png' alt='diagram'></main></body></html>"
+    )
+    text = extract_text(page, filename="faq.html").text
+    for part in [
+        "# Questions",
+        "## How do I install it?",
+        "Run **make run**.",
+        "- The guide\n- The API",
+        "**Is it free?**\n\nYes.",
+        "| Plan | Price |",
+    ]:
+        assert part in text, (part, text)
+    assert "track()" not in text and "Home" not in text and "](" not in text
 
 
 def test_csv_and_json():

@@ -39,7 +39,7 @@ def test_every_page_is_read_and_text_extracted(make_reader, filled):
     docs = documents(batches)
     assert set(docs) == {"contracts/a.txt", "contracts/b.html", "contracts/readme", "archive/c.md"}
     assert len(batches) == 3
-    assert docs["contracts/b.html"].content == "Bravo clause text."
+    assert docs["contracts/b.html"].content == "Bravo **clause** text."  # Markdown keeps emphasis
     assert docs["contracts/readme"].content == "No extension, plain text by type."
     assert docs["archive/c.md"].mime_type == "text/markdown"
     assert cursor.keys() == {"since"}
