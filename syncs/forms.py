@@ -20,18 +20,14 @@ SCHEDULE_CHOICES = [
     (ScheduleType.WHEN, "Once, at a date and time"),
 ]
 AT_FORMAT = "%Y-%m-%dT%H:%M"
-#: Config fields that say when to sync (``scheduling.from_config``): on the pages they fold into
-#: the one schedule control, and saving writes them from it (``scheduling.config_with_schedule``).
-CONFIG_SCHEDULE_FIELDS = (
-    "operations_config.pollingInterval",
-    "operations_config.schedule",
-    "runMode",
-)
 
 
 def fold_schedule_fields(config_form) -> None:
-    """Hide the config's scheduling fields: the schedule section is the one control."""
-    for name in CONFIG_SCHEDULE_FIELDS:
+    """Hide the config's fields that say when to sync (``scheduling.SCHEDULE_FIELDS``): on the
+    pages the schedule section is the one control, and saving writes them from it
+    (``scheduling.config_with_schedule``)."""
+    for path in scheduling.SCHEDULE_FIELDS:
+        name = ".".join(path)
         if name in config_form.fields:
             config_form.fields[name].widget = forms.HiddenInput()
 

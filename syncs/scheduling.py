@@ -114,6 +114,29 @@ def from_config(config: dict, timezone: str = "UTC") -> Schedule | None:
     return None
 
 
+#: Config fields that only say when to sync (``from_config``), as data paths.
+SCHEDULE_FIELDS = (
+    ("operations_config", "pollingInterval"),
+    ("operations_config", "schedule"),
+    ("runMode",),
+)
+
+
+def without_schedule_fields(config: dict) -> dict:
+    """``config`` without the fields that only say when to sync (a copy)."""
+    if not isinstance(config, dict):
+        return config
+    config = dict(config)
+    if isinstance(config.get("operations_config"), dict):
+        config["operations_config"] = {
+            key: value
+            for key, value in config["operations_config"].items()
+            if ("operations_config", key) not in SCHEDULE_FIELDS
+        }
+    config.pop("runMode", None)
+    return config
+
+
 def config_with_schedule(config: dict, schedule: Schedule) -> dict:
     """``config`` saying ``schedule`` in the scheduling fields it has (the inverse of
     ``from_config``), so that the two never disagree: a named period's cron is "Periodic" with

@@ -231,9 +231,12 @@ def connector_update(
 
 def _reads_differently(definition: ConnectorDefinition, stored: dict, full: dict) -> bool:
     """Whether a new config may read another source or selection: anything but secret values
-    changed. A rotated password or token reads the same source, so the cursor stays."""
+    and the fields that only say when to sync changed. A rotated password or token, or a new
+    polling interval, reads the same source, so the cursor stays."""
     layout = secrets.secret_layout(definition.ui_spec)
-    return secrets.mask(layout, stored) != secrets.mask(layout, full)
+    return scheduling.without_schedule_fields(
+        secrets.mask(layout, stored)
+    ) != scheduling.without_schedule_fields(secrets.mask(layout, full))
 
 
 @transaction.atomic

@@ -304,9 +304,12 @@ def test_the_config_s_polling_fields_fold_into_the_one_schedule_control(
     assert re.search(r'value="cron"[^>]*checked', edit)
     assert "At 12:00 AM, only on Sunday (UTC)" in edit
 
+    cursor = {"reader": {"after": "2026-01-01"}, "pass": "p1", "prune": False, "done": 0}
+    Connector.objects.filter(pk=connector.pk).update(cursor=cursor)
     data = connector_post(pg, connector=connector, schedule={"type": "once"}, **fields)
     assert client.post(edit_url, data).status_code == 302
     connector.refresh_from_db()
     assert connector.schedule_type == "once"
+    assert connector.cursor == cursor  # a new schedule reads the same source: the cursor stays
     assert connector.config["operations_config"]["pollingInterval"] == "Once"
     assert "schedule" not in connector.config["operations_config"]
