@@ -8,6 +8,8 @@ BIN := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): each has its own var folder, database, broker and servers.
+TEST_PROCESSES ?= auto
 
 .PHONY: run install test lint format clean-var
 
@@ -33,7 +35,7 @@ run: $(RUNTIME_STAMP)
 	@trap 'exit 0' INT; PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
 test: $(DEV_STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --maxprocesses 4 $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .

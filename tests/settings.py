@@ -8,8 +8,13 @@ import os
 from pathlib import Path
 
 _root = Path(__file__).resolve().parent.parent
-_worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-os.environ.setdefault("CONNECTOR_HUB_VAR_DIR", str(_root / "var" / "test" / _worker))
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER")
+if _xdist_worker:
+    # Each xdist worker its own folder (broker, media, SQLite files): the controller's own folder
+    # is in the environment the workers inherit, so it is replaced, not defaulted.
+    os.environ["CONNECTOR_HUB_VAR_DIR"] = str(_root / "var" / "test" / _xdist_worker)
+else:
+    os.environ.setdefault("CONNECTOR_HUB_VAR_DIR", str(_root / "var" / "test" / "main"))
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault(
     "CONNECTOR_HUB_ENCRYPTION_KEYS", "uxxKpFjEalLh0qdYii8kmDQdHe7yuKen9_Jfa9SVuZQ="
