@@ -37,6 +37,8 @@ CONNECT_TIMEOUT_SECONDS = 10
 FETCH_ROWS = 2000
 # Primary keys per batch (and per round trip) of the listing that finds deleted rows.
 KEY_BATCH = 10000
+# A title taken from a column is cut to this many characters.
+TITLE_CHARACTERS = 300
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class TableSettings:
     password: str
     table: str
     timestamp_column: str
+    title_column: str = ""
 
 
 @dataclass(frozen=True)
@@ -160,6 +163,7 @@ def settings_from(config: dict) -> TableSettings:
         password=str(connection.get("password") or ""),
         table=str(schema_info.get("table") or ""),
         timestamp_column=str(schema_info.get("timestampColumn") or ""),
+        title_column=str(schema_info.get("titleColumn") or ""),
     )
 
 
@@ -246,21 +250,26 @@ class TableSource(Source):
     """A table of PostgreSQL or MySQL/MariaDB; the engine is chosen by ``databaseType``."""
 
     incremental = True
-    read_ahead = bool(int(__import__("os").environ.get("RA", "1")))
+    read_ahead = True
 
     @classmethod
     def prepare_config(cls, config: dict) -> dict:
         section = config.get("connector_config") if isinstance(config, dict) else None
         schema_info = section.get("schemaInfo") if isinstance(section, dict) else None
         if isinstance(schema_info, dict):
-            column = schema_info.get("timestampColumn")
-            if isinstance(column, str):
+            for field, required in (("timestampColumn", True), ("titleColumn", False)):
+                column = schema_info.get(field)
+                if not isinstance(column, str):
+                    continue
                 column = column.strip()
-                schema_info["timestampColumn"] = column
+                if not column and not required:
+                    del schema_info[field]
+                    continue
+                schema_info[field] = column
                 if not column or len(column) > 64 or any(ord(c) < 32 for c in column):
                     raise InvalidInput(
                         {
-                            "connector_config.schemaInfo.timestampColumn": [
+                            f"connector_config.schemaInfo.{field}": [
                                 "Must be a column name of 1 to 64 printable characters."
                             ]
                         }
@@ -295,6 +304,11 @@ class TableSource(Source):
             raise SourceError(
                 f"The table {self.settings.table} has no column "
                 f"{self.settings.timestamp_column} (the timestamp column)."
+            )
+        title_column = self.settings.title_column
+        if title_column and title_column not in layout.columns:
+            raise SourceError(
+                f"The table {self.settings.table} has no column {title_column} (the title column)."
             )
         if not layout.primary_key:
             raise SourceError(
@@ -387,13 +401,25 @@ class TableSource(Source):
         content = row_json(row)
         return SourceDocument(
             external_id=external_id,
-            title=f"{self.settings.table} {external_id}",
+            title=self._title(row, external_id),
             mime_type="application/json",
             content=content.decode(),
             metadata=metadata,
             source_updated_at=_as_aware(row[self.settings.timestamp_column]),
             size=len(content),
         )
+
+    def _title(self, row: dict, external_id: str) -> str:
+        """The title column's value, on one line; the table and key where it is empty."""
+        if self.settings.title_column:
+            value = row[self.settings.title_column]
+            if value is not None:
+                title = " ".join(
+                    (value if isinstance(value, str) else str(json_value(value))).split()
+                )
+                if title:
+                    return title[:TITLE_CHARACTERS]
+        return f"{self.settings.table} {external_id}"
 
     def close(self) -> None:
         if self.driver is not None:

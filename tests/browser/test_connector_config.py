@@ -19,7 +19,11 @@ CONFIG = {
             "username": "reader",
             "password": "correct-horse-battery-staple",
         },
-        "schemaInfo": {"table": "orders", "timestampColumn": "updated_at"},
+        "schemaInfo": {
+            "table": "orders",
+            "timestampColumn": "updated_at",
+            "titleColumn": "customer_name",
+        },
     }
 }
 
@@ -39,6 +43,8 @@ def test_the_configuration_reads_as_a_labelled_list(web, owner, workspace, catal
     expect(outline).to_contain_text("Database Host")
     expect(outline).to_contain_text("warehouse.example.com")
     expect(outline).to_contain_text("Table Name")
+    title = outline.locator("dt", has_text="Title Column").locator("xpath=following-sibling::dd[1]")
+    expect(title).to_have_text("customer_name")
     password = outline.locator("dt", has_text="Database Password").locator(
         "xpath=following-sibling::dd[1]"
     )

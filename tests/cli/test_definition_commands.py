@@ -26,7 +26,7 @@ def test_register_draft_promote_retire(catalog, tmp_path):
     assert "schema" in shown["ui_spec"]
     assert "Live" in run("promote_definition", "postgres-connector-2.0.0")
     assert (
-        ConnectorDefinition.objects.get(registry_id="postgres-connector-1.0.0").status
+        ConnectorDefinition.objects.get(registry_id="postgres-connector-1.1.0").status
         == DefinitionStatus.RETIRED
     )
     assert "Retired" in run("retire_definition", "postgres-connector-2.0.0")

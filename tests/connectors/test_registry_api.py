@@ -87,11 +87,11 @@ def zip_file(name="pkg.zip", **package):
 
 
 def test_read_returns_the_live_definition_with_its_ui_spec(client, catalog, reader):
-    response = client.get(READ.format("postgres-connector-1.0.0"), HTTP_X_API_KEY=reader)
+    response = client.get(READ.format("postgres-connector-1.1.0"), HTTP_X_API_KEY=reader)
     assert response.status_code == 200
     body = envelope_ok(response, "api.connectors.read")
     result = body["result"]
-    assert result["id"] == "postgres-connector-1.0.0"
+    assert result["id"] == "postgres-connector-1.1.0"
     assert result["connector_id"] == "postgres-connector" and result["status"] == "Live"
     assert result["ui_spec"] == catalog["postgres-connector"].ui_spec
     assert result["iconurl"].startswith("data:image/svg+xml;base64,")
@@ -100,7 +100,7 @@ def test_read_returns_the_live_definition_with_its_ui_spec(client, catalog, read
 
 
 def test_read_accepts_a_bearer_key_and_a_logged_in_user(client, catalog, reader, viewer):
-    url = READ.format("mysql-connector-1.0.0")
+    url = READ.format("mysql-connector-1.1.0")
     assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {reader}").status_code == 200
     client.force_login(viewer)
     assert client.get(url).status_code == 200
@@ -114,7 +114,7 @@ def test_read_mode_edit_returns_the_draft_only(client, catalog, reader):
     envelope_error(client.get(draft_url, HTTP_X_API_KEY=reader), 404, "CONNECTOR_NOT_FOUND")
     response = client.get(draft_url + "?mode=edit", HTTP_X_API_KEY=reader)
     assert envelope_ok(response, "api.connectors.read")["result"]["status"] == "Draft"
-    live_url = READ.format("postgres-connector-1.0.0") + "?mode=edit"
+    live_url = READ.format("postgres-connector-1.1.0") + "?mode=edit"
     envelope_error(client.get(live_url, HTTP_X_API_KEY=reader), 404, "CONNECTOR_NOT_FOUND")
 
 
@@ -133,7 +133,7 @@ def test_read_of_an_unknown_id_is_the_documented_404(client, catalog, reader):
 )
 def test_no_or_bad_key_is_401_in_the_envelope(client, catalog, headers):
     for response in (
-        client.get(READ.format("postgres-connector-1.0.0"), **headers),
+        client.get(READ.format("postgres-connector-1.1.0"), **headers),
         client.post(LIST, data="{}", content_type="application/json", **headers),
         client.post(REGISTER, data={"file": zip_file()}, **headers),
     ):
@@ -430,7 +430,7 @@ def assert_same_shape(documented, actual, where="body"):
 
 def test_contract_read_example(client, catalog, reader):
     response = client.get(
-        "/v2/connectors/read/postgres-connector-1.0.0", HTTP_ACCEPT="*/*", HTTP_X_API_KEY=reader
+        "/v2/connectors/read/postgres-connector-1.1.0", HTTP_ACCEPT="*/*", HTTP_X_API_KEY=reader
     )
     assert response.status_code == 200
     assert_same_shape(DOCUMENTED_READ, response.json())

@@ -66,7 +66,7 @@ def test_a_missing_builtin_version_waits_as_draft_when_another_version_is_live(d
 def test_load_catalog_command_prints_what_it_created(db, capsys):
     call_command("load_catalog")
     out = capsys.readouterr().out
-    assert "Created postgres-connector-1.0.0 (Live)." in out
+    assert "Created postgres-connector-1.1.0 (Live)." in out
     call_command("load_catalog")
     assert "0 created" in capsys.readouterr().out
 
@@ -173,7 +173,7 @@ def test_load_catalog_warns_when_a_kind_folder_changed_under_the_same_version(ca
     call_command("load_catalog")
     captured = capsys.readouterr()
     assert (
-        "mysql-connector-1.0.0 is already registered and its kind folder now differs"
+        "mysql-connector-1.1.0 is already registered and its kind folder now differs"
         in captured.err
     )
     assert ConnectorDefinition.objects.get(pk=catalog["mysql-connector"].pk).description == "old"

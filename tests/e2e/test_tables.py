@@ -1,6 +1,6 @@
 """``postgres-connector`` and ``mysql-connector`` end to end: a real PostgreSQL and a real MariaDB
 table synced by a worker, handed on between task runs, then only the changed rows, an incremental
-sync that finds deleted rows through a keys-only listing, then a full sync that prunes a deleted
+sync that finds deleted rows through a keys-only listing; rows titled by a column, then a full sync that prunes a deleted
 row; a refused password fails the check without echoing it."""
 
 import json
@@ -30,6 +30,7 @@ def table(request):
 def test_a_table_syncs_through_the_worker_then_only_its_changes(hub, table):
     kind, database, name = table
     config = make_config(database, name)
+    config["connector_config"]["schemaInfo"]["titleColumn"] = "title"
     config["operations_config"].update(batch_size=500, max_batches=2)
     connector = hub.running(kind, config)
 
@@ -40,6 +41,7 @@ def test_a_table_syncs_through_the_worker_then_only_its_changes(hub, table):
     documents = hub.documents(connector)
     assert set(documents) == {str(i) for i in range(1, ROWS + 1)}
     assert json.loads(documents["42"].content)["title"] == "item 42"
+    assert documents["42"].title == "item 42"  # the title column's value
     assert first.attempts == 1
     assert any("Reading 2500 row(s)" in line for line in hub.log(first))
 
@@ -50,6 +52,7 @@ def test_a_table_syncs_through_the_worker_then_only_its_changes(hub, table):
     assert counts(changes) == {"created": 1, "updated": 2, "unchanged": 0, "deleted": 0}
     assert changes.documents_seen == 3  # the keyset read asked for the changed rows only
     assert json.loads(hub.documents(connector)["7"].content)["title"] == "item 7 (edited)"
+    assert hub.documents(connector)["7"].title == "item 7 (edited)"
 
     database.execute(f"DELETE FROM {name} WHERE id = 99")
     full = hub.sync(connector, full=True)

@@ -38,13 +38,13 @@ def test_adding_starts_by_choosing_the_type(admin_client, catalog):
     html = page.content.decode()
     assert "choose its type" in html
     assert (
-        "?definition=postgres-connector-1.0.0" in html and "?definition=sample-data-1.0.0" in html
+        "?definition=postgres-connector-1.1.0" in html and "?definition=sample-data-1.0.0" in html
     )
 
 
 def test_adding_a_connector_through_the_generated_form(admin_client, catalog, workspace):
     pg = catalog["postgres-connector"]
-    url = reverse("admin:connectors_connector_add") + "?definition=postgres-connector-1.0.0"
+    url = reverse("admin:connectors_connector_add") + "?definition=postgres-connector-1.1.0"
     html = admin_client.get(url).content.decode()
     assert 'name="config-connector_config.connection_info.port"' in html
     assert "schema-form.js" in html
@@ -62,7 +62,7 @@ def test_adding_a_connector_through_the_generated_form(admin_client, catalog, wo
 
 def test_an_invalid_admin_form_saves_nothing(admin_client, catalog, workspace):
     pg = catalog["postgres-connector"]
-    url = reverse("admin:connectors_connector_add") + "?definition=postgres-connector-1.0.0"
+    url = reverse("admin:connectors_connector_add") + "?definition=postgres-connector-1.1.0"
     data = admin_post(pg, name="Orders", **postgres_fields(port=0))
     data["workspace"] = str(workspace.pk)
     response = admin_client.post(url, data)
@@ -203,7 +203,7 @@ def test_no_admin_page_shows_a_secret(admin_client, pg_connector):
 
 def test_read_only_spec_values_show_as_text_in_the_admin(admin_client, catalog):
     """Batch size and maximum batches are read-only in the spec: text, not disabled inputs."""
-    url = reverse("admin:connectors_connector_add") + "?definition=postgres-connector-1.0.0"
+    url = reverse("admin:connectors_connector_add") + "?definition=postgres-connector-1.1.0"
     html = admin_client.get(url).content.decode()
     for name in ("operations_config.batch_size", "operations_config.max_batches"):
         assert f'name="config-{name}"' not in html

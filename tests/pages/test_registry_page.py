@@ -52,7 +52,7 @@ def test_staff_register_a_distribution_file(login, staff, catalog):
     assert draft.status == DefinitionStatus.LIVE
     assert (
         catalog["postgres-connector"]
-        .__class__.objects.get(registry_id="postgres-connector-1.0.0")
+        .__class__.objects.get(registry_id="postgres-connector-1.1.0")
         .status
         == DefinitionStatus.RETIRED
     )

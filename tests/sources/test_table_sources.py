@@ -199,6 +199,28 @@ def test_a_row_becomes_a_json_document_keyed_by_primary_key(db, table_name):
     assert document.source_updated_at == datetime(2024, 1, 1, tzinfo=UTC)
 
 
+def test_a_title_column_titles_each_row_and_the_table_and_key_stand_in_when_it_is_empty(
+    db, table_name
+):
+    db.create_items(table_name, 3)
+    db.execute(
+        f"UPDATE {table_name} SET title = '  Spring\n sale  ' WHERE id = 1",
+        f"UPDATE {table_name} SET title = NULL WHERE id = 2",
+        f"UPDATE {table_name} SET title = '' WHERE id = 3",
+    )
+    config = make_config(db, table_name)
+    config["connector_config"]["schemaInfo"]["titleColumn"] = "title"
+    (batch,) = list(reader(db, config).read(None))
+    assert [d.title for d in batch.documents] == [
+        "Spring sale",
+        f"{table_name} 2",
+        f"{table_name} 3",
+    ]
+
+    config["connector_config"]["schemaInfo"]["titleColumn"] = "headline"
+    assert f"{table_name} has no column headline (the title column)" in check_error(db, config)
+
+
 def test_postgres_kind_with_mysql_database_type_reads_mariadb(mariadb_server, table_name):
     db = MariaDB(mariadb_server)
     db.create_items(table_name, 5)
@@ -274,6 +296,15 @@ def test_timestamp_column_names_are_checked_before_validation():
     with pytest.raises(InvalidInput) as caught:
         source_class.prepare_config(config)
     assert "connector_config.schemaInfo.timestampColumn" in caught.value.errors
+
+    config = {"connector_config": {"schemaInfo": {"table": "t", "titleColumn": "  "}}}
+    assert (
+        "titleColumn" not in source_class.prepare_config(config)["connector_config"]["schemaInfo"]
+    )
+    config = {"connector_config": {"schemaInfo": {"table": "t", "titleColumn": "x" * 65}}}
+    with pytest.raises(InvalidInput) as caught:
+        source_class.prepare_config(config)
+    assert "connector_config.schemaInfo.titleColumn" in caught.value.errors
 
 
 def test_a_composite_primary_key_is_the_external_id(db, table_name):
