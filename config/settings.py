@@ -306,6 +306,11 @@ CONNECTOR_HUB_SYNC_LOG_LINES = env.int("CONNECTOR_HUB_SYNC_LOG_LINES", default=2
 CONNECTOR_HUB_SYNC_COMMIT_ROWS = env.int("CONNECTOR_HUB_SYNC_COMMIT_ROWS", default=10000)
 CONNECTOR_HUB_SYNC_COMMIT_SECONDS = env.float("CONNECTOR_HUB_SYNC_COMMIT_SECONDS", default=1.0)
 CONNECTOR_HUB_SYNC_MAX_ATTEMPTS = env.int("CONNECTOR_HUB_SYNC_MAX_ATTEMPTS", default=3)
+# A read of a whole big source is split into parts read by several workers at once: as many
+# parts as workers are alive (0) or this many, at most MAX_PARTS, each of at least PART_LEAST rows.
+CONNECTOR_HUB_SYNC_PARTS = env.int("CONNECTOR_HUB_SYNC_PARTS", default=0)
+CONNECTOR_HUB_SYNC_MAX_PARTS = env.int("CONNECTOR_HUB_SYNC_MAX_PARTS", default=4)
+CONNECTOR_HUB_SYNC_PART_LEAST = env.int("CONNECTOR_HUB_SYNC_PART_LEAST", default=50000)
 CONNECTOR_HUB_SYNC_LIVENESS_INTERVAL = env.float(
     "CONNECTOR_HUB_SYNC_LIVENESS_INTERVAL", default=30.0
 )
@@ -371,7 +376,10 @@ CELERY_TASK_QUEUES = tuple(
 CELERY_TASK_DEFAULT_QUEUE = "quick"
 CELERY_TASK_DEFAULT_EXCHANGE = "quick"
 CELERY_TASK_DEFAULT_ROUTING_KEY = "quick"
-CELERY_TASK_ROUTES = {"syncs.tasks.run_sync": {"queue": "syncs"}}
+CELERY_TASK_ROUTES = {
+    "syncs.tasks.run_sync": {"queue": "syncs"},
+    "syncs.tasks.run_sync_part": {"queue": "syncs"},
+}
 # Time limits, in seconds: a task past its soft limit gets SoftTimeLimitExceeded (a sync then
 # fails with that error; liveness and the lease cover a task killed at the hard limit). Sync task
 # runs and purges get the long ones, every other task the quick ones.
@@ -392,6 +400,7 @@ CELERY_TASK_ANNOTATIONS = {
     }
     for name in (
         "syncs.tasks.run_sync",
+        "syncs.tasks.run_sync_part",
         "syncs.tasks.purge_connector",
         "syncs.tasks.purge_expired",
     )

@@ -3,7 +3,7 @@ from django.utils.html import format_html
 
 from connectors.errors import DomainError
 from syncs import services
-from syncs.models import Document, Sync, SyncAttempt, SyncLogLine, UploadedFile
+from syncs.models import Document, Sync, SyncAttempt, SyncLogLine, SyncPart, UploadedFile
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -28,6 +28,18 @@ class SyncAttemptInline(admin.TabularInline):
     model = SyncAttempt
     extra = 0
     fields = ["number", "started_at", "finished_at", "outcome", "reason", "documents"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class SyncPartInline(admin.TabularInline):
+    """The parts of a sync read by several workers at once."""
+
+    model = SyncPart
+    extra = 0
+    fields = ["number", "state", "done", "lost", "heartbeat_at"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -60,7 +72,7 @@ class SyncAdmin(ReadOnlyAdmin):
     list_filter = ["status", "trigger"]
     search_fields = ["id", "connector__name"]
     list_select_related = ["connector"]
-    inlines = [SyncAttemptInline, SyncLogLineInline]
+    inlines = [SyncAttemptInline, SyncPartInline, SyncLogLineInline]
     actions = [cancel_syncs]
     readonly_fields = ["progress"]
 

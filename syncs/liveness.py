@@ -9,6 +9,9 @@ sync being cancelled when its worker died ends cancelled. Only the lease holder'
 counts, and recovering clears the lease, so a worker that was merely slow finds its lease gone
 and writes nothing more.
 
+A part of a split sync (``syncs.engine.parts``) whose worker died is taken up again the same way,
+from its own checkpoint, while the other parts go on; a part lost too often fails the sync.
+
 A sync waiting for a worker (queued on a running connector, between two task runs, or past its
 back-off) longer than the timeout gets its task message sent again: claims are conditional, so a
 duplicate is harmless.
@@ -24,9 +27,10 @@ from django.utils import timezone
 
 from connectors.events import emit
 from connectors.lifecycle import State
-from syncs.engine import attempts
+from connectors.models import Connector
+from syncs.engine import attempts, parts
 from syncs.engine.failures import backoff
-from syncs.models import AttemptOutcome, ErrorOrigin, Sync, SyncLogLine, SyncStatus
+from syncs.models import AttemptOutcome, ErrorOrigin, Sync, SyncLogLine, SyncPart, SyncStatus
 
 LEASED = (SyncStatus.RUNNING, SyncStatus.CANCELLING)
 
@@ -91,6 +95,75 @@ def _recover(sync: Sync, now) -> None:
             f"{stopped} Gave up after {lost} attempt(s) whose worker was lost. The documents "
             "stored so far are kept; the next sync resumes from the last saved checkpoint."
         )
+        _finish(sync, now, SyncStatus.FAILED, message, SyncLogLine.Level.ERROR, "Failed: ")
+
+
+def recover_lost_parts(*, now=None) -> int:
+    """Retry or end every part of a split sync whose worker stopped responding."""
+    now = now or timezone.now()
+    cutoff = _cutoff(now)
+    lost = SyncPart.objects.filter(
+        state=SyncPart.State.WAITING, lease_token__isnull=False, heartbeat_at__lt=cutoff
+    ).values_list("pk", "lease_token", "sync__connector_id")
+    recovered = 0
+    for part_id, token, connector_id in lost:
+        with transaction.atomic():
+            # The connector first, as every write of a sync or part locks it.
+            list(Connector.all_objects.select_for_update().filter(pk=connector_id).values("pk"))
+            part = (
+                SyncPart.objects.select_for_update()
+                .filter(pk=part_id, lease_token=token, heartbeat_at__lt=cutoff)
+                .first()
+            )
+            if part is None:
+                continue
+            recovered += 1
+            _recover_part(part, now)
+    return recovered
+
+
+def _recover_part(part: SyncPart, now) -> None:
+    timeout = settings.CONNECTOR_HUB_SYNC_HEARTBEAT_TIMEOUT
+    stopped = (
+        f"The worker reading part {part.number} of this sync stopped responding (no heartbeat "
+        f"for {timeout} s)."
+    )
+    sync = Sync.objects.select_related("connector").get(pk=part.sync_id)
+    lost = part.lost + 1
+    allowed = max(1, settings.CONNECTOR_HUB_SYNC_MAX_ATTEMPTS)
+    if sync.status == SyncStatus.CANCELLING:
+        SyncPart.objects.filter(pk=part.pk).update(
+            state=SyncPart.State.STOPPED, lease_token=None, lost=lost
+        )
+        parts.stop_waiting(sync.pk)
+        if not parts.any_leased(sync.pk):
+            message = parts.cancel_message(sync.pk, "")
+            attempts.end(sync.pk, AttemptOutcome.CANCELLED, message, now)
+            _finish(sync, now, SyncStatus.CANCELLED, message, SyncLogLine.Level.INFO, "")
+    elif sync.status not in LEASED:
+        SyncPart.objects.filter(pk=part.pk).update(state=SyncPart.State.STOPPED, lease_token=None)
+    elif lost < allowed:
+        wait = backoff(
+            lost,
+            base=settings.CONNECTOR_HUB_SYNC_RETRY_BACKOFF,
+            cap=settings.CONNECTOR_HUB_SYNC_RETRY_MAX_WAIT,
+        )
+        SyncPart.objects.filter(pk=part.pk).update(
+            lease_token=None, lost=lost, next_attempt_at=now + timedelta(seconds=wait)
+        )
+        SyncLogLine.objects.create(
+            sync_id=sync.pk,
+            level=SyncLogLine.Level.WARNING,
+            message=f"{stopped} It resumes from its last saved checkpoint in {wait:.1f} s.",
+        )
+        parts.send([str(part.pk)], countdown=wait)
+    else:
+        parts.stop_all(sync.pk)
+        message = (
+            f"{stopped} Gave up after its worker was lost {lost} times. The documents stored so "
+            "far are kept; the next sync reads the source again."
+        )
+        attempts.end(sync.pk, AttemptOutcome.WORKER_LOST, message, now)
         _finish(sync, now, SyncStatus.FAILED, message, SyncLogLine.Level.ERROR, "Failed: ")
 
 

@@ -112,6 +112,38 @@ class Sync(models.Model):
         return min(100, int(self.progress_done * 100 / self.progress_total))
 
 
+class SyncPart(models.Model):
+    """One part of a sync whose read of the whole source runs on several workers at once
+    (``syncs.engine.parts``): its own lease, heartbeat and checkpoint under the one sync."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", "Reading or waiting for a worker"
+        DONE = "done", "Read"
+        STOPPED = "stopped", "Stopped with its sync"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    sync = models.ForeignKey(Sync, on_delete=models.CASCADE, related_name="parts")
+    number = models.PositiveSmallIntegerField()
+    state = models.CharField(max_length=8, choices=State.choices, default=State.WAITING)
+    #: The part's reader cursor: where its next task run goes on from.
+    checkpoint = models.JSONField(null=True, blank=True)
+    done = models.PositiveIntegerField(default=0, help_text="Documents this part stored.")
+    lost = models.PositiveSmallIntegerField(default=0, help_text="Times its worker was lost.")
+    lease_token = models.UUIDField(null=True, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["sync", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["sync", "number"], name="one_part_number_per_sync"),
+        ]
+        indexes = [models.Index(fields=["state", "heartbeat_at"])]
+
+    def __str__(self):
+        return f"Part {self.number} of sync {self.sync_id} ({self.state})"
+
+
 class AttemptOutcome(models.TextChoices):
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Succeeded"

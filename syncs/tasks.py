@@ -21,6 +21,14 @@ def run_sync(sync_id: str) -> None:
     run(sync_id)
 
 
+@shared_task(name="syncs.tasks.run_sync_part", acks_late=True, reject_on_worker_lost=True)
+def run_sync_part(part_id: str) -> None:
+    """One part of a sync read by several workers at once (``syncs.engine.parts``)."""
+    from syncs.engine import run_part
+
+    run_part(part_id)
+
+
 @shared_task(name="syncs.tasks.scheduled_sync")
 def scheduled_sync(connector_id: str) -> None:
     from syncs import start_rules
@@ -51,6 +59,7 @@ def check_liveness() -> dict:
 
     return {
         "lost": liveness.recover_lost_syncs(),
+        "lost_parts": liveness.recover_lost_parts(),
         "redispatched": liveness.redispatch_waiting_syncs(),
     }
 

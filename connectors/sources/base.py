@@ -73,6 +73,18 @@ class Batch:
     listing_complete: bool = False
 
 
+@dataclass(frozen=True)
+class Split:
+    """A read of the whole source cut into parts that several workers can read at once."""
+
+    #: The reader cursor each part starts from; reading every part reads the source once.
+    parts: list[dict]
+    #: Documents in the whole read, for the sync's progress.
+    total: int
+    #: The reader's cursor once every part is read (where the next sync goes on from).
+    after: dict | None
+
+
 class SourceContext:
     """The engine's side of a read. This base is what ``check()`` and tests run with."""
 
@@ -112,6 +124,11 @@ class Source:
         """The kind's own rules on a config before schema validation (normalise, extra checks).
         Raise ``connectors.errors.InvalidInput`` naming the field."""
         return config
+
+    def split(self, parts: int, *, least: int) -> Split | None:
+        """A read of the whole source cut into at most ``parts`` parts of at least ``least``
+        documents each, or None when it stays one read (the default)."""
+        return None
 
     def check(self) -> None:
         raise NotImplementedSource("This connector type's reader is not implemented yet.")

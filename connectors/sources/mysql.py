@@ -13,7 +13,7 @@ import pymysql.cursors
 
 from connectors.sources import egress
 from connectors.sources.base import SourceError
-from connectors.sources.tables import CONNECT_TIMEOUT_SECONDS, TableDriver, TableLayout
+from connectors.sources.tables import CONNECT_TIMEOUT_SECONDS, KeySpan, TableDriver, TableLayout
 
 # https://dev.mysql.com/doc/refman/8.0/en/error-messages-server.html (and client errors >= 2000)
 ACCESS_DENIED, DB_ACCESS_DENIED, UNKNOWN_DATABASE = 1045, 1044, 1049
@@ -115,13 +115,27 @@ class MySQLDriver(TableDriver):
             cursor.execute(f"SELECT {columns} FROM {self._table} LIMIT 0")
         self.connection.rollback()
 
-    def _after(self, key: list | None, layout: TableLayout) -> tuple[str, list]:
+    def _after(
+        self, key: list | None, layout: TableLayout, span: KeySpan | None = None
+    ) -> tuple[str, list]:
         columns = [
             quote_identifier(c) for c in [self.settings.timestamp_column, *layout.primary_key]
         ]
         if key is None:
-            return f" WHERE {columns[0]} IS NOT NULL", []
-        return self._greater(columns, key)
+            where, params = f" WHERE {columns[0]} IS NOT NULL", []
+        else:
+            where, params = self._greater(columns, key)
+            where = f" WHERE ({where.removeprefix(' WHERE ')})"
+        if span is not None:
+            where += f" AND {columns[1]} >= %s"
+            params.append(span.low)
+            if span.high is not None:
+                where += f" AND {columns[1]} < %s"
+                params.append(span.high)
+            greater, above = self._greater(columns, span.until)
+            where += f" AND NOT ({greater.removeprefix(' WHERE ')})"
+            params += above
+        return where, params
 
     @staticmethod
     def _greater(columns: list[str], key: list) -> tuple[str, list]:
@@ -133,8 +147,8 @@ class MySQLDriver(TableDriver):
             params += [*key[:position], key[position]]
         return " WHERE " + " OR ".join(branches), params
 
-    def count_after(self, key: list | None, layout: TableLayout) -> int:
-        where, params = self._after(key, layout)
+    def count_after(self, key: list | None, layout: TableLayout, span: KeySpan | None) -> int:
+        where, params = self._after(key, layout, span)
         with self._query_errors(), self.connection.cursor() as cursor:
             cursor.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY")
             cursor.execute(f"SELECT count(*) FROM {self._table}{where}", params)
@@ -150,14 +164,38 @@ class MySQLDriver(TableDriver):
         )
         yield from self._stream(query, params, fetch_size, pymysql.cursors.SSCursor)
 
-    def rows_after(self, key: list | None, layout: TableLayout, fetch_size: int) -> Iterator[list]:
-        where, params = self._after(key, layout)
+    def rows_after(
+        self, key: list | None, layout: TableLayout, fetch_size: int, span: KeySpan | None
+    ) -> Iterator[list]:
+        where, params = self._after(key, layout, span)
         order = ", ".join(
             quote_identifier(c) for c in [self.settings.timestamp_column, *layout.primary_key]
         )
         query = f"SELECT * FROM {self._table}{where} ORDER BY {order}"
         # SSDictCursor streams the result from the server instead of buffering all of it.
         yield from self._stream(query, params, fetch_size, pymysql.cursors.SSDictCursor)
+
+    def key_bounds(self, layout: TableLayout) -> tuple:
+        key = quote_identifier(layout.primary_key[0])
+        with self._query_errors(), self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT min({key}), max({key}) FROM {self._table}")
+            bounds = cursor.fetchone()
+        self.connection.rollback()
+        return bounds
+
+    def last_key(self, layout: TableLayout) -> list | None:
+        columns = [
+            quote_identifier(c) for c in [self.settings.timestamp_column, *layout.primary_key]
+        ]
+        descending = ", ".join(f"{column} DESC" for column in columns)
+        with self._query_errors(), self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {', '.join(columns)} FROM {self._table} WHERE {columns[0]} IS NOT NULL "
+                f"ORDER BY {descending} LIMIT 1"
+            )
+            row = cursor.fetchone()
+        self.connection.rollback()
+        return list(row) if row else None
 
     def _stream(self, query: str, params: list, fetch_size: int, cursor_class) -> Iterator[list]:
         cursor = self.connection.cursor(cursor_class)

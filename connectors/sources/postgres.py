@@ -9,7 +9,7 @@ from psycopg.rows import dict_row
 
 from connectors.sources import egress
 from connectors.sources.base import SourceError
-from connectors.sources.tables import CONNECT_TIMEOUT_SECONDS, TableDriver, TableLayout
+from connectors.sources.tables import CONNECT_TIMEOUT_SECONDS, KeySpan, TableDriver, TableLayout
 
 
 class PostgresDriver(TableDriver):
@@ -103,24 +103,68 @@ class PostgresDriver(TableDriver):
         finally:
             self.connection.rollback()
 
-    def _after(self, key: list | None, layout: TableLayout) -> tuple[sql.Composable, list]:
+    def _after(
+        self, key: list | None, layout: TableLayout, span: KeySpan | None = None
+    ) -> tuple[sql.Composable, list]:
         key_columns = sql.SQL(", ").join(
             map(sql.Identifier, [self.settings.timestamp_column, *layout.primary_key])
         )
         if key is None:
-            condition = sql.SQL("{ts} IS NOT NULL").format(
-                ts=sql.Identifier(self.settings.timestamp_column)
+            conditions = [
+                sql.SQL("{ts} IS NOT NULL").format(
+                    ts=sql.Identifier(self.settings.timestamp_column)
+                )
+            ]
+            params = []
+        else:
+            placeholders = sql.SQL(", ").join(sql.Placeholder() * len(key))
+            conditions, params = (
+                [sql.SQL("({}) > ({})").format(key_columns, placeholders)],
+                list(key),
             )
-            return sql.SQL(" WHERE {}").format(condition), []
-        placeholders = sql.SQL(", ").join(sql.Placeholder() * len(key))
-        return sql.SQL(" WHERE ({}) > ({})").format(key_columns, placeholders), list(key)
+        if span is not None:
+            primary_key = sql.Identifier(layout.primary_key[0])
+            conditions.append(sql.SQL("{} >= %s").format(primary_key))
+            params.append(span.low)
+            if span.high is not None:
+                conditions.append(sql.SQL("{} < %s").format(primary_key))
+                params.append(span.high)
+            placeholders = sql.SQL(", ").join(sql.Placeholder() * len(span.until))
+            conditions.append(sql.SQL("({}) <= ({})").format(key_columns, placeholders))
+            params += span.until
+        return sql.SQL(" WHERE ") + sql.SQL(" AND ").join(conditions), params
 
-    def count_after(self, key: list | None, layout: TableLayout) -> int:
-        where, params = self._after(key, layout)
+    def count_after(self, key: list | None, layout: TableLayout, span: KeySpan | None) -> int:
+        where, params = self._after(key, layout, span)
         query = sql.SQL("SELECT count(*) FROM {table}").format(table=self._table) + where
         with self._query_errors(), self.connection.cursor() as cursor:
             cursor.execute(query, params)
             return cursor.fetchone()[0]
+
+    def key_bounds(self, layout: TableLayout) -> tuple:
+        query = sql.SQL("SELECT min({key}), max({key}) FROM {table}").format(
+            key=sql.Identifier(layout.primary_key[0]), table=self._table
+        )
+        with self._query_errors(), self.connection.cursor() as cursor:
+            cursor.execute(query)
+            return cursor.fetchone()
+
+    def last_key(self, layout: TableLayout) -> list | None:
+        columns = [self.settings.timestamp_column, *layout.primary_key]
+        query = sql.SQL(
+            "SELECT {columns} FROM {table} WHERE {ts} IS NOT NULL ORDER BY {descending} LIMIT 1"
+        ).format(
+            columns=sql.SQL(", ").join(map(sql.Identifier, columns)),
+            table=self._table,
+            ts=sql.Identifier(self.settings.timestamp_column),
+            descending=sql.SQL(", ").join(
+                sql.SQL("{} DESC").format(sql.Identifier(column)) for column in columns
+            ),
+        )
+        with self._query_errors(), self.connection.cursor() as cursor:
+            cursor.execute(query)
+            row = cursor.fetchone()
+        return list(row) if row else None
 
     def keys_after(self, key: list | None, layout: TableLayout, fetch_size: int) -> Iterator[list]:
         columns = sql.SQL(", ").join(map(sql.Identifier, layout.primary_key))
@@ -141,8 +185,10 @@ class PostgresDriver(TableDriver):
                 yield rows
         self.connection.rollback()
 
-    def rows_after(self, key: list | None, layout: TableLayout, fetch_size: int) -> Iterator[list]:
-        where, params = self._after(key, layout)
+    def rows_after(
+        self, key: list | None, layout: TableLayout, fetch_size: int, span: KeySpan | None
+    ) -> Iterator[list]:
+        where, params = self._after(key, layout, span)
         order = sql.SQL(" ORDER BY {}").format(
             sql.SQL(", ").join(
                 map(sql.Identifier, [self.settings.timestamp_column, *layout.primary_key])

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import orjson
 
 from connectors.errors import InvalidInput
-from connectors.sources.base import Batch, Source, SourceDocument, SourceError
+from connectors.sources.base import Batch, Source, SourceDocument, SourceError, Split
 
 CONNECT_TIMEOUT_SECONDS = 10
 # Rows fetched per round trip of the server-side cursor (batches are cut from them).
@@ -52,6 +52,17 @@ class TableSettings:
     table: str
     timestamp_column: str
     title_column: str = ""
+
+
+@dataclass(frozen=True)
+class KeySpan:
+    """One part of a split read: primary keys from ``low`` up to (not including) ``high``
+    (None: no end), and only rows at or before ``until``, the greatest (timestamp, primary key)
+    when the read was split (rows changed later are for the next sync)."""
+
+    low: int
+    high: int | None
+    until: list
 
 
 @dataclass(frozen=True)
@@ -81,12 +92,22 @@ class TableDriver:
     def check_readable(self, layout: TableLayout) -> None:
         raise NotImplementedError
 
-    def count_after(self, key: list | None, layout: TableLayout) -> int:
+    def count_after(self, key: list | None, layout: TableLayout, span: KeySpan | None) -> int:
         raise NotImplementedError
 
-    def rows_after(self, key: list | None, layout: TableLayout, fetch_size: int) -> Iterator[list]:
+    def rows_after(
+        self, key: list | None, layout: TableLayout, fetch_size: int, span: KeySpan | None
+    ) -> Iterator[list]:
         """Lists of row dicts in keyset order, ``fetch_size`` at a time, from a server-side
-        cursor."""
+        cursor; within ``span`` when given."""
+        raise NotImplementedError
+
+    def key_bounds(self, layout: TableLayout) -> tuple:
+        """The least and greatest value of a one-column primary key (an index lookup each)."""
+        raise NotImplementedError
+
+    def last_key(self, layout: TableLayout) -> list | None:
+        """The greatest (timestamp, primary key...) of the readable rows, or None."""
         raise NotImplementedError
 
     def keys_after(self, key: list | None, layout: TableLayout, fetch_size: int) -> Iterator[list]:
@@ -238,6 +259,16 @@ def external_id_of(values: list) -> str:
     return json.dumps(values, default=json_value, ensure_ascii=False)
 
 
+def _span(part: dict | None) -> KeySpan | None:
+    if not part:
+        return None
+    return KeySpan(
+        low=int(part["low"]),
+        high=None if part.get("high") is None else int(part["high"]),
+        until=[decode_key_part(value) for value in part["until"]],
+    )
+
+
 def _as_aware(value) -> dt.datetime | None:
     if isinstance(value, dt.datetime):
         return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
@@ -333,12 +364,18 @@ class TableSource(Source):
         total, done = cursor.get("total"), int(cursor.get("read") or 0)
         # A read of changes (after a complete pass) lists the keys once its changes are read.
         changes = cursor.get("changes") is True if total is not None else key is not None
+        part = cursor.get("part")
+        span = _span(part)
         if total is None:
-            total, done = driver.count_after(key, layout), 0
-            self.context.log(
-                f"Reading {total} row(s) of {self.settings.table}"
-                + (" changed since the last sync." if key else ".")
-            )
+            total, done = driver.count_after(key, layout, span), 0
+            if span is not None:
+                where = f"keys {span.low} to {'the last' if span.high is None else span.high - 1}"
+                self.context.log(f"Reading {total} row(s) of {self.settings.table}, {where}.")
+            else:
+                self.context.log(
+                    f"Reading {total} row(s) of {self.settings.table}"
+                    + (" changed since the last sync." if key else ".")
+                )
         else:
             self.context.log(f"Reading on after {done} of {total} row(s).")
         batch_size = max(1, int(self.context.batch_size or 100))
@@ -346,7 +383,7 @@ class TableSource(Source):
         after = cursor.get("after")
         pending = None
         # One batch is held back until the next arrives: the last one's cursor ends the pass.
-        for rows in driver.rows_after(key, layout, max(batch_size, FETCH_ROWS)):
+        for rows in driver.rows_after(key, layout, max(batch_size, FETCH_ROWS), span):
             for start in range(0, len(rows), batch_size):
                 chunk = rows[start : start + batch_size]
                 if pending is not None:
@@ -359,12 +396,16 @@ class TableSource(Source):
                 position = {"after": after, "total": total, "read": done}
                 if changes:
                     position["changes"] = True
+                if part is not None:
+                    position["part"] = part
                 pending = Batch(
                     documents=[self._document(row, layout, metadata) for row in chunk],
                     cursor=position,
                     total=total,
                 )
         final = {"after": after, "keys": {"after": None}} if changes else {"after": after}
+        if part is not None:
+            final["part"] = part
         if pending is not None:
             pending.cursor = final
             yield pending
@@ -372,6 +413,38 @@ class TableSource(Source):
             yield Batch(documents=[], cursor=final, total=total)
         if changes:
             yield from self._list_keys(driver, layout, final)
+
+    def split(self, parts: int, *, least: int) -> Split | None:
+        """Ranges of a one-column integer primary key, of equal width, read at once by several
+        workers; every part stops at the greatest (timestamp, key) of the moment of the split."""
+        if parts < 2:
+            return None
+        driver = self._driver()
+        layout = self._layout(driver)
+        if len(layout.primary_key) != 1:
+            return None
+        low, high = driver.key_bounds(layout)
+        if not all(isinstance(value, int) and not isinstance(value, bool) for value in (low, high)):
+            return None
+        total = driver.count_after(None, layout, None)
+        count = min(parts, total // max(1, least), high - low + 1)
+        until = driver.last_key(layout)
+        if count < 2 or until is None:
+            return None
+        encoded_until = [encode_key_part(value) for value in until]
+        width = -(-(high - low + 1) // count)  # ceiling: the last range ends at the greatest key
+        starts = [low + width * n for n in range(count)]
+        cursors = [
+            {
+                "part": {
+                    "low": start,
+                    "high": None if n == count - 1 else start + width,
+                    "until": encoded_until,
+                }
+            }
+            for n, start in enumerate(starts)
+        ]
+        return Split(parts=cursors, total=total, after={"after": encoded_until})
 
     def _list_keys(self, driver: TableDriver, layout: TableLayout, cursor: dict) -> Iterator[Batch]:
         listing = cursor["keys"]

@@ -6,9 +6,10 @@ thread and its bounded hand-over), ``groups`` (how much one write transaction st
 ``reading`` (the read loop and the write transaction), ``documents`` (documents to rows, counts),
 ``document_store`` (every statement that writes documents), ``listing`` (keys listed to find
 deletions), ``context`` (heartbeat, cancellation, bounded log), ``failures`` (retryable or not,
-messages), ``runner`` (a task run from its claim to its end).
+messages), ``runner`` (a task run from its claim to its end), ``parts`` and ``part_run`` (one sync read
+by several workers at once).
 """
 
-from syncs.engine.runner import run
+from syncs.engine.runner import run, run_part
 
-__all__ = ["run"]
+__all__ = ["run", "run_part"]

@@ -138,6 +138,16 @@ class ReadsAndStores:
             sync=self.sync,
         )
 
+    def _save_progress(self, state, counters: dict, total: int | None) -> None:
+        """Inside the write transaction: the sync's counters and progress, its checkpoint and
+        the connector's cursor."""
+        snapshot = state.as_json()
+        fields = {**counters, "progress_done": state.done, "checkpoint": snapshot}
+        if total is not None:
+            fields["progress_total"] = max(0, int(total))
+        self.lease.update(**fields)
+        self._save_cursor(snapshot)
+
     def _store_group(self, group: "WriteGroup") -> str:
         """The write transaction: the group's documents, deletions, counters, progress,
         checkpoint and the connector's cursor, after proving the lease. Returns the sync's
@@ -191,7 +201,6 @@ class ReadsAndStores:
             document_stats.record(
                 self.connector.pk, created=totals.created, deleted=totals.deleted, now=now
             )
-            snapshot = state.as_json()
             fields = {
                 "documents_seen": F("documents_seen") + totals.seen,
                 "documents_created": F("documents_created") + totals.created,
@@ -199,13 +208,8 @@ class ReadsAndStores:
                 "documents_unchanged": F("documents_unchanged") + totals.unchanged,
                 "documents_deleted": F("documents_deleted") + totals.deleted,
                 "documents_failed": F("documents_failed") + totals.failed,
-                "progress_done": state.done,
-                "checkpoint": snapshot,
             }
-            if group.total is not None:
-                fields["progress_total"] = max(0, int(group.total))
-            self.lease.update(**fields)
-            self._save_cursor(snapshot)
+            self._save_progress(state, fields, group.total)
             if rejected:
                 self.log.write(
                     f"{len(rejected)} document(s) of this batch were not stored: an id was "

@@ -19,10 +19,10 @@ from connectors.events import emit
 from connectors.lifecycle import State
 from connectors.models import Connector
 from connectors.schema.secrets import secret_layout, secret_values
-from connectors.sources.base import SyncCancelled
+from connectors.sources.base import Source, Split, SyncCancelled
 from connectors.sources.registry import implementation
 from syncs import document_stats
-from syncs.engine import attempts, documents
+from syncs.engine import attempts, documents, parts
 from syncs.engine.context import EngineContext, SyncLog
 from syncs.engine.failures import Failure, backoff, classify
 from syncs.engine.groups import Limits
@@ -42,11 +42,16 @@ logger = logging.getLogger(__name__)
 
 
 def run(sync_id, *, inline: bool = False) -> None:
-    """Run the sync ``sync_id`` if it is waiting for a worker; otherwise do nothing.
+    """Run the sync ``sync_id`` if it is waiting for a worker; otherwise do nothing. A sync read
+    in parts (``parts``) has its waiting parts' tasks sent instead.
 
     ``inline`` keeps the whole sync in this process (the ``run_sync --inline`` command): where a
-    task would hand on to a fresh task after ``max_batches``, it claims the sync again here."""
+    task would hand on to a fresh task after ``max_batches``, it claims the sync again here, and
+    the read is never split."""
     while True:
+        if parts.is_split(sync_id):
+            parts.send_waiting(sync_id)
+            return
         claimed = claim(sync_id)
         if claimed is None:
             logger.info("Sync %s is not waiting for a worker: nothing to do.", sync_id)
@@ -54,6 +59,18 @@ def run(sync_id, *, inline: bool = False) -> None:
         handed_on = SyncRun(sync_id, claimed, enqueue_hand_on=not inline).execute()
         if not (inline and handed_on):
             return
+
+
+def run_part(part_id) -> None:
+    """Run one part of a split sync if it is waiting for a worker; otherwise do nothing."""
+    from syncs.engine.part_run import PartRun
+
+    claimed = parts.claim(part_id)
+    if claimed is None:
+        logger.info("Sync part %s is not waiting for a worker: nothing to do.", part_id)
+        return
+    claim_, sync_id = claimed
+    PartRun(part_id, sync_id, claim_).execute()
 
 
 def _positive_int(value) -> int | None:
@@ -80,8 +97,9 @@ class SyncRun(ReadsAndStores):
         self.first = claimed.first
         self.enqueue_hand_on = enqueue_hand_on
         self.handed_on = False
+        self.split_into: list[str] = []
         self.sync = Sync.objects.select_related("connector__definition").get(pk=sync_id)
-        self.lease = Lease(sync_id, claimed.token, self.sync.connector_id)
+        self.lease = self._lease(claimed)
         self.connector = self.sync.connector
         self.reader_class = implementation(self.connector.definition.implementation)
         self.incremental = bool(self.reader_class.incremental)
@@ -93,6 +111,9 @@ class SyncRun(ReadsAndStores):
         self.limits = Limits.from_settings()
         self.writer = documents.DocumentWriter(self.connector.pk)
 
+    def _lease(self, claimed: Claim):
+        return Lease(self.sync.pk, claimed.token, self.sync.connector_id)
+
     # -- the run -------------------------------------------------------------------------------
 
     def execute(self) -> bool:
@@ -101,6 +122,8 @@ class SyncRun(ReadsAndStores):
             failure = self._start()
             if failure is not None:
                 self._fail(failure)
+            elif self.split_into:
+                pass  # the parts' own tasks read the source
             elif self._connector_gone():
                 self._cancel()
             elif not self._pass_is_current():
@@ -118,9 +141,8 @@ class SyncRun(ReadsAndStores):
                 pass
         return self.handed_on
 
-    def _start(self) -> Failure | None:
-        if not self.first:
-            self.log.written = SyncLogLine.objects.filter(sync=self.sync).count()
+    def _load_config(self) -> Failure | None:
+        """The connector's full config, its secrets (kept out of the log) and operations."""
         try:
             self.config = credentials.full_config(self.connector)
         except Exception as error:
@@ -136,6 +158,13 @@ class SyncRun(ReadsAndStores):
         self.context = EngineContext(
             self.lease, self.log, batch_size=_positive_int(operations.get("batch_size"))
         )
+        return None
+
+    def _start(self) -> Failure | None:
+        if not self.first:
+            self.log.written = SyncLogLine.objects.filter(sync=self.sync).count()
+        if (failure := self._load_config()) is not None:
+            return failure
         if not self.first and self.sync.checkpoint is not None:
             self.state = PassState.resume(self.connector.cursor)
             self.writer.fresh = self.state.fresh
@@ -149,10 +178,18 @@ class SyncRun(ReadsAndStores):
             empty=not documents.has_documents(self.connector.pk),
         )
         self.writer.fresh = self.state.fresh
+        split = self._split() if self.state.reader is None and not self.state.done else None
         with self.lease.transaction():
             self.lease.update(checkpoint=self.state.as_json())
             self._save_cursor(self.state.as_json())
             self.log.write(f"Started ({self.sync.trigger}). {self._plan()}")
+            if split is not None:
+                self.split_into = parts.begin(self.sync.pk, split, self.state)
+                self.log.write(
+                    f"The read is split into {len(self.split_into)} parts, read by several "
+                    "workers at once."
+                )
+                parts.send(self.split_into)
             emit(
                 "sync.started",
                 actor=None,
@@ -162,6 +199,25 @@ class SyncRun(ReadsAndStores):
                 trigger=self.sync.trigger,
             )
         return None
+
+    def _split(self) -> Split | None:
+        """The whole-source read cut into parts for several workers, when the reader can and
+        the source is big enough; None to read it here in one go."""
+        if self.reader_class.split is Source.split or not self.enqueue_hand_on:
+            return None
+        count = parts.wanted()
+        if count < 2:
+            return None
+        reader = self.reader_class(self.config, self.context)
+        try:
+            return reader.split(count, least=settings.CONNECTOR_HUB_SYNC_PART_LEAST)
+        except SyncCancelled:
+            raise
+        except Exception as error:  # the read in one go meets it again, and retries it
+            logger.warning("Sync %s: the read could not be split: %r", self.lease.sync_id, error)
+            return None
+        finally:
+            reader.close()
 
     def _plan(self) -> str:
         if self.state.done:
@@ -269,54 +325,67 @@ class SyncRun(ReadsAndStores):
         with self.lease.transaction():
             if not self._pass_is_current():
                 raise _PassReset()
-            now = timezone.now()
-            pruned = self.writer.prune(self.state.pass_id, now) if self.state.prune else 0
-            self._announce(deletes=pruned)
-            document_stats.record(self.connector.pk, deleted=pruned, now=now)
-            self._save_cursor(self.state.completed(incremental=self.incremental))
-            self.lease.update(documents_deleted=F("documents_deleted") + pruned)
-            counts = Sync.objects.values(
-                "documents_created", "documents_updated", "documents_unchanged", "documents_deleted"
-            ).get(pk=self.sync.pk)
-            finished = (
-                "Finished: {documents_created} new, {documents_updated} updated, "
-                "{documents_unchanged} unchanged, {documents_deleted} deleted.".format(**counts)
-            )
-            self.log.write(finished, outcome=True)
-            attempts.end(self.lease.sync_id, AttemptOutcome.SUCCEEDED, finished, now)
-            self.lease.update(
-                status=SyncStatus.SUCCEEDED,
-                finished_at=now,
-                heartbeat_at=now,
-                lease_token=None,
-                error_message="",
-            )
-            self._finished(SyncStatus.SUCCEEDED)
+            self._complete_pass()
+
+    def _complete_pass(self) -> None:
+        """Inside the lease transaction of the read's end: prune, save where the reader goes on
+        from, end the sync succeeded."""
+        now = timezone.now()
+        pruned = self.writer.prune(self.state.pass_id, now) if self.state.prune else 0
+        self._announce(deletes=pruned)
+        document_stats.record(self.connector.pk, deleted=pruned, now=now)
+        self._save_cursor(self.state.completed(incremental=self.incremental))
+        self.lease.update(documents_deleted=F("documents_deleted") + pruned)
+        counts = Sync.objects.values(
+            "documents_created", "documents_updated", "documents_unchanged", "documents_deleted"
+        ).get(pk=self.sync.pk)
+        finished = (
+            "Finished: {documents_created} new, {documents_updated} updated, "
+            "{documents_unchanged} unchanged, {documents_deleted} deleted.".format(**counts)
+        )
+        self.log.write(finished, outcome=True)
+        attempts.end(self.lease.sync_id, AttemptOutcome.SUCCEEDED, finished, now)
+        self.lease.update(
+            status=SyncStatus.SUCCEEDED,
+            finished_at=now,
+            heartbeat_at=now,
+            lease_token=None,
+            error_message="",
+        )
+        self._finished(SyncStatus.SUCCEEDED)
 
     def _cancel(self, reason: str = "") -> None:
         with self.lease.transaction() as status:
-            message = (
-                f"Cancelled after {self.state.done} documents of this pass: {reason}"
-                if reason
-                else f"Cancelled after {self.state.done} documents of this pass. What was "
-                "imported is kept and the next sync goes on from here."
-            )
-            self.log.write(message, outcome=True)
-            now = timezone.now()
-            attempts.end(self.lease.sync_id, AttemptOutcome.CANCELLED, message, now)
-            fields = {"status": SyncStatus.CANCELLED, "finished_at": now, "heartbeat_at": now}
-            if reason:
-                fields["error_message"] = reason
-            elif status != SyncStatus.CANCELLING:
-                fields["error_message"] = "The connector was stopped or deleted."
-            self.lease.update(**fields, lease_token=None)
-            self._finished(SyncStatus.CANCELLED)
+            self._end_cancelled(status, reason)
+
+    def _cancel_message(self, reason: str) -> str:
+        if reason:
+            return f"Cancelled after {self.state.done} documents of this pass: {reason}"
+        return (
+            f"Cancelled after {self.state.done} documents of this pass. What was imported is "
+            "kept and the next sync goes on from here."
+        )
+
+    def _end_cancelled(self, status: str, reason: str) -> None:
+        """Inside the lease transaction: the sync ends cancelled."""
+        message = self._cancel_message(reason)
+        self.log.write(message, outcome=True)
+        now = timezone.now()
+        attempts.end(self.lease.sync_id, AttemptOutcome.CANCELLED, message, now)
+        fields = {"status": SyncStatus.CANCELLED, "finished_at": now, "heartbeat_at": now}
+        if reason:
+            fields["error_message"] = reason
+        elif status != SyncStatus.CANCELLING:
+            fields["error_message"] = "The connector was stopped or deleted."
+        self.lease.update(**fields, lease_token=None)
+        self._finished(SyncStatus.CANCELLED)
 
     def _fail(self, failure: Failure) -> None:
         message = failure.message
         if failure.retryable and self.retries:
             message = f"{message} Gave up after {self.retries + 1} attempts."
         with self.lease.transaction():
+            self._ending()
             self.log.write(f"Failed: {message}", SyncLogLine.Level.ERROR, outcome=True)
             now = timezone.now()
             attempts.end(self.lease.sync_id, AttemptOutcome.FAILED, message, now)
@@ -332,15 +401,22 @@ class SyncRun(ReadsAndStores):
             )
             self._finished(SyncStatus.FAILED)
 
-    def _hand_on(self) -> None:
-        from syncs.tasks import run_sync
+    def _ending(self) -> None:
+        """Inside the transaction that fails the sync (a part stops its sibling parts)."""
 
+    def _hand_on(self) -> None:
         with self.lease.transaction() as status:
             if status != SyncStatus.CANCELLING:
-                self.lease.update(lease_token=None, heartbeat_at=timezone.now())
+                self._release_and_send()
                 self.handed_on = True
-                if self.enqueue_hand_on:
-                    sync_id = str(self.sync.pk)
-                    transaction.on_commit(lambda: run_sync.delay(sync_id))
                 return
         self._cancel()
+
+    def _release_and_send(self) -> None:
+        """Inside the lease transaction: release the lease and send the next task run."""
+        from syncs.tasks import run_sync
+
+        self.lease.update(lease_token=None, heartbeat_at=timezone.now())
+        if self.enqueue_hand_on:
+            sync_id = str(self.sync.pk)
+            transaction.on_commit(lambda: run_sync.delay(sync_id))

@@ -215,9 +215,17 @@ def test_fifty_scheduled_connectors_survive_a_worker_restart(stack, caplog):
     ]
     assert stack.deployment.local_files() == []
 
-    found = metric_samples(api.get("/metrics").text)
+    # The worker counts a finished sync in the metrics just after committing its end, and the
+    # web caches the figures for a few seconds: wait for the last sync to be counted.
     succeeded = frozenset({("status", "succeeded")})
-    assert found[("connector_hub_syncs_finished_total", succeeded)] == CONNECTORS + 1
+    found = {}
+
+    def every_sync_counted():
+        found.clear()
+        found.update(metric_samples(api.get("/metrics").text))
+        return found.get(("connector_hub_syncs_finished_total", succeeded)) == CONNECTORS + 1
+
+    wait_until(every_sync_counted, timeout=30, interval=1, message=lambda: str(found))
     failed = frozenset({("status", "failed")})
     assert found.get(("connector_hub_syncs_finished_total", failed), 0) == 0
     assert found[("connector_hub_documents_imported_total", frozenset())] == total_created + 1

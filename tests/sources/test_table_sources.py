@@ -187,6 +187,38 @@ def test_rows_sharing_a_timestamp_across_batch_boundaries_are_read_once(db, tabl
     assert set(seen) == {str(i) for i in range(1, 251)}
 
 
+def test_a_split_read_reads_every_row_once_across_its_parts_then_goes_on_after_them(db, table_name):
+    db.create_items(table_name, ROWS)
+    split = reader(db, make_config(db, table_name)).split(4, least=4_000)
+
+    assert split.total == ROWS and len(split.parts) == 4
+    # Rows changed after the split are left to the next sync, whichever part they are in.
+    db.touch(table_name, [3, 19_000], "2030-01-01 00:00:00+00")
+    db.insert(table_name, [ROWS + 1], "2030-01-02 00:00:00+00")
+    seen = []
+    for part in split.parts:
+        batches, last = read_all(reader(db, make_config(db, table_name)), part)
+        assert last["part"] == part["part"]
+        ids = [int(d.external_id) for d in documents_of(batches)]
+        seen += ids
+    assert sorted(seen) == [i for i in range(1, ROWS + 1) if i not in (3, 19_000)]
+
+    changes, _ = read_all(reader(db, make_config(db, table_name)), split.after)
+    assert sorted(int(d.external_id) for d in documents_of(changes)) == [3, 19_000, ROWS + 1]
+
+
+def test_a_small_table_or_a_key_that_is_not_an_integer_stays_one_read(db, table_name):
+    db.create_items(table_name, 100)
+    assert reader(db, make_config(db, table_name)).split(4, least=1_000) is None
+    assert reader(db, make_config(db, table_name)).split(1, least=1) is None
+    other = table_name + "_s"
+    db.execute(
+        f"CREATE TABLE {other} (code VARCHAR(10) PRIMARY KEY, changed DATE)",
+        f"INSERT INTO {other} VALUES ('a', '2024-01-01'), ('b', '2024-01-02')",
+    )
+    assert reader(db, make_config(db, other, timestamp_column="changed")).split(2, least=1) is None
+
+
 def test_a_row_becomes_a_json_document_keyed_by_primary_key(db, table_name):
     db.create_items(table_name, 3)
     (batch,) = list(reader(db, make_config(db, table_name)).read(None))

@@ -223,8 +223,8 @@ def test_a_sync_queued_on_a_starting_connector_waits_for_its_check(
     assert redispatch(_later(600)) == 0
 
 
-def test_the_liveness_task_runs_both_checks(make_sample_connector, owner):
-    assert check_liveness() == {"lost": 0, "redispatched": 0}
+def test_the_liveness_task_runs_every_check(make_sample_connector, owner):
+    assert check_liveness() == {"lost": 0, "lost_parts": 0, "redispatched": 0}
 
 
 # -- retention ------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ the cursor is the index of the next document, so a read resumes exactly where a 
 from collections.abc import Iterator
 from functools import cache
 
-from connectors.sources.base import Batch, SourceDocument, SourceError
+from connectors.sources.base import Batch, SourceDocument, SourceError, Split
 from connectors.sources.base import Source as BaseSource
 
 WORDS = (
@@ -73,6 +73,18 @@ class SampleDataSource(BaseSource):
     def check(self) -> None:
         """Nothing external to reach: a valid config is a working source."""
 
+    def split(self, parts: int, *, least: int) -> Split | None:
+        """Ranges of document indexes of equal length, one per part."""
+        count = int(self._option("document_count", 100))
+        parts = min(parts, count // max(1, least))
+        if parts < 2:
+            return None
+        width = -(-count // parts)
+        cursors = [
+            {"next": start, "end": min(count, start + width)} for start in range(0, count, width)
+        ]
+        return Split(parts=cursors, total=count, after=None)
+
     def read(self, cursor: dict | None) -> Iterator[Batch]:
         count = int(self._option("document_count", 100))
         size = min(int(self._option("document_size", 1024)), MAX_SIZE)
@@ -81,11 +93,13 @@ class SampleDataSource(BaseSource):
         fail_after = int(self._option("fail_after", 0))
         batch_size = max(1, int(self.context.batch_size))
         start = int((cursor or {}).get("next", 0))
+        # A part of a split read stops at its own end.
+        stop = min(count, int((cursor or {}).get("end", count)))
         # The failure happens once per read that crosses it: a read resumed at or after it passes.
         fail_at = fail_after if 0 < fail_after < count and start < fail_after else None
 
         position = start
-        while position < count:
+        while position < stop:
             if position == fail_at:
                 raise SourceError(
                     f"Sample failure after {fail_after} documents, as configured.",
@@ -95,7 +109,7 @@ class SampleDataSource(BaseSource):
             if delay:
                 self.context.sleep(delay)
             self.context.heartbeat()
-            end = min(count, position + batch_size)
+            end = min(stop, position + batch_size)
             if fail_at is not None and position < fail_at < end:
                 end = fail_at
             documents = [
@@ -109,7 +123,8 @@ class SampleDataSource(BaseSource):
                 )
                 for index in range(position, end)
             ]
-            yield Batch(documents=documents, cursor={"next": end}, total=count)
+            next_cursor = {"next": end} if stop == count else {"next": end, "end": stop}
+            yield Batch(documents=documents, cursor=next_cursor, total=count)
             position = end
 
 
