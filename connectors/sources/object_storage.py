@@ -7,6 +7,10 @@ holds the listing marker, so a resumed read continues after the last page saved.
 start of the previous complete pass (minus ``changes.OVERLAP``). Such a read also hands the
 engine every key it lists (``Batch.listed_external_ids``): at the end of the listing the engine
 marks deleted the stored objects the listing no longer names. A ``full`` sync prunes the same way.
+
+A read of everything (no cursor) of more than one listing page can be split into parts for
+several workers (``split``): the folders directly under the prefix (one delimiter listing) in
+contiguous groups, one group a part, the objects beside the folders in the first part.
 """
 
 from collections.abc import Iterator
@@ -14,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from connectors.errors import InvalidInput
-from connectors.sources.base import Batch, Source, SourceDocument
+from connectors.sources.base import Batch, Source, SourceDocument, Split
 from connectors.sources.changes import OVERLAP, changed_since, next_since, now, to_iso
 from connectors.sources.filetext import MAX_FILE_BYTES, file_document, worth_fetching
 from connectors.sources.throttling import call_with_retries
@@ -57,9 +61,17 @@ class ObjectStorageSource(Source):
         return config
 
     # What a storage kind implements.
-    def list_page(self, marker: str | None, limit: int) -> tuple[list[StoredObject], str | None]:
-        """One page of objects under the prefix and the marker of the next page (None at the
-        end)."""
+    def list_page(
+        self, marker: str | None, limit: int, *, prefix: str | None = None, direct: bool = False
+    ) -> tuple[list[StoredObject], str | None]:
+        """One page of objects under ``prefix`` (by default the configured one) and the marker
+        of the next page (None at the end); ``direct``: only the objects directly under it, not
+        those in its folders."""
+        raise NotImplementedError
+
+    def folders(self, prefix: str) -> tuple[list[str], bool]:
+        """The folders directly under ``prefix`` (each ending in ``/``, in key order), and
+        whether objects lie beside them."""
         raise NotImplementedError
 
     def fetch(self, item: StoredObject) -> tuple[bytes, str] | None:
@@ -73,8 +85,60 @@ class ObjectStorageSource(Source):
     def prefix(self) -> str:
         return (self.config.get("prefix") or "").lstrip("/")
 
+    def split(self, parts: int, *, least: int) -> Split | None:
+        if parts < 2:
+            return None
+        started = to_iso(now())
+        limit = max(1, min(least, 1000))
+        _, more = call_with_retries(
+            lambda: self.list_page(None, limit), self.context, service=self.service
+        )
+        if not more:
+            return None  # one listing page holds everything: a small source
+        folders, loose = call_with_retries(
+            lambda: self.folders(self.prefix), self.context, service=self.service
+        )
+        count = min(parts, len(folders))
+        if count < 2:
+            return None
+        groups = [
+            folders[n * len(folders) // count : (n + 1) * len(folders) // count]
+            for n in range(count)
+        ]
+        cursors = [
+            {"part": {"folders": group, "beside": loose and n == 0}}
+            for n, group in enumerate(groups)
+        ]
+        return Split(parts=cursors, total=None, after={"since": next_since(started, self.overlap)})
+
+    def _read_part(self, cursor: dict) -> Iterator[Batch]:
+        """One part of a split read: its folders one after the other, page by page."""
+        part = cursor["part"]
+        scopes = [(self.prefix, True)] if part.get("beside") else []
+        scopes += [(folder, False) for folder in part["folders"]]
+        at, marker = int(cursor.get("at", 0)), cursor.get("marker")
+        if at == 0 and marker is None:
+            self.context.log(
+                f"Listing objects under {part['folders'][0]} to {part['folders'][-1]}"
+                + (" and beside them." if part.get("beside") else ".")
+            )
+        limit = max(1, min(int(self.context.batch_size), 1000))
+        while at < len(scopes):
+            prefix, direct = scopes[at]
+            objects, marker = call_with_retries(
+                lambda p=prefix, d=direct, m=marker: self.list_page(m, limit, prefix=p, direct=d),
+                self.context,
+                service=self.service,
+            )
+            if marker is None:
+                at += 1
+            yield Batch(self._documents(objects), {"part": part, "at": at, "marker": marker})
+
     def read(self, cursor: dict | None) -> Iterator[Batch]:
         cursor = cursor or {}
+        if "part" in cursor:
+            yield from self._read_part(cursor)
+            return
         since = cursor.get("since")
         started = cursor.get("started_at") or to_iso(now())
         marker = cursor.get("marker")

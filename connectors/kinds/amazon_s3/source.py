@@ -115,10 +115,33 @@ class AmazonS3Source(ObjectStorageSource):
             except BotoCoreError as error:
                 raise self._error(error, pair) from None
 
-    def list_page(self, marker, limit):
+    def folders(self, prefix):
+        names, beside, token = [], False, None
+        while True:
+            params = {"Bucket": self.bucket, "Delimiter": "/", "MaxKeys": 1000}
+            if prefix:
+                params["Prefix"] = prefix
+            if token:
+                params["ContinuationToken"] = token
+            try:
+                page = self._client().list_objects_v2(**params)
+            except (ClientError, BotoCoreError) as error:
+                raise self._error(error) from None
+            names += [entry["Prefix"] for entry in page.get("CommonPrefixes", [])]
+            beside = beside or any(
+                not entry["Key"].endswith("/") for entry in page.get("Contents", [])
+            )
+            if not page.get("IsTruncated"):
+                return sorted(names), beside
+            token = page.get("NextContinuationToken")
+
+    def list_page(self, marker, limit, *, prefix=None, direct=False):
+        prefix = self.prefix if prefix is None else prefix
         params = {"Bucket": self.bucket, "MaxKeys": limit}
-        if self.prefix:
-            params["Prefix"] = self.prefix
+        if prefix:
+            params["Prefix"] = prefix
+        if direct:
+            params["Delimiter"] = "/"
         if marker:
             params["ContinuationToken"] = marker
         try:

@@ -18,6 +18,7 @@ from azure.core.exceptions import (
     ServiceResponseError,
     TooManyRedirectsError,
 )
+from azure.storage.blob import BlobPrefix
 
 from connectors.kinds.azure_storage.guarded_client import blob_service_client
 from connectors.sources.base import SourceError
@@ -111,14 +112,34 @@ class AzureStorageSource(ObjectStorageSource):
             except AzureError as error:
                 raise self._error(error, pair) from None
 
-    def list_page(self, marker, limit):
+    def folders(self, prefix):
+        names, beside = [], False
         try:
-            pages = (
-                self._container()
-                .list_blobs(name_starts_with=self.prefix or None, results_per_page=limit)
-                .by_page(continuation_token=marker)
-            )
-            blobs = list(next(pages, []))
+            for item in self._container().walk_blobs(
+                name_starts_with=prefix or None, delimiter="/"
+            ):
+                if isinstance(item, BlobPrefix):
+                    names.append(item.name)
+                else:
+                    beside = True
+        except (AzureError, HttpResponseError) as error:
+            raise self._error(error) from None
+        return sorted(names), beside
+
+    def list_page(self, marker, limit, *, prefix=None, direct=False):
+        prefix = self.prefix if prefix is None else prefix
+        try:
+            container = self._container()
+            if direct:
+                listing = container.walk_blobs(
+                    name_starts_with=prefix or None, delimiter="/", results_per_page=limit
+                )
+            else:
+                listing = container.list_blobs(
+                    name_starts_with=prefix or None, results_per_page=limit
+                )
+            pages = listing.by_page(continuation_token=marker)
+            blobs = [blob for blob in next(pages, []) if not isinstance(blob, BlobPrefix)]
             next_marker = pages.continuation_token
         except (AzureError, HttpResponseError) as error:
             raise self._error(error) from None
