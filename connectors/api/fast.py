@@ -53,6 +53,9 @@ def datetime_text(field: serializers.DateTimeField, utc: bool):
 
     def utc_text(value):
         if type(value) is not str:
+            if type(value) is datetime.datetime and value.tzinfo is not None:
+                # field.to_representation's result, without its per-call timezone lookups.
+                return value.astimezone(datetime.UTC).isoformat()[:-6] + "Z"
             return field.to_representation(value)
         # "YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00": isoformat() leaves out zero microseconds.
         body = value[:-6]
