@@ -13,7 +13,6 @@ completes last prunes (once) and ends the sync; a cancel or a failure stops the 
 waiting, and the leased ones find out at their next write.
 """
 
-import logging
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -30,8 +29,6 @@ from ops import heartbeats
 from syncs.engine.lease import LEASED_STATUSES, Claim, LeaseLost
 from syncs.engine.passes import PassState
 from syncs.models import Sync, SyncPart
-
-logger = logging.getLogger(__name__)
 
 
 def wanted() -> int:
