@@ -276,12 +276,18 @@ def _service(server, *, database: str | None, tables, counts, statistics="curren
             command.append(f"--{name.replace('_', '-')}")
         elif value is not None and value is not False:
             command += [f"--{name.replace('_', '-')}", str(value)]
+    return run_for_result(command, "the service run")
+
+
+def run_for_result(command: list[str], what: str) -> dict:
+    """Run a measurement in a process of its own (without this one's DATABASE_URL); the JSON of
+    its ``RESULT`` line."""
     env = dict(os.environ)
     env.pop("DATABASE_URL", None)
     done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
     lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
     if done.returncode or not lines:
-        raise RuntimeError(f"the service run failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+        raise RuntimeError(f"{what} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
     return json.loads(lines[-1][len("RESULT ") :])
 
 
@@ -332,11 +338,7 @@ def dlt_rate(server, rows: int, backend: str) -> float:
         "--source-port",
         str(server.port),
     ]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
-    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    if done.returncode or not lines:
-        raise RuntimeError(f"dlt ({backend}) failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
-    result = json.loads(lines[-1][len("RESULT ") :])
+    result = run_for_result(command, f"dlt ({backend})")
     if result["rows"] != rows:
         raise RuntimeError(f"dlt ({backend}) loaded {result['rows']} rows instead of {rows}")
     return rows / result["seconds"]

@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,7 +27,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from sync_postgres import SOURCE_TABLE, _connector, _fill_source, _load  # noqa: E402
+from sync_postgres import (  # noqa: E402
+    SOURCE_TABLE,
+    _connector,
+    _fill_source,
+    _load,
+    run_for_result,
+)
 
 
 def service_main(args) -> int:
@@ -104,13 +109,7 @@ def measure(server, rows: int, *, workers: int, parts: int, options: dict) -> di
         "--max-batches",
         str(options["max_batches"]),
     ]
-    env = dict(os.environ)
-    env.pop("DATABASE_URL", None)
-    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
-    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    if done.returncode or not lines:
-        raise RuntimeError(f"the service run failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
-    result = json.loads(lines[-1][len("RESULT ") :])
+    result = run_for_result(command, "the service run")
     result["rate"] = rows / result["seconds"]
     return result
 
