@@ -5,8 +5,8 @@ from django.db.models import F
 
 from connectors.models import Connector
 from syncs.engine import parts
+from syncs.engine.ends import PassReset
 from syncs.engine.lease import Claim
-from syncs.engine.reading import _PassReset
 from syncs.engine.runner import SyncRun
 from syncs.models import Sync, SyncLogLine, SyncPart, SyncStatus
 
@@ -40,7 +40,7 @@ class PartRun(SyncRun):
     def _succeed_pass(self) -> None:
         with self.lease.transaction():
             if not self._pass_is_current():
-                raise _PassReset()
+                raise PassReset()
             self.lease.update_part(
                 state=SyncPart.State.DONE, lease_token=None, checkpoint=self.state.reader
             )

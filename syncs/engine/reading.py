@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from syncs import document_stats
 from syncs.engine import documents, listing
+from syncs.engine.ends import CANCELLED, EXHAUSTED, HANDED_ON, PASS_RESET, PassReset, RunEnd
 from syncs.engine.groups import WriteGroup
 from syncs.engine.lease import LeaseLost
 from syncs.engine.readahead import Exhausted, Failed, Inline, LogLine, ReadAhead
@@ -20,15 +21,6 @@ from syncs.feed.events import announce
 from syncs.models import SyncLogLine, SyncStatus
 
 logger = logging.getLogger("syncs.engine.runner")
-
-EXHAUSTED, HANDED_ON, CANCELLED, PASS_RESET = "exhausted", "handed_on", "cancelled", "pass_reset"
-PASS_RESET_MESSAGE = (
-    "The connector's configuration changed during this sync; the next sync starts a fresh pass."
-)
-
-
-class _PassReset(Exception):
-    """The connector's cursor no longer belongs to this sync's pass (its config was edited)."""
 
 
 class ReadsAndStores:
@@ -50,7 +42,7 @@ class ReadsAndStores:
         try:
             return self._consume(source, group, grouped=isinstance(source, ReadAhead))
         except BaseException as error:
-            if group.batches and not isinstance(error, LeaseLost | _PassReset):
+            if group.batches and not isinstance(error, LeaseLost | PassReset):
                 # What the reader handed over before failing is stored, then the error counts.
                 self._commit(group)
             raise
@@ -110,13 +102,13 @@ class ReadsAndStores:
             else:
                 return not isinstance(item, Exhausted)
 
-    def _commit(self, group: "WriteGroup"):
+    def _commit(self, group: "WriteGroup") -> RunEnd | None:
         """Store the group; None to read on, or how the read ends (PASS_RESET, CANCELLED,
         HANDED_ON)."""
         batches = len(group.batches)
         try:
             status = self._store_group(group)
-        except _PassReset:
+        except PassReset:
             return PASS_RESET
         finally:
             group.clear()
@@ -156,7 +148,7 @@ class ReadsAndStores:
         totals, rejected = documents.Counts(), []
         with self.lease.transaction() as status:
             if not self._pass_is_current():
-                raise _PassReset()
+                raise PassReset()
             state = self.state
             pending: list = []
             pending_ids: set = set()

@@ -24,18 +24,12 @@ from connectors.sources.registry import implementation
 from syncs import document_stats
 from syncs.engine import attempts, documents, parts
 from syncs.engine.context import EngineContext, SyncLog
+from syncs.engine.ends import CANCELLED, PASS_RESET_MESSAGE, How, PassReset, RunEnd
 from syncs.engine.failures import Failure, backoff, classify
 from syncs.engine.groups import Limits
 from syncs.engine.lease import Claim, Lease, LeaseLost, claim
 from syncs.engine.passes import PassState
-from syncs.engine.reading import (
-    CANCELLED,
-    EXHAUSTED,
-    PASS_RESET,
-    PASS_RESET_MESSAGE,
-    ReadsAndStores,
-    _PassReset,
-)
+from syncs.engine.reading import ReadsAndStores
 from syncs.models import AttemptOutcome, ErrorOrigin, Sync, SyncLogLine, SyncStatus
 
 logger = logging.getLogger(__name__)
@@ -244,8 +238,8 @@ class SyncRun(ReadsAndStores):
             return True
         return row["state"] in (State.STOPPED, State.FAILED)
 
-    def _read_with_retries(self):
-        """EXHAUSTED, HANDED_ON, CANCELLED, or the Failure that ends the sync."""
+    def _read_with_retries(self) -> RunEnd:
+        """How the read of this task run ends (a failure once retries are spent)."""
         while True:
             try:
                 return self._read_once()
@@ -259,7 +253,7 @@ class SyncRun(ReadsAndStores):
                     return CANCELLED
                 failure = classify(error, self.secrets)
             if not failure.retryable or self.retries >= settings.CONNECTOR_HUB_SYNC_MAX_RETRIES:
-                return failure
+                return RunEnd.failed(failure)
             self.retries += 1
             if failure.origin == ErrorOrigin.SYSTEM:
                 connection.close_if_unusable_or_obsolete()
@@ -293,17 +287,18 @@ class SyncRun(ReadsAndStores):
 
     # -- endings -------------------------------------------------------------------------------
 
-    def _end(self, outcome) -> None:
-        if isinstance(outcome, Failure):
-            self._fail(outcome)
-        elif outcome == EXHAUSTED:
-            self._succeed()
-        elif outcome == CANCELLED:
-            self._cancel()
-        elif outcome == PASS_RESET:
-            self._cancel(PASS_RESET_MESSAGE)
-        else:
-            self._hand_on()
+    def _end(self, end: RunEnd) -> None:
+        match end.how:
+            case How.FAILED:
+                self._fail(end.failure)
+            case How.EXHAUSTED:
+                self._succeed()
+            case How.CANCELLED:
+                self._cancel()
+            case How.PASS_RESET:
+                self._cancel(PASS_RESET_MESSAGE)
+            case How.HANDED_ON:
+                self._hand_on()
 
     def _finished(self, status: str) -> None:
         emit(
@@ -318,13 +313,13 @@ class SyncRun(ReadsAndStores):
     def _succeed(self) -> None:
         try:
             self._succeed_pass()
-        except _PassReset:
+        except PassReset:
             self._cancel(PASS_RESET_MESSAGE)
 
     def _succeed_pass(self) -> None:
         with self.lease.transaction():
             if not self._pass_is_current():
-                raise _PassReset()
+                raise PassReset()
             self._complete_pass()
 
     def _complete_pass(self) -> None:
