@@ -6,6 +6,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from connectors.models import Collection, Connector
+from connectors.rows import Columns
 from syncs.models import Document, DocumentCount, DocumentDay, Sync
 
 
@@ -72,6 +73,28 @@ def _connector_in(connector_ids: list) -> Q | RawSQL:
     return RawSQL(
         f'"{table}"."connector_id" = ANY(%s)', (list(connector_ids),), output_field=BooleanField()
     )
+
+
+#: A document as the API lists it (``DocumentSerializer``), read as a plain row.
+DOCUMENT_COLUMNS = Columns(
+    Document,
+    [
+        "id",
+        "connector_id",
+        "external_id",
+        "title",
+        "url",
+        "mime_type",
+        "size",
+        "metadata",
+        "source_created_at",
+        "source_updated_at",
+        "first_seen_at",
+        "last_seen_at",
+    ],
+)
+#: With its text (``DocumentDetailSerializer``).
+DOCUMENT_DETAIL_COLUMNS = Columns(Document, [*DOCUMENT_COLUMNS.names, "content"])
 
 
 def document_key(connector_ids: list) -> tuple[str, ...]:

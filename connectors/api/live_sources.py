@@ -316,11 +316,12 @@ class LiveSourceViewSet(ConnectorRowsMixin, WorkspaceScopedMixin, viewsets.Gener
     def source_documents(self, request, *args, **kwargs):
         connector = self.get_object()
         key = sync_selectors.document_key([connector.pk])
-        documents = sync_selectors.documents_of_connector(connector).order_by(*key).defer("content")
+        documents = sync_selectors.documents_of_connector(connector).order_by(*key)
         page, total, rows, start = offset_page(
             documents,
             body_and_query_params(request),
             total=sync_selectors.document_count(connector),
+            read=sync_selectors.DOCUMENT_COLUMNS.rows,
         )
         return Response(
             {

@@ -1,5 +1,6 @@
 """A collection's documents (003): those of the connectors associated with it."""
 
+from django.http import Http404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -52,13 +53,23 @@ class CollectionDocumentViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
         self.keyset_leading = sync_selectors.document_key(connector_ids)[:-1]
         return sync_selectors.documents_of_connectors(connector_ids)
 
+    def read_rows(self, queryset) -> list[dict]:
+        """A page of documents as plain rows (``KeysetPagination`` reads its pages with it)."""
+        return sync_selectors.DOCUMENT_COLUMNS.rows(queryset)
+
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset()).defer("content")
-        page = self.paginate_queryset(queryset)
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(DocumentSerializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
-        return Response(DocumentDetailSerializer(self.get_object()).data)
+        document_id = kwargs.get(self.lookup_url_kwarg, "")
+        row = None
+        if document_id.isascii() and document_id.isdigit() and len(document_id) < 19:
+            queryset = self.filter_queryset(self.get_queryset()).filter(pk=int(document_id))
+            row = sync_selectors.DOCUMENT_DETAIL_COLUMNS.first(queryset)
+        if row is None:
+            raise Http404
+        return Response(DocumentDetailSerializer(row).data)
 
 
 _PREFIX = "v1/spaces/<str:space_id>/collections/<str:collection_id>/documents"
