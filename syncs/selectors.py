@@ -121,6 +121,21 @@ def collection_connector_ids(collection: Collection) -> list:
     )
 
 
+def document_of_collection(collection: Collection, document_id: int) -> QuerySet[Document]:
+    """The live document ``document_id`` if a visible connector of the collection has it: one
+    query, looked up by its primary key."""
+    from connectors.models import ConnectorCollection
+
+    connectors = ConnectorCollection.objects.filter(
+        collection=collection,
+        connector__workspace_id=collection.space.workspace_id,
+        connector__deleted_at__isnull=True,
+    ).values("connector_id")
+    return Document.objects.filter(
+        pk=document_id, deleted_at__isnull=True, connector_id__in=connectors
+    )
+
+
 def documents_of_collection(collection: Collection) -> QuerySet[Document]:
     """A collection's documents are those of the connectors associated with it. The connectors
     are read first (one small query) and the documents without a join: with one, the planner

@@ -65,8 +65,8 @@ class CollectionDocumentViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
         document_id = kwargs.get(self.lookup_url_kwarg, "")
         row = None
         if document_id.isascii() and document_id.isdigit() and len(document_id) < 19:
-            queryset = self.filter_queryset(self.get_queryset()).filter(pk=int(document_id))
-            row = sync_selectors.DOCUMENT_DETAIL_COLUMNS.first(queryset)
+            document = sync_selectors.document_of_collection(self.collection, int(document_id))
+            row = sync_selectors.DOCUMENT_DETAIL_COLUMNS.first(self.filter_queryset(document))
         if row is None:
             raise Http404
         return Response(DocumentDetailSerializer(row).data)

@@ -1,6 +1,7 @@
 """The collection API (003): spaces, collections, their connectors and documents."""
 
 import pytest
+from django.utils import timezone
 
 from connectors import credentials
 from connectors.lifecycle import State
@@ -209,6 +210,11 @@ def test_documents_of_a_collection(api, collection_path, collection, make_connec
     assert one["metadata"] == {"lang": "en"}
     outside_doc = Document.objects.get(connector=outside)
     assert api.get(f"{collection_path}/documents/{outside_doc.pk}").status_code == 404
+    assert api.get(f"{collection_path}/documents/not-a-number").status_code == 404
+    Document.objects.filter(connector=inside).update(deleted_at=timezone.now())
+    gone = Document.objects.get(connector=inside)
+    assert api.get(f"{collection_path}/documents/{gone.pk}").status_code == 404
+    Document.objects.filter(connector=inside).update(deleted_at=None)
 
     services.connector_delete(actor=owner, connector=second)
     listed = api.get(f"{collection_path}/documents").json()
