@@ -306,6 +306,9 @@ CONNECTOR_HUB_SYNC_LOG_LINES = env.int("CONNECTOR_HUB_SYNC_LOG_LINES", default=2
 CONNECTOR_HUB_SYNC_COMMIT_ROWS = env.int("CONNECTOR_HUB_SYNC_COMMIT_ROWS", default=10000)
 CONNECTOR_HUB_SYNC_COMMIT_SECONDS = env.float("CONNECTOR_HUB_SYNC_COMMIT_SECONDS", default=1.0)
 CONNECTOR_HUB_SYNC_MAX_ATTEMPTS = env.int("CONNECTOR_HUB_SYNC_MAX_ATTEMPTS", default=3)
+# A connector still starting this long after its connection check was sent lost the check with
+# its worker: liveness sends it again.
+CONNECTOR_HUB_CHECK_LOST_AFTER = env.int("CONNECTOR_HUB_CHECK_LOST_AFTER", default=300)
 # A read of a whole big source is split into parts read by several workers at once: as many
 # parts as workers are alive (0) or this many, at most MAX_PARTS, each of at least PART_LEAST rows.
 CONNECTOR_HUB_SYNC_PARTS = env.int("CONNECTOR_HUB_SYNC_PARTS", default=0)

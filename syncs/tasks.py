@@ -55,11 +55,13 @@ def purge_connector(connector_id: str) -> None:
 
 @shared_task(name="syncs.tasks.check_liveness")
 def check_liveness() -> dict:
+    from connectors.connection_checks import resend_lost_checks
     from syncs import liveness
 
     return {
         "lost": liveness.recover_lost_syncs(),
         "lost_parts": liveness.recover_lost_parts(),
+        "lost_checks": resend_lost_checks(),
         "redispatched": liveness.redispatch_waiting_syncs(),
     }
 

@@ -68,15 +68,15 @@ def test_uploaded_files_become_documents_through_the_worker(hub, api, space, col
         ("minutes.txt", b"Minutes of the board meeting.", "text/plain"),
         ("report.pdf", make_pdf("Quarterly report: revenue grew."), "application/pdf"),
     )
-    first = hub.sync(inbox)
-
-    assert first.pk == queued.pk
+    # The upload's own sync: it may have ended already, so it is waited for by its id.
+    first = hub.finished(queued)
+    assert first.status == "succeeded", hub.log(first)
     documents = {d.title: d for d in hub.documents(inbox).values()}
     assert set(documents) == {"minutes.txt", "report.pdf"}
     assert "revenue grew" in documents["report.pdf"].content
     assert documents["minutes.txt"].metadata["file_name"] == "minutes.txt"
 
-    post(
+    second = post(
         api,
         space,
         collection,
@@ -84,7 +84,8 @@ def test_uploaded_files_become_documents_through_the_worker(hub, api, space, col
         ("minutes-copy.txt", b"Minutes of the board meeting.", "text/plain"),  # same bytes
         ("agenda.md", b"# Agenda\n\n1. Budget", "text/markdown"),
     )
-    second = hub.sync(inbox)
+    second = hub.finished(second)
+    assert second.status == "succeeded", hub.log(second)
 
     assert counts(second) == {"created": 1, "updated": 0, "unchanged": 2, "deleted": 0}
     assert UploadedFile.objects.filter(connector=inbox).count() == 3

@@ -223,8 +223,33 @@ def test_a_sync_queued_on_a_starting_connector_waits_for_its_check(
     assert redispatch(_later(600)) == 0
 
 
+def test_a_check_lost_with_its_worker_is_sent_again_with_the_same_token(
+    workspace, owner, sample_definition, settings, django_capture_on_commit_callbacks
+):
+    from connectors.connection_checks import resend_lost_checks
+    from connectors.lifecycle import State
+    from connectors.tasks import check_connector
+
+    settings.CONNECTOR_HUB_CHECK_LOST_AFTER = 60
+    connector = services.connector_create(
+        actor=owner, workspace=workspace, definition=sample_definition, name="Stuck"
+    )
+    token = connector.check_token  # its check message went with the worker that took it
+    assert resend_lost_checks(now=_later(30)) == 0  # not yet
+    with django_capture_on_commit_callbacks() as sent:
+        assert resend_lost_checks(now=_later(61)) == 1
+    assert len(sent) == 1
+    connector.refresh_from_db()
+    assert (connector.state, connector.check_token) == (State.STARTING, token)
+    assert resend_lost_checks(now=_later(62)) == 0  # the next sending waits as long again
+
+    check_connector(str(connector.pk), str(token))  # what the resent message runs
+    connector.refresh_from_db()
+    assert connector.state == State.RUNNING
+
+
 def test_the_liveness_task_runs_every_check(make_sample_connector, owner):
-    assert check_liveness() == {"lost": 0, "lost_parts": 0, "redispatched": 0}
+    assert check_liveness() == {"lost": 0, "lost_parts": 0, "lost_checks": 0, "redispatched": 0}
 
 
 # -- retention ------------------------------------------------------------------------------------
