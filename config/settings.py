@@ -296,6 +296,8 @@ CONNECTOR_HUB_UPLOAD_MAX_BYTES = env.int("CONNECTOR_HUB_UPLOAD_MAX_BYTES", defau
 # retries of temporary source errors (exponential back-off with jitter, capped), heartbeat
 # throttle, bounded log lines, and how often the liveness check runs.
 CONNECTOR_HUB_SYNC_MAX_BATCHES = env.int("CONNECTOR_HUB_SYNC_MAX_BATCHES", default=1000)
+# ... and never before it has read this long: a hand-on costs a task round trip and a new read.
+CONNECTOR_HUB_SYNC_TASK_SECONDS = env.float("CONNECTOR_HUB_SYNC_TASK_SECONDS", default=30.0)
 CONNECTOR_HUB_SYNC_MAX_RETRIES = env.int("CONNECTOR_HUB_SYNC_MAX_RETRIES", default=5)
 CONNECTOR_HUB_SYNC_RETRY_BACKOFF = env.float("CONNECTOR_HUB_SYNC_RETRY_BACKOFF", default=2.0)
 CONNECTOR_HUB_SYNC_RETRY_MAX_WAIT = env.float("CONNECTOR_HUB_SYNC_RETRY_MAX_WAIT", default=300.0)

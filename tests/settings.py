@@ -24,6 +24,9 @@ os.environ.setdefault("CONNECTOR_HUB_ALLOW_PRIVATE_NETWORKS", "true")
 os.environ.setdefault("CONNECTOR_HUB_ENV_FILE", os.devnull)
 # Rate limits are off in tests (tests/security turns them on where they are the subject).
 os.environ.setdefault("CONNECTOR_HUB_THROTTLE_ENABLED", "false")
+# A task run hands on exactly at max_batches (tests of hand-ons use a few small batches);
+# a test in tests/syncs/test_engine_documents.py sets the least task time itself.
+os.environ.setdefault("CONNECTOR_HUB_SYNC_TASK_SECONDS", "0")
 
 from config.settings import *  # noqa: E402,F403
 

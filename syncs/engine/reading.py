@@ -6,6 +6,7 @@ deletions and listed ids, and saves the counters, progress, checkpoint and conne
 """
 
 import logging
+import time
 from dataclasses import replace
 
 from django.db.models import F
@@ -80,7 +81,7 @@ class ReadsAndStores:
                     return status
                 return EXHAUSTED
             group.add(item)
-            run_ends = self.batches + len(group.batches) >= self.max_batches
+            run_ends = self._share_done(self.batches + len(group.batches))
             commit_now = not grouped or run_ends or group.full(limits)
             if commit_now and (status := self._commit(group)) is not None:
                 if status == HANDED_ON and not self._more_to_read(source):
@@ -116,9 +117,15 @@ class ReadsAndStores:
         self.batches += batches
         if status == SyncStatus.CANCELLING:
             return CANCELLED
-        if self.batches >= self.max_batches:
+        if self._share_done(self.batches):
             return HANDED_ON
         return None
+
+    def _share_done(self, batches: int) -> bool:
+        """Whether this task run has done its share: ``max_batches`` batches, and reading for at
+        least ``CONNECTOR_HUB_SYNC_TASK_SECONDS`` (a hand-on costs a task round trip and a new
+        read; a kind's few small batches alone would make it the larger cost)."""
+        return batches >= self.max_batches and time.monotonic() - self.run_started >= self.least_seconds
 
     def _announce(self, *, upserts: int = 0, deletes: int = 0) -> None:
         """``documents.changed`` once the write transaction commits."""

@@ -8,6 +8,7 @@ so one task run stays short.
 """
 
 import logging
+import time
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -102,6 +103,8 @@ class SyncRun(ReadsAndStores):
         self.state = PassState.resume(None)
         self.retries = 0
         self.batches = 0
+        self.run_started = time.monotonic()
+        self.least_seconds = max(0.0, settings.CONNECTOR_HUB_SYNC_TASK_SECONDS)
         self.limits = Limits.from_settings()
         self.writer = documents.DocumentWriter(self.connector.pk)
 

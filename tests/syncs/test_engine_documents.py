@@ -163,6 +163,31 @@ def test_max_batches_hands_the_sync_on_to_a_fresh_task(
     assert _documents(connector).count() == 50
 
 
+def test_a_task_run_reads_on_past_max_batches_until_its_least_time(
+    make_sample_connector, owner, django_capture_on_commit_callbacks, monkeypatch, settings
+):
+    from syncs import engine
+    from syncs import services as sync_services
+    from syncs.models import SyncTrigger
+    from syncs.tasks import run_sync
+
+    settings.CONNECTOR_HUB_SYNC_TASK_SECONDS = 3600
+    sent = []
+    monkeypatch.setattr(run_sync, "delay", sent.append)
+    connector = make_sample_connector(
+        document_count=50, operations_config={"batch_size": 7, "max_batches": 3}
+    )
+    sync = sync_services.sync_trigger(actor=owner, connector=connector, trigger=SyncTrigger.API)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        engine.run(sync.pk)
+
+    sync.refresh_from_db()
+    assert sent == []  # eight batches in one task run: no hand-on
+    assert sync.status == SyncStatus.SUCCEEDED
+    assert sync.documents_created == 50
+
+
 def test_a_duplicate_task_message_does_nothing(make_sample_connector, owner):
     from syncs import engine
     from syncs import services as sync_services
