@@ -23,13 +23,16 @@ BEAT = "beat"
 WORKER_PREFIX = "worker:"
 
 
-def record(name: str, *, touch: str = "") -> bool:
-    """Write ``name``'s heartbeat now; touch the file ``touch`` too (container health checks).
-    False when the database could not be reached (logged, never raised)."""
+def record(name: str, *, touch: str = "", processes: int = 1) -> bool:
+    """Write ``name``'s heartbeat now (a worker's with its pool size); touch the file ``touch``
+    too (container health checks). False when the database could not be reached (logged, never
+    raised)."""
     try:
         if not connection.in_atomic_block:
             connection.close_if_unusable_or_obsolete()
-        ServiceHeartbeat.objects.update_or_create(name=name, defaults={"at": timezone.now()})
+        ServiceHeartbeat.objects.update_or_create(
+            name=name, defaults={"at": timezone.now(), "processes": max(1, processes)}
+        )
     except Error as error:
         logger.warning("Could not record the %s heartbeat: %s", name, type(error).__name__)
         if not connection.in_atomic_block:
@@ -58,6 +61,15 @@ def worker_ages(*, now=None) -> dict[str, float]:
     now = now or timezone.now()
     rows = ServiceHeartbeat.objects.filter(name__startswith=WORKER_PREFIX).values_list("name", "at")
     return {name[len(WORKER_PREFIX) :]: max(0.0, (now - at).total_seconds()) for name, at in rows}
+
+
+def worker_processes(*, fresher_than: float, now=None) -> int:
+    """The pool processes of every worker whose heartbeat is younger than ``fresher_than``
+    seconds: how many tasks the workers alive can run at once."""
+    now = now or timezone.now()
+    since = now - timedelta(seconds=fresher_than)
+    rows = ServiceHeartbeat.objects.filter(name__startswith=WORKER_PREFIX, at__gt=since)
+    return sum(rows.values_list("processes", flat=True))
 
 
 def purge_stale(*, now=None) -> int:

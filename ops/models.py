@@ -11,6 +11,8 @@ class ServiceHeartbeat(models.Model):
 
     name = models.CharField(max_length=255, unique=True)
     at = models.DateTimeField(default=timezone.now)
+    # A worker's pool size (its concurrency): how many tasks it runs at once.
+    processes = models.PositiveIntegerField(default=1)
 
     def __str__(self):
         return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"

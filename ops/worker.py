@@ -8,7 +8,7 @@ from django.conf import settings
 
 
 class WorkerHeartbeat(bootsteps.StartStopStep):
-    """Writes ``worker:<hostname>`` every ``CONNECTOR_HUB_WORKER_HEARTBEAT_INTERVAL`` seconds from
+    """Writes ``worker:<hostname>`` (and its pool size) every ``CONNECTOR_HUB_WORKER_HEARTBEAT_INTERVAL`` seconds from
     the worker's main process (its timer runs in the event loop, so a stuck main process stops
     beating). The connection is closed after each write: the pool forks from this process."""
 
@@ -18,11 +18,13 @@ class WorkerHeartbeat(bootsteps.StartStopStep):
         super().__init__(worker, **kwargs)
         self.entry = None
         self.name = ""
+        self.processes = 1
 
     def start(self, worker):
         from ops import heartbeats
 
         self.name = heartbeats.WORKER_PREFIX + worker.hostname
+        self.processes = worker.concurrency or 1
         self.beat()
         self.entry = worker.timer.call_repeatedly(
             settings.CONNECTOR_HUB_WORKER_HEARTBEAT_INTERVAL, self.beat, priority=10
@@ -33,7 +35,11 @@ class WorkerHeartbeat(bootsteps.StartStopStep):
 
         from ops import heartbeats
 
-        heartbeats.record(self.name, touch=settings.CONNECTOR_HUB_WORKER_HEARTBEAT_FILE)
+        heartbeats.record(
+            self.name,
+            touch=settings.CONNECTOR_HUB_WORKER_HEARTBEAT_FILE,
+            processes=self.processes,
+        )
         connection.close()
 
     def stop(self, worker):

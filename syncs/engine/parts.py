@@ -32,11 +32,12 @@ from syncs.models import Sync, SyncPart
 
 
 def wanted() -> int:
-    """How many parts a big read is cut into: the setting, or as many as workers are alive."""
+    """How many parts a big read is cut into: the setting, or as many as the workers alive have
+    processes (one worker of concurrency 2 reads two parts at once)."""
     count = settings.CONNECTOR_HUB_SYNC_PARTS
     if count <= 0:
         fresh = settings.CONNECTOR_HUB_SYNC_HEARTBEAT_TIMEOUT
-        count = sum(1 for age in heartbeats.worker_ages().values() if age < fresh)
+        count = heartbeats.worker_processes(fresher_than=fresh)
     return max(1, min(count, settings.CONNECTOR_HUB_SYNC_MAX_PARTS))
 
 

@@ -58,3 +58,30 @@ def test_two_workers_read_one_sync_in_parts_and_a_killed_one_loses_nothing(
     messages = list(sync.log_lines.values_list("message", flat=True))
     assert "The read is split into 3 parts, read by several workers at once." in messages
     assert messages[-1].startswith("Finished: 3000 new")
+
+
+def test_one_worker_of_two_processes_reads_a_sync_in_two_parts(
+    celery_processes, make_sample_connector, owner
+):
+    from ops import heartbeats
+
+    as_many_as_processes = {**IN_PARTS, "CONNECTOR_HUB_SYNC_PARTS": "0"}
+    celery_processes.worker(concurrency=2, env=as_many_as_processes)
+    wait_until(
+        lambda: heartbeats.worker_processes(fresher_than=60) == 2,
+        timeout=30,
+        message=celery_processes.logs,
+    )
+    connector = make_sample_connector(document_count=1000, operations_config={"batch_size": 50})
+    sync = sync_services.sync_trigger(actor=owner, connector=connector, trigger=SyncTrigger.API)
+
+    def ended():
+        sync.refresh_from_db()
+        return sync.status in FINISHED_STATUSES
+
+    wait_until(ended, timeout=120, message=celery_processes.logs)
+    assert sync.status == SyncStatus.SUCCEEDED, (sync.error_message, celery_processes.logs())
+    parts = SyncPart.objects.filter(sync=sync)
+    assert [(part.state, part.done) for part in parts] == [("done", 500)] * 2
+    ids = list(Document.objects.filter(connector=connector).values_list("external_id", flat=True))
+    assert sorted(ids) == sorted(f"sample-{i}" for i in range(1000))
