@@ -125,7 +125,10 @@ class ReadsAndStores:
         """Whether this task run has done its share: ``max_batches`` batches, and reading for at
         least ``CONNECTOR_HUB_SYNC_TASK_SECONDS`` (a hand-on costs a task round trip and a new
         read; a kind's few small batches alone would make it the larger cost)."""
-        return batches >= self.max_batches and time.monotonic() - self.run_started >= self.least_seconds
+        return (
+            batches >= self.max_batches
+            and time.monotonic() - self.run_started >= self.least_seconds
+        )
 
     def _announce(self, *, upserts: int = 0, deletes: int = 0) -> None:
         """``documents.changed`` once the write transaction commits."""
