@@ -4,12 +4,14 @@ a bare DRF view ("hello") and an authenticated one ("hello+key": the same API-ke
 authentication, workspace resolution and permission check as the API families, and one row read
 from the database). Prints each endpoint's throughput as a fraction of both.
 
-Every endpoint is measured twice: on the freshly seeded database, before PostgreSQL has any
-statistics about it (autovacuum is off), and again after ANALYZE, so that no figure depends on
-the planner having guessed well.
+Every endpoint is measured in two phases: on the freshly seeded database, before PostgreSQL has
+any statistics about it (autovacuum is off), and again after ANALYZE, so that no figure depends
+on the planner having guessed well. Each phase goes over every endpoint in rounds, the
+yardsticks first in each; an endpoint's figure is its median round by the ratio to that round's
+hello+key, so a drift of the machine's speed meets the endpoint and its yardstick alike.
 
-    python bench/api_load.py                 # 10 s per endpoint, 32 connections
-    python bench/api_load.py --smoke         # 2 s per endpoint, small data (CI)
+    python bench/api_load.py                 # 3 rounds of 5 s per endpoint, 32 connections
+    python bench/api_load.py --smoke         # 1 round of 2 s per endpoint, small data (CI)
     python bench/api_load.py --duration 20 --connections 64 --workers 3 --threads 4
     python bench/api_load.py --profile       # in process, no server: cProfile of each endpoint
     python bench/api_load.py --soak          # every endpoint at once, 50 connections, 60 s,
@@ -201,37 +203,62 @@ def run_wrk(
 
 
 def measure(wrk: str, server, ids: dict, args) -> list[tuple[str, dict]]:
-    results = []
-    for name, path in endpoints(ids):
+    """Every endpoint, round after round (``--rounds``): each round measures the yardsticks and
+    then every endpoint once, so a drift of the machine's speed during the run reaches all of them
+    alike. Per endpoint: the median round by its ratio to that round's hello+key."""
+    paths = endpoints(ids)
+    for _name, path in paths:
         run_wrk(wrk, server.url + path, ids["key"], seconds=1, connections=4)  # warm up
-        measured = run_wrk(
-            wrk, server.url + path, ids["key"], seconds=args.duration, connections=args.connections
+    rounds = []
+    for _ in range(args.rounds):
+        measured = {}
+        for name, path in paths:
+            measured[name] = run_wrk(
+                wrk,
+                server.url + path,
+                ids["key"],
+                seconds=args.duration,
+                connections=args.connections,
+            )
+        keyed = measured[HELLO_KEY]["rps"]
+        for m in measured.values():
+            m["share"] = m["rps"] / keyed
+        rounds.append(measured)
+    results = []
+    for name, _path in paths:
+        ordered = sorted((r[name] for r in rounds), key=lambda m: m["share"])
+        median = dict(ordered[len(ordered) // 2])
+        median["non_2xx"] = sum(m["non_2xx"] for m in ordered)
+        median["socket_errors"] = "; ".join(
+            m["socket_errors"] for m in ordered if m["socket_errors"]
         )
-        results.append((name, measured))
+        median["shares"] = [m["share"] for m in ordered]
+        results.append((name, median))
     return results
 
 
 def report(title: str, results: list[tuple[str, dict]]) -> list[str]:
     """Print one phase's table; return the endpoints that missed their goal or failed."""
-    rps = dict((name, m["rps"]) for name, m in results)
-    hello, keyed = rps[HELLO], rps[HELLO_KEY]
+    hello = dict(results)[HELLO]
     print(f"\n{title}")
     print(
         f"{'endpoint':<26} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'vs hello':>9} {'vs +key':>8} {'goal':>6}"
+        f"{'vs hello':>9} {'vs +key':>8} {'goal':>8}  rounds vs +key"
     )
     missed = []
     for name, m in results:
         goal = goal_of(name)
-        share = m["rps"] / keyed
+        share = m["share"]
         verdict = "" if goal is None else (f">={goal}" + (" ok" if share >= goal else " MISS"))
         if goal is not None and share < goal:
             missed.append(f"{title}: {name} {share:.2f}x < {goal}x")
         if m["non_2xx"] or m["socket_errors"]:
             missed.append(f"{title}: {name}: FAILED {m['non_2xx']} non-2xx {m['socket_errors']}")
+        rounds = " ".join(f"{s:.2f}" for s in m["shares"])
         print(
             f"{name:<26} {m['rps']:>9.1f} {m['p50']:>8.2f} {m['p99']:>8.2f} "
-            f"{m['rps'] / hello:>8.2f}x {share:>7.2f}x {verdict:>8}"
+            f"{m['rps'] / hello['rps']:>8.2f}x "
+            f"{share:>7.2f}x {verdict:>8}  {rounds}"
         )
     return missed
 
@@ -356,7 +383,8 @@ def analyze(database) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--smoke", action="store_true", help="2 s per endpoint, small data")
-    parser.add_argument("--duration", type=int, default=10, help="seconds per endpoint")
+    parser.add_argument("--duration", type=int, default=5, help="seconds per endpoint and round")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds over every endpoint")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
@@ -375,7 +403,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.smoke:
-        args.duration, args.connectors, args.documents = 2, 20, 20
+        args.duration, args.rounds, args.connectors, args.documents = 2, 1, 20, 20
     if args.soak and "--duration" not in sys.argv:
         args.duration = 60
     if args.soak and "--connections" not in sys.argv:
@@ -420,7 +448,7 @@ def main() -> None:
         print(
             f"gunicorn {args.workers} workers x {args.threads} threads, PostgreSQL, "
             f"{args.connectors} connectors x {args.documents} documents; wrk 2 threads, "
-            f"{args.connections} connections, {args.duration} s per endpoint; "
+            f"{args.connections} connections, {args.rounds} rounds of {args.duration} s per endpoint; "
             f"{os.cpu_count()} cores shared by server, database and load generator "
             f"(load average before: {os.getloadavg()[0]:.1f})"
         )
