@@ -40,6 +40,7 @@ test: $(DEV_STAMP)
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports architecture.ini
 
 format: $(DEV_STAMP)
 	$(BIN)/ruff check --fix .

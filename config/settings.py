@@ -327,7 +327,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": CONNECTOR_HUB_SYNC_LIVENESS_INTERVAL,
     },
     "syncs.retention": {
-        "task": "syncs.tasks.purge_expired",
+        "task": "ops.tasks.purge_expired",
         "schedule": CONNECTOR_HUB_RETENTION_INTERVAL,
     },
 }
@@ -407,7 +407,7 @@ CELERY_TASK_ANNOTATIONS = {
         "syncs.tasks.run_sync",
         "syncs.tasks.run_sync_part",
         "syncs.tasks.purge_connector",
-        "syncs.tasks.purge_expired",
+        "ops.tasks.purge_expired",
     )
 }
 # Redis redelivers a message not acknowledged within the visibility timeout (run_sync is

@@ -5,7 +5,25 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from audit import api as audit_api
 from connectors import views
+from connectors.api import workspaces as workspaces_api
+from syncs.api import changes, documents, syncs
+from webhooks import api as webhooks_api
+
+
+def api_routes() -> list:
+    """Every app's API routes, in the order they are matched."""
+    return [
+        path("", include("connectors.api.urls")),
+        *syncs.urlpatterns,
+        *changes.urlpatterns,  # before documents/<document_id>
+        *documents.urlpatterns,
+        *workspaces_api.urlpatterns,
+        *audit_api.urlpatterns,
+        *webhooks_api.urlpatterns,
+    ]
+
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -25,7 +43,7 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="swagger-ui", permanent=True),
         name="redoc",
     ),
-    path("", include("connectors.api.urls")),
+    *api_routes(),
 ]
 
 if settings.CONNECTOR_HUB_BENCH_HELLO:

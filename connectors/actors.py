@@ -4,8 +4,6 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from connectors.models import ApiKey
 
-SYSTEM = None
-
 
 def actor_label(actor) -> str:
     if actor is None:

@@ -113,10 +113,6 @@ class ApiKey(AbstractAPIKey):
         ]
         indexes = [models.Index(fields=["workspace", "-created"])]
 
-    @property
-    def can_write(self) -> bool:
-        return self.role == ApiKeyRole.ADMIN
-
 
 class DefinitionStatus(models.TextChoices):
     DRAFT = "Draft", "Draft"

@@ -7,8 +7,8 @@ and so are connectors' ended times in collections and deleted connectors whose d
 gone. Those are the change feed's deletions: each removal records the newest stamp it took away
 (``ChangeClock.purged_through``), so that a cursor that has not read that far gets a 410 instead
 of missing a deletion.
-Idempotency records older than their 24-hour lifetime are removed, and audit entries older than
-``CONNECTOR_HUB_AUDIT_RETENTION_DAYS`` (0 keeps them forever).
+Idempotency records older than their 24-hour lifetime are removed. ``ops.tasks.purge_expired``
+runs every purge of every app.
 """
 
 from datetime import timedelta
@@ -35,7 +35,7 @@ from syncs.models import (
 CHUNK = 2000
 
 
-def _delete_in_chunks(queryset) -> int:
+def delete_in_chunks(queryset) -> int:
     removed = 0
     while True:
         ids = list(queryset.values_list("pk", flat=True)[:CHUNK])
@@ -59,7 +59,7 @@ def purge_old_syncs(*, now=None) -> int:
         )
         doomed = old.filter(connector_id=connector_id).exclude(pk__in=kept)
         for sync_ids in _chunked(list(doomed.values_list("pk", flat=True))):
-            _delete_in_chunks(SyncLogLine.objects.filter(sync_id__in=sync_ids))
+            delete_in_chunks(SyncLogLine.objects.filter(sync_id__in=sync_ids))
             with transaction.atomic():
                 removed += Sync.objects.filter(pk__in=sync_ids).delete()[1].get("syncs.Sync", 0)
     return removed
@@ -152,7 +152,7 @@ def purge_deleted_connectors(*, now=None) -> int:
                         stamp=Max("ended_stamp")
                     )["stamp"]
                 )
-                _delete_in_chunks(SyncLogLine.objects.filter(sync__connector=connector))
+                delete_in_chunks(SyncLogLine.objects.filter(sync__connector=connector))
                 remove_connector(connector)
             removed += 1
     return removed
@@ -169,8 +169,8 @@ def remove_connector(connector: Connector) -> None:
 
 def remove_deleted_connector_records(connector: Connector) -> None:
     """What a deleted connector leaves but its tombstones: syncs, their logs, uploaded files."""
-    _delete_in_chunks(SyncLogLine.objects.filter(sync__connector=connector))
-    _delete_in_chunks(UploadedFile.objects.filter(connector=connector))
+    delete_in_chunks(SyncLogLine.objects.filter(sync__connector=connector))
+    delete_in_chunks(UploadedFile.objects.filter(connector=connector))
     with transaction.atomic():
         Sync.objects.filter(connector=connector).delete()
 
@@ -179,16 +179,6 @@ def purge_expired_idempotency_records(*, now=None) -> int:
     from connectors.models import IdempotencyRecord
 
     now = now or timezone.now()
-    return _delete_in_chunks(
+    return delete_in_chunks(
         IdempotencyRecord.objects.filter(created_at__lt=now - IdempotencyRecord.LIFETIME)
     )
-
-
-def purge_old_audit_entries(*, now=None) -> int:
-    from audit.models import AuditEntry
-
-    days = settings.CONNECTOR_HUB_AUDIT_RETENTION_DAYS
-    if days <= 0:
-        return 0
-    now = now or timezone.now()
-    return _delete_in_chunks(AuditEntry.objects.filter(at__lt=now - timedelta(days=days)))

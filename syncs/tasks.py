@@ -64,19 +64,3 @@ def check_liveness() -> dict:
         "lost_checks": resend_lost_checks(),
         "redispatched": liveness.redispatch_waiting_syncs(),
     }
-
-
-@shared_task(name="syncs.tasks.purge_expired")
-def purge_expired() -> dict:
-    from ops import heartbeats
-    from syncs import retention
-
-    return {
-        "syncs": retention.purge_old_syncs(),
-        "documents": retention.purge_deleted_documents(),
-        "memberships": retention.purge_ended_memberships(),
-        "connectors": retention.purge_deleted_connectors(),
-        "idempotency_records": retention.purge_expired_idempotency_records(),
-        "audit_entries": retention.purge_old_audit_entries(),
-        "heartbeats": heartbeats.purge_stale(),
-    }

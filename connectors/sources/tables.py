@@ -16,7 +16,8 @@ under way the cursor also carries that total and the rows read so far, so a pass
 later task run goes on counting against the same total.
 
 The engine-specific parts (connecting, the catalog, quoting, the keyset query) live in a
-``TableDriver``: ``postgres.py`` and ``mysql.py``. The reader picks one by ``databaseType``.
+``TableDriver`` (``postgres.py``, ``mysql.py``); a kind's reader names the drivers it offers
+(``TableSource.drivers``) and the config's ``databaseType`` picks one.
 """
 
 import base64
@@ -176,7 +177,7 @@ def settings_from(config: dict) -> TableSettings:
     except (TypeError, ValueError):
         port = 0  # refused when connecting, with a message
     return TableSettings(
-        database_type=section.get("databaseType") or "PostgreSQL",
+        database_type=str(section.get("databaseType") or ""),
         host=str(connection.get("host") or ""),
         port=port,
         database=str(connection.get("name") or ""),
@@ -278,10 +279,12 @@ def _as_aware(value) -> dt.datetime | None:
 
 
 class TableSource(Source):
-    """A table of PostgreSQL or MySQL/MariaDB; the engine is chosen by ``databaseType``."""
+    """A table of one of ``drivers``' engines; the config's ``databaseType`` chooses (the first
+    when it names none)."""
 
     incremental = True
     read_ahead = True
+    drivers: dict[str, type[TableDriver]] = {}
 
     @classmethod
     def prepare_config(cls, config: dict) -> dict:
@@ -316,16 +319,11 @@ class TableSource(Source):
         if self.driver is None:
             if not 0 < self.settings.port < 65536:
                 raise SourceError("The database port must be a number from 1 to 65535.")
-            if self.settings.database_type == "MySQL":
-                from connectors.sources.mysql import MySQLDriver
-
-                self.driver = MySQLDriver(self.settings)
-            elif self.settings.database_type == "PostgreSQL":
-                from connectors.sources.postgres import PostgresDriver
-
-                self.driver = PostgresDriver(self.settings)
-            else:
+            name = self.settings.database_type or next(iter(self.drivers), "")
+            driver = self.drivers.get(name)
+            if driver is None:
                 raise SourceError(f"Unknown database type {self.settings.database_type!r}.")
+            self.driver = driver(self.settings)
             self.driver.connect()
         return self.driver
 

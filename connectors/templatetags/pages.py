@@ -187,17 +187,6 @@ def initial_letters(value) -> str:
 
 
 @register.filter
-def shown_url(url) -> str:
-    """A webhook URL without its query, which may carry a token of the receiver."""
-    from webhooks.services import shown_url as without_query
-
-    try:
-        return without_query(str(url)) + ("?…" if urlsplit(str(url)).query else "")
-    except ValueError:
-        return ""
-
-
-@register.filter
 def ago(moment) -> str:
     """ "just now" under a minute, else "5 minutes ago" (largest unit first, as ``timesince``)."""
     if not moment:

@@ -16,7 +16,7 @@ QUICK_TASKS = (
     "connectors.tasks.check_connector",
     "syncs.tasks.scheduled_sync",
     "syncs.tasks.check_liveness",
-    "syncs.tasks.purge_expired",
+    "ops.tasks.purge_expired",
     "syncs.tasks.purge_connector",
 )
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from audit.models import ActorType, AuditEntry
 from connectors.models import IdempotencyRecord
 from ops.models import ServiceHeartbeat
-from syncs.tasks import purge_expired
+from ops.tasks import purge_expired
 
 pytestmark = pytest.mark.database
 

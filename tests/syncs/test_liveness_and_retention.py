@@ -8,10 +8,11 @@ import pytest
 from django.utils import timezone
 
 from connectors import services
+from ops.tasks import purge_expired
 from syncs import engine, liveness, retention
 from syncs import services as sync_services
 from syncs.models import AttemptOutcome, Document, Sync, SyncLogLine, SyncStatus, SyncTrigger
-from syncs.tasks import check_liveness, purge_expired, run_sync
+from syncs.tasks import check_liveness, run_sync
 
 pytestmark = pytest.mark.database
 

@@ -1,12 +1,12 @@
 """OneDrive for Business through Microsoft Graph: the 004 ``onedrive`` slots. Each entry of
 ``urls`` is a OneDrive link (``https://<tenant>-my.sharepoint.com/personal/<user>/...``, a
 folder in it, or a sharing link) or the user's e-mail, for their whole OneDrive; reading is the
-SharePoint reader's (``/drives/{id}/root/delta``)."""
+drive delta reader's (``connectors.sources.drive_delta``)."""
 
 import re
 from urllib.parse import urlsplit
 
-from connectors.kinds.sharepoint.source import DriveDeltaSource
+from connectors.sources.drive_delta import DriveDeltaSource
 
 _EMAIL = re.compile(r"^[^@\s/]+@[^@\s/]+\.[^@\s/]+$")
 

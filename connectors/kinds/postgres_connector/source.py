@@ -1,4 +1,10 @@
+"""PostgreSQL tables, and MySQL/MariaDB ones when ``databaseType`` says so (the kind's spec
+offers both): the table reader (``connectors.sources.tables``) over its drivers."""
+
+from connectors.sources.mysql import MySQLDriver
+from connectors.sources.postgres import PostgresDriver
 from connectors.sources.tables import TableSource
 
-# One reader for both engines: ``databaseType`` picks PostgreSQL or MySQL.
-Source = TableSource
+
+class Source(TableSource):
+    drivers = {"PostgreSQL": PostgresDriver, "MySQL": MySQLDriver}
