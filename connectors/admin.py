@@ -36,6 +36,28 @@ class ServiceAdmin(admin.ModelAdmin):
             self.message_user(request, error.message, messages.ERROR)
             return None
 
+    def _stored(self, obj):
+        """The row as stored (the form has already changed ``obj``): an update service compares
+        it with the new values to know what changed."""
+        return type(obj).objects.get(pk=obj.pk)
+
+
+class NamedAdmin(ServiceAdmin):
+    """Spaces and collections, added and edited through their services (``create`` takes the
+    parent named by ``parent``; ``update`` the instance under its model's name)."""
+
+    parent = ""
+    create = update = None
+
+    def save_model(self, request, obj, form, change):
+        values = {"name": obj.name, "description": obj.description}
+        if change:
+            instance = {self.model._meta.model_name: self._stored(obj)}
+            self.update(actor=request.user, **instance, **values)
+        else:
+            parent = {self.parent: getattr(obj, self.parent)}
+            obj.pk = self.create(actor=request.user, **parent, **values).pk
+
 
 class MembershipInline(admin.TabularInline):
     model = Membership
@@ -51,7 +73,9 @@ class WorkspaceAdmin(ServiceAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            services.workspace_update(actor=request.user, workspace=obj, name=obj.name)
+            services.workspace_update(
+                actor=request.user, workspace=self._stored(obj), name=obj.name
+            )
         else:
             created = services.workspace_create(actor=request.user, name=obj.name, slug=obj.slug)
             obj.pk = created.pk
@@ -71,45 +95,26 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Space)
-class SpaceAdmin(ServiceAdmin):
+class SpaceAdmin(NamedAdmin):
     list_display = ["name", "workspace", "created_at"]
     list_filter = ["workspace"]
     search_fields = ["name"]
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            services.space_update(
-                actor=request.user, space=obj, name=obj.name, description=obj.description
-            )
-        else:
-            created = services.space_create(
-                actor=request.user,
-                workspace=obj.workspace,
-                name=obj.name,
-                description=obj.description,
-            )
-            obj.pk = created.pk
+    parent = "workspace"
+    create = staticmethod(services.space_create)
+    update = staticmethod(services.space_update)
 
     def delete_model(self, request, obj):
         self._service_call(request, lambda: services.space_delete(actor=request.user, space=obj))
 
 
 @admin.register(Collection)
-class CollectionAdmin(ServiceAdmin):
+class CollectionAdmin(NamedAdmin):
     list_display = ["name", "space", "created_at"]
     list_filter = ["space__workspace"]
     search_fields = ["name"]
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            services.collection_update(
-                actor=request.user, collection=obj, name=obj.name, description=obj.description
-            )
-        else:
-            created = services.collection_create(
-                actor=request.user, space=obj.space, name=obj.name, description=obj.description
-            )
-            obj.pk = created.pk
+    parent = "space"
+    create = staticmethod(services.collection_create)
+    update = staticmethod(services.collection_update)
 
     def delete_model(self, request, obj):
         services.collection_delete(actor=request.user, collection=obj)

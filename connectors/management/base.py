@@ -139,6 +139,22 @@ def parse_assignments(assignments: list[str]) -> dict:
     return result
 
 
+class CollectionMemberCommand(HubCommand):
+    """A connector and a collection of one workspace: what associating and dissociating name."""
+
+    def add_arguments(self, parser):
+        self.add_workspace_argument(parser)
+        parser.add_argument("connector", help="Connector name or id.")
+        parser.add_argument("--collection", required=True, metavar="ID")
+
+    def connector_and_collection(self, workspace: str, connector: str, collection: str):
+        target = self.workspace(workspace)
+        return (
+            self.connector(target, connector),
+            selectors.collection_in_workspace(target, collection),
+        )
+
+
 def _one_line_error(parser):
     """A usage mistake on the command line (a missing or bad option) is one line and exit 1, as
     every other failure of these commands; ``call_command`` still gets a ``CommandError``."""

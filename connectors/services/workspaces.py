@@ -33,10 +33,10 @@ def _set_fields(instance, **values) -> list[str]:
     return changed
 
 
-def _save_unique(instance, field: str, message: str):
+def _save_unique(instance, field: str, message: str, **save_options):
     try:
         with transaction.atomic():
-            instance.save()
+            instance.save(**save_options)
     except IntegrityError:
         raise InvalidInput({field: [message]}) from None
 
@@ -78,35 +78,60 @@ def workspace_delete(*, actor, workspace: Workspace) -> None:
     workspace.delete()
 
 
+SPACE_NAME_TAKEN = "A space with this name already exists in this workspace."
+COLLECTION_NAME_TAKEN = "A collection with this name already exists in this space."
+
+
+def _create_named(instance, siblings, *, actor, event: str, workspace_id, taken: str):
+    """Save a new space or collection whose name is unique among ``siblings``."""
+    if siblings.filter(name=instance.name).exists():
+        raise InvalidInput({"name": [taken]})
+    validated(instance)
+    _save_unique(instance, "name", taken)
+    emit(event, actor=actor, obj=instance, workspace_id=workspace_id)
+    return instance
+
+
+def _update_named(instance, siblings, *, actor, event: str, workspace_id, taken: str, **values):
+    """Change a space's or collection's name and description; the name stays unique among
+    ``siblings``."""
+    changed = _set_fields(instance, **values)
+    if changed:
+        if (
+            "name" in changed
+            and siblings.filter(name=instance.name).exclude(pk=instance.pk).exists()
+        ):
+            raise InvalidInput({"name": [taken]})
+        validated(instance)
+        _save_unique(instance, "name", taken, update_fields=[*changed, "updated_at"])
+        emit(event, actor=actor, obj=instance, workspace_id=workspace_id, fields=changed)
+    return instance
+
+
 @transaction.atomic
 def space_create(*, actor, workspace: Workspace, name: str, description: str = "") -> Space:
-    if Space.objects.filter(workspace=workspace, name=name).exists():
-        raise InvalidInput({"name": ["A space with this name already exists in this workspace."]})
-    space = validated(Space(workspace=workspace, name=name, description=description))
-    _save_unique(space, "name", "A space with this name already exists in this workspace.")
-    emit("space.created", actor=actor, obj=space, workspace_id=workspace.pk)
-    return space
+    return _create_named(
+        Space(workspace=workspace, name=name, description=description),
+        Space.objects.filter(workspace=workspace),
+        actor=actor,
+        event="space.created",
+        workspace_id=workspace.pk,
+        taken=SPACE_NAME_TAKEN,
+    )
 
 
 @transaction.atomic
 def space_update(*, actor, space: Space, name=_UNSET, description=_UNSET) -> Space:
-    changed = _set_fields(space, name=name, description=description)
-    if changed:
-        if (
-            "name" in changed
-            and Space.objects.filter(workspace=space.workspace_id, name=space.name)
-            .exclude(pk=space.pk)
-            .exists()
-        ):
-            raise InvalidInput(
-                {"name": ["A space with this name already exists in this workspace."]}
-            )
-        validated(space)
-        space.save(update_fields=[*changed, "updated_at"])
-        emit(
-            "space.updated", actor=actor, obj=space, workspace_id=space.workspace_id, fields=changed
-        )
-    return space
+    return _update_named(
+        space,
+        Space.objects.filter(workspace=space.workspace_id),
+        actor=actor,
+        event="space.updated",
+        workspace_id=space.workspace_id,
+        taken=SPACE_NAME_TAKEN,
+        name=name,
+        description=description,
+    )
 
 
 @transaction.atomic
@@ -119,39 +144,30 @@ def space_delete(*, actor, space: Space) -> None:
 
 @transaction.atomic
 def collection_create(*, actor, space: Space, name: str, description: str = "") -> Collection:
-    if Collection.objects.filter(space=space, name=name).exists():
-        raise InvalidInput({"name": ["A collection with this name already exists in this space."]})
-    collection = validated(Collection(space=space, name=name, description=description))
-    _save_unique(collection, "name", "A collection with this name already exists in this space.")
-    emit("collection.created", actor=actor, obj=collection, workspace_id=space.workspace_id)
-    return collection
+    return _create_named(
+        Collection(space=space, name=name, description=description),
+        Collection.objects.filter(space=space),
+        actor=actor,
+        event="collection.created",
+        workspace_id=space.workspace_id,
+        taken=COLLECTION_NAME_TAKEN,
+    )
 
 
 @transaction.atomic
 def collection_update(
     *, actor, collection: Collection, name=_UNSET, description=_UNSET
 ) -> Collection:
-    changed = _set_fields(collection, name=name, description=description)
-    if changed:
-        if (
-            "name" in changed
-            and Collection.objects.filter(space=collection.space_id, name=collection.name)
-            .exclude(pk=collection.pk)
-            .exists()
-        ):
-            raise InvalidInput(
-                {"name": ["A collection with this name already exists in this space."]}
-            )
-        validated(collection)
-        collection.save(update_fields=[*changed, "updated_at"])
-        emit(
-            "collection.updated",
-            actor=actor,
-            obj=collection,
-            workspace_id=collection.space.workspace_id,
-            fields=changed,
-        )
-    return collection
+    return _update_named(
+        collection,
+        Collection.objects.filter(space=collection.space_id),
+        actor=actor,
+        event="collection.updated",
+        workspace_id=collection.space.workspace_id,
+        taken=COLLECTION_NAME_TAKEN,
+        name=name,
+        description=description,
+    )
 
 
 @transaction.atomic

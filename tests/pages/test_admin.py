@@ -208,3 +208,44 @@ def test_read_only_spec_values_show_as_text_in_the_admin(admin_client, catalog):
     for name in ("operations_config.batch_size", "operations_config.max_batches"):
         assert f'name="config-{name}"' not in html
         assert f'<span class="readonly-value" id="id_config-{name}">' in html
+
+
+def test_workspaces_spaces_and_collections_are_added_and_renamed_through_the_services(
+    admin_client, workspace, django_capture_on_commit_callbacks
+):
+    from audit.models import AuditEntry
+    from connectors.models import Collection, Space, Workspace
+
+    def save(model: str, data: dict, pk=None) -> None:
+        url = reverse(
+            f"admin:connectors_{model}_{'change' if pk else 'add'}", args=[pk] if pk else []
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin_client.post(url, {**data, "_save": "Save"})
+        assert response.status_code == 302, response.content.decode()[-2000:]
+
+    save("space", {"workspace": workspace.pk, "name": "Research", "description": ""})
+    space = Space.objects.get(workspace=workspace, name="Research")
+    save("space", {"workspace": workspace.pk, "name": "Lab", "description": "Notes"}, space.pk)
+    space.refresh_from_db()
+    assert (space.name, space.description) == ("Lab", "Notes")
+
+    save("collection", {"space": space.pk, "name": "Papers", "description": ""})
+    collection = Collection.objects.get(space=space, name="Papers")
+    save("collection", {"space": space.pk, "name": "Reports", "description": "x"}, collection.pk)
+    collection.refresh_from_db()
+    assert (collection.name, collection.description) == ("Reports", "x")
+
+    save(
+        "workspace",
+        {
+            "name": "Renamed",
+            "slug": workspace.slug,
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+        workspace.pk,
+    )
+    assert Workspace.objects.get(pk=workspace.pk).name == "Renamed"
+    events = set(AuditEntry.objects.values_list("action", flat=True))
+    assert {"space.updated", "collection.updated", "workspace.updated"} <= events
