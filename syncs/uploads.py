@@ -6,6 +6,7 @@ to Django's default storage (``MEDIA_ROOT``); the connector's reader extracts th
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -15,6 +16,7 @@ from connectors.actors import actor_label
 from connectors.errors import InvalidInput, NotFound, TransitionRefused
 from connectors.events import emit
 from connectors.models import Collection, Connector
+from connectors.sources.base import StoredFile
 from connectors.sources.extract import detect_type
 from syncs import services as sync_services
 from syncs.models import Sync, SyncTrigger, UploadedFile
@@ -24,14 +26,14 @@ ALLOWED_SUFFIXES = "txt, md, html, pdf, docx, csv, json"
 
 
 @dataclass
-class StoredFile:
+class StoredUpload:
     file: UploadedFile
     duplicate: bool
 
 
 @dataclass
 class UploadResult:
-    files: list[StoredFile] = field(default_factory=list)
+    files: list[StoredUpload] = field(default_factory=list)
     #: The sync that will read the new files; None when nothing was new, a sync was already
     #: active (it lists the files when it reads), or the connector is stopped or failed.
     sync: Sync | None = None
@@ -122,11 +124,11 @@ def upload_files(
     return result
 
 
-def _store(actor, connector: Connector, upload, mime_type: str, written: list) -> StoredFile:
+def _store(actor, connector: Connector, upload, mime_type: str, written: list) -> StoredUpload:
     sha256 = _digest(upload)
     existing = UploadedFile.objects.filter(connector=connector, sha256=sha256).first()
     if existing is not None:
-        return StoredFile(existing, duplicate=True)
+        return StoredUpload(existing, duplicate=True)
     row = UploadedFile(
         connector=connector,
         sha256=sha256,
@@ -147,8 +149,8 @@ def _store(actor, connector: Connector, upload, mime_type: str, written: list) -
             raise
         written.remove(row.file.name)
         row.file.storage.delete(row.file.name)
-        return StoredFile(existing, duplicate=True)
-    return StoredFile(row, duplicate=False)
+        return StoredUpload(existing, duplicate=True)
+    return StoredUpload(row, duplicate=False)
 
 
 def _trigger(actor, connector: Connector, collection, trigger: str) -> Sync | None:
@@ -174,3 +176,22 @@ def uploaded_file_delete(*, actor, connector: Connector, file_id: int) -> None:
         file=file_id,
     )
     _trigger(actor, connector, None, SyncTrigger.MANUAL)
+
+
+def stored_files(connector_id, after: int, limit: int) -> list[StoredFile]:
+    """Up to ``limit`` of the connector's stored files after the id ``after``, in id order: what
+    the upload reader reads (through the engine's context)."""
+    rows = UploadedFile.objects.filter(connector_id=connector_id, id__gt=after).order_by("id")
+    return [
+        StoredFile(
+            id=row.pk,
+            name=row.name,
+            mime_type=row.mime_type,
+            sha256=row.sha256,
+            size=row.size,
+            uploaded_by=row.uploaded_by,
+            uploaded_at=row.uploaded_at,
+            open=partial(row.file.open, "rb"),
+        )
+        for row in rows[:limit]
+    ]

@@ -7,9 +7,10 @@ that batch, and it is saved with the batch's documents in one transaction.
 """
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import BinaryIO
 
 
 class SourceError(Exception):
@@ -85,12 +86,29 @@ class Split:
     after: dict | None
 
 
+@dataclass
+class StoredFile:
+    """A file the service itself stores for the connector being read (an upload)."""
+
+    id: int
+    name: str
+    mime_type: str
+    sha256: str
+    size: int
+    uploaded_by: str
+    uploaded_at: datetime
+    open: Callable[[], BinaryIO]
+
+
 class SourceContext:
     """The engine's side of a read. This base is what ``check()`` and tests run with."""
 
     batch_size: int = 100
-    #: The connector being read, for readers of what the service itself stores (uploads).
-    connector_id: str | None = None
+
+    def stored_files(self, after: int, limit: int) -> list[StoredFile]:
+        """Up to ``limit`` of the files stored for the connector being read, in id order, after
+        the id ``after`` (the reader of uploads; the service's storage is the engine's)."""
+        return []
 
     def heartbeat(self) -> None:
         """Call during long fetches and waits; raises SyncCancelled when cancelling."""

@@ -5,7 +5,8 @@ import time
 from django.conf import settings
 
 from connectors.schema.secrets import redact
-from connectors.sources.base import SourceContext, SyncCancelled
+from connectors.sources.base import SourceContext, StoredFile, SyncCancelled
+from syncs import uploads
 from syncs.engine.lease import Lease
 from syncs.models import SyncLogLine, SyncStatus
 
@@ -45,11 +46,13 @@ class EngineContext(SourceContext):
     def __init__(self, lease: Lease, log: SyncLog, *, batch_size: int | None = None):
         self.lease = lease
         self.sync_log = log
-        self.connector_id = str(lease.connector_id)  # for readers of what the service stores
         if batch_size:
             self.batch_size = batch_size
         self.interval = settings.CONNECTOR_HUB_SYNC_HEARTBEAT_INTERVAL
         self._last_beat = time.monotonic()
+
+    def stored_files(self, after: int, limit: int) -> list[StoredFile]:
+        return uploads.stored_files(self.lease.connector_id, after, limit)
 
     def beaten(self) -> None:
         """A batch commit just wrote the heartbeat."""

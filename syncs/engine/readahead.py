@@ -51,7 +51,6 @@ class _ThreadContext(SourceContext):
     def __init__(self, ahead: "ReadAhead", engine_context: SourceContext):
         self.ahead = ahead
         self.batch_size = engine_context.batch_size
-        self.connector_id = engine_context.connector_id
 
     def heartbeat(self) -> None:
         if self.ahead.stopping.is_set():

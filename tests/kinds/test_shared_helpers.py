@@ -13,7 +13,7 @@ from connectors.sources.changes import changed_since, next_since
 from connectors.sources.rest import JsonApi, TooLarge
 from connectors.sources.throttling import RateLimited, call_with_retries, retry_after_seconds
 from tests.fakes.service import FakeService
-from tests.kinds.reading import RecordingContext
+from tests.reading import RecordingContext
 
 
 class Files(FakeService):
@@ -55,7 +55,7 @@ def test_a_call_throttled_twice_waits_a_growing_back_off_then_succeeds():
 
     assert call_with_retries(call, context, service="Example") == "done"
     assert context.sleeps == [2.0, 8.0]
-    assert [level for level, _ in context.logs] == ["warning", "warning"]
+    assert [level for level, _ in context.lines] == ["warning", "warning"]
 
 
 def test_persistent_throttling_raises_a_retryable_error_with_the_wait():

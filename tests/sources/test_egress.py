@@ -94,7 +94,7 @@ def test_the_client_ignores_proxy_settings_from_the_environment(monkeypatch, sit
 def test_every_http_kind_checks_and_reads_through_the_guard(site, private_refused, kind):
     from connectors.sources.base import SourceError
     from connectors.sources.registry import implementation
-    from tests.sources.conftest import RecordingContext
+    from tests.reading import RecordingContext
 
     config = {"url": site.url("/docs/"), "extraction_type": "all", "id_field": "id"}
     source = implementation(kind)(config, RecordingContext())

@@ -9,8 +9,8 @@ from connectors.errors import InvalidInput
 from connectors.sources.base import SourceError
 from connectors.sources.registry import implementation
 from syncs.scheduling import from_config
+from tests.reading import RecordingContext, documents_of, read_all
 from tests.servers.website import Page, json_page, rss_feed
-from tests.sources.conftest import RecordingContext, documents_of, read_all
 
 
 def feed(config, batch_size=100):

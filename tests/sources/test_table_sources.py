@@ -11,9 +11,9 @@ import pytest
 from connectors.sources.base import SourceError
 from connectors.sources.egress import EgressRefused
 from connectors.sources.registry import implementation
+from tests.reading import RecordingContext, documents_of, read_all
 from tests.servers import mariadb, postgres
 from tests.servers.ports import free_port
-from tests.sources.conftest import RecordingContext, documents_of, read_all
 
 ROWS = 20_000
 

@@ -1,5 +1,6 @@
 """Files given to upload connectors: the service, the endpoint and the reader."""
 
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,8 @@ from connectors.errors import InvalidInput
 from connectors.models import ApiKeyRole
 from connectors.sources.registry import implementation
 from syncs.models import Sync, SyncStatus, UploadedFile
-from syncs.uploads import files_of, upload_files, uploaded_file_delete
-from tests.sources.conftest import RecordingContext, documents_of, read_all
+from syncs.uploads import files_of, stored_files, upload_files, uploaded_file_delete
+from tests.reading import RecordingContext, documents_of, read_all
 from tests.sources.files import make_docx, make_pdf
 
 pytestmark = pytest.mark.database
@@ -96,7 +97,7 @@ def test_the_reader_turns_each_file_into_a_document(owner, inbox):
             a_file("broken.json", b"{nope", "application/json"),
         ],
     )
-    context = RecordingContext(batch_size=2, connector_id=str(inbox.pk))
+    context = RecordingContext(batch_size=2, stored_files=partial(stored_files, inbox.pk))
     source = implementation("upload")({}, context)
     source.check()
     batches, cursor = read_all(source)
@@ -117,7 +118,9 @@ def test_a_removed_file_is_no_longer_listed(owner, inbox):
     )
     Sync.objects.filter(pk=result.sync.pk).update(status=SyncStatus.SUCCEEDED)
     uploaded_file_delete(actor=owner, connector=inbox, file_id=result.files[0].file.pk)
-    source = implementation("upload")({}, RecordingContext(connector_id=str(inbox.pk)))
+    source = implementation("upload")(
+        {}, RecordingContext(stored_files=partial(stored_files, inbox.pk))
+    )
     assert [d.content for d in documents_of(read_all(source)[0])] == ["B"]
 
 

@@ -2,6 +2,7 @@
 to the bucket, the reader reads them back from it, and removing a file removes its object."""
 
 import itertools
+from functools import partial
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from config.media import media_storage
 from connectors.sources.registry import implementation
 from syncs.models import Sync, SyncStatus
-from syncs.uploads import upload_files, uploaded_file_delete
+from syncs.uploads import stored_files, upload_files, uploaded_file_delete
+from tests.reading import RecordingContext, documents_of, read_all
 from tests.servers.moto_s3 import REGION
-from tests.sources.conftest import RecordingContext, documents_of, read_all
 
 pytestmark = pytest.mark.database
 
@@ -52,7 +53,7 @@ def test_uploads_are_stored_in_the_bucket_and_read_back(owner, inbox, bucket):
 
     stored = {s.file.name: s.file.file.name for s in result.files if not s.duplicate}
     assert keys() == sorted(f"media/{key}" for key in stored.values())  # the copy stored once
-    context = RecordingContext(connector_id=str(inbox.pk))
+    context = RecordingContext(stored_files=partial(stored_files, inbox.pk))
     documents = documents_of(read_all(implementation("upload")({}, context))[0])
     assert sorted(d.content for d in documents) == ["# Plan", "Meeting notes."]
 
@@ -84,7 +85,7 @@ def test_an_object_gone_from_the_bucket_is_reported_not_fatal(owner, inbox, buck
     )
     moto.client().delete_object(Bucket=name, Key=f"media/{result.files[0].file.file.name}")
 
-    context = RecordingContext(connector_id=str(inbox.pk))
+    context = RecordingContext(stored_files=partial(stored_files, inbox.pk))
     documents = documents_of(read_all(implementation("upload")({}, context))[0])
 
     assert [d.content for d in documents] == ["B"]

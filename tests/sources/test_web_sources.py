@@ -5,9 +5,9 @@ import pytest
 from connectors.errors import InvalidInput
 from connectors.sources.base import SourceError
 from connectors.sources.registry import implementation
+from tests.reading import RecordingContext, documents_of, read_all
 from tests.servers.ports import free_port
 from tests.servers.website import Page, html, paragraph
-from tests.sources.conftest import RecordingContext, documents_of, read_all
 
 FULL_CRAWL = {
     "/docs/",

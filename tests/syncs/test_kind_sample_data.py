@@ -6,20 +6,9 @@ import pytest
 from connectors.credentials import prepare
 from connectors.errors import InvalidInput
 from connectors.kinds.sample_data.source import SampleDataSource
-from connectors.sources.base import SourceContext, SourceError
+from connectors.sources.base import SourceError
 from connectors.sources.registry import implementation
-
-
-class RecordingContext(SourceContext):
-    def __init__(self, batch_size=100):
-        self.batch_size = batch_size
-        self.slept, self.beats = [], 0
-
-    def heartbeat(self):
-        self.beats += 1
-
-    def sleep(self, seconds):
-        self.slept.append(seconds)
+from tests.reading import RecordingContext
 
 
 def _read(config, cursor=None, batch_size=100):
@@ -89,8 +78,8 @@ def test_the_content_version_changes_every_text():
 
 def test_the_delay_waits_through_the_context_before_each_batch():
     _, context = _read({"document_count": 30, "batch_delay": 0.5}, batch_size=10)
-    assert context.slept == [0.5, 0.5, 0.5]
-    assert context.beats >= 3
+    assert context.sleeps == [0.5, 0.5, 0.5]
+    assert context.heartbeats >= 3
 
 
 def test_the_failure_comes_once_per_read_that_crosses_it():

@@ -1,4 +1,5 @@
-"""``upload``: the files stored for the connector (see ``syncs.uploads``) as documents.
+"""``upload``: the files stored for the connector (see ``syncs.uploads``) as documents; the
+engine hands them over (``SourceContext.stored_files``).
 
 Every read lists all of the connector's files (a full pass), so a removed file's document is
 pruned. The cursor is the id of the last file read, so a sync resumes right after its last batch.
@@ -6,7 +7,7 @@ pruned. The cursor is the id of the last file read, so a sync resumes right afte
 
 from collections.abc import Iterator
 
-from connectors.sources.base import Batch, SourceDocument, SourceError
+from connectors.sources.base import Batch, SourceDocument, StoredFile
 from connectors.sources.base import Source as BaseSource
 from connectors.sources.extract import ExtractionFailed, UnsupportedType, extract_text
 
@@ -18,29 +19,23 @@ class UploadSource(BaseSource):
         """Nothing outside the service to reach: the files are in its own storage."""
 
     def read(self, cursor: dict | None) -> Iterator[Batch]:
-        from syncs.models import UploadedFile
-
-        connector_id = getattr(self.context, "connector_id", None)
-        if not connector_id:
-            raise SourceError("The upload reader needs the id of the connector being synced.")
         after = (cursor or {}).get("after") or 0
         size = max(1, int(self.context.batch_size or 100))
-        files = UploadedFile.objects.filter(connector_id=connector_id).order_by("id")
         while True:
             self.context.heartbeat()
-            rows = list(files.filter(id__gt=after)[: size + 1])
+            rows = self.context.stored_files(after, size + 1)
             more, rows = len(rows) > size, rows[:size]
             documents = [d for d in (self._document(row) for row in rows) if d is not None]
             if rows:
-                after = rows[-1].pk
+                after = rows[-1].id
             # The last batch's cursor starts the next read from the first file again.
             yield Batch(documents=documents, cursor={"after": after if more else 0})
             if not more:
                 return
 
-    def _document(self, row) -> SourceDocument | None:
+    def _document(self, row: StoredFile) -> SourceDocument | None:
         try:
-            with row.file.open("rb") as handle:
+            with row.open() as handle:
                 data = handle.read()
             extracted = extract_text(data, filename=row.name, mime_type=row.mime_type)
         except (UnsupportedType, ExtractionFailed) as error:

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from connectors.sources.base import SourceError
-from tests.kinds.reading import documents, read_all, read_resuming
+from tests.reading import documents, read_all, read_resuming
 
 
 def put(s3, bucket, key, body, content_type="text/plain"):
@@ -87,7 +87,7 @@ def test_a_throttled_request_is_retried_after_the_wait(make_reader, filled, s3_p
 
     assert len(documents(batches)) == 5
     assert reader.context.sleeps == [3.0]
-    assert any("limiting the request rate" in m for _, m in reader.context.logs)
+    assert any("limiting the request rate" in m for _, m in reader.context.lines)
 
 
 def test_persistent_throttling_ends_in_a_retryable_error(make_reader, filled, s3_proxy):

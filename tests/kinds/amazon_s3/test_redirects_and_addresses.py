@@ -6,7 +6,7 @@ lookup)."""
 import pytest
 
 from connectors.sources.base import SourceError
-from tests.kinds.reading import documents, read_all
+from tests.reading import documents, read_all
 from tests.sources.resolver import METADATA
 
 

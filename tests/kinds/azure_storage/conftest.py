@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 
 from connectors.kinds.azure_storage.source import AzureStorageSource
-from tests.kinds.reading import RecordingContext
+from tests.reading import RecordingContext
 from tests.servers.azurite import ACCOUNT, KEY
 
 _containers = itertools.count(1)

@@ -6,7 +6,7 @@ import pytest
 from azure.storage.blob import ContentSettings
 
 from connectors.sources.base import SourceError
-from tests.kinds.reading import documents, read_all, read_resuming
+from tests.reading import documents, read_all, read_resuming
 
 
 def put(container, name, body, content_type="text/plain"):

@@ -4,7 +4,7 @@ import pytest
 
 from connectors.kinds.confluence.source import ConfluenceSource
 from tests.fakes import confluence as fake
-from tests.kinds.reading import RecordingContext
+from tests.reading import RecordingContext
 
 
 @pytest.fixture

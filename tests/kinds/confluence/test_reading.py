@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from connectors.sources.base import SourceError
-from tests.kinds.reading import documents, read_all, read_resuming
+from tests.reading import documents, read_all, read_resuming
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import pytest
 
 from connectors.kinds.google_drive.source import GoogleDriveSource
 from connectors.kinds.impersonated_google_drive.source import ImpersonatedGoogleDriveSource
-from tests.kinds.reading import RecordingContext
+from tests.reading import RecordingContext
 
 ACCOUNT = "indexer@hub-tests.iam.gserviceaccount.com"
 USER = "ana@example.com"

@@ -6,7 +6,7 @@ import pytest
 from connectors.sources.base import SourceError
 from tests.fakes.google_drive import DOC, FOLDER, SHEET
 from tests.kinds.google_drive.conftest import ACCOUNT, ROOT, USER
-from tests.kinds.reading import documents, read_all, read_resuming
+from tests.reading import documents, read_all, read_resuming
 
 SUB = "1SubFolder000000000000001"
 

@@ -4,7 +4,7 @@ import pytest
 
 from connectors.kinds.jira.source import JiraSource
 from tests.fakes import jira as fake
-from tests.kinds.reading import RecordingContext
+from tests.reading import RecordingContext
 
 
 @pytest.fixture

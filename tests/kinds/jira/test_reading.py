@@ -6,7 +6,7 @@ import pytest
 
 from connectors.kinds.jira.adf import adf_text
 from connectors.sources.base import SourceError
-from tests.kinds.reading import documents, read_all, read_resuming
+from tests.reading import documents, read_all, read_resuming
 
 
 @pytest.fixture

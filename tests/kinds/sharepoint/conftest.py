@@ -3,7 +3,7 @@ import pytest
 from connectors.kinds.onedrive.source import OneDriveSource
 from connectors.kinds.sharepoint.source import SharePointSource
 from tests.fakes import microsoft as fake
-from tests.kinds.reading import RecordingContext
+from tests.reading import RecordingContext
 
 
 @pytest.fixture

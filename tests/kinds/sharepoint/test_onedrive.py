@@ -3,7 +3,7 @@
 import pytest
 
 from connectors.sources.base import SourceError
-from tests.kinds.reading import deleted, documents, read_all
+from tests.reading import deleted, documents, read_all
 
 PERSONAL = "https://contoso-my.sharepoint.com/personal/ana_contoso_com"
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.kinds.reading import deleted, documents, read_all, read_resuming
+from tests.reading import deleted, documents, read_all, read_resuming
 
 SITE = "https://contoso.sharepoint.com/sites/Team"
 
@@ -114,7 +114,7 @@ def test_an_expired_change_token_reads_the_drive_again(make_reader, microsoft, l
     assert set(documents(batches)) == keys(
         drive, "intro", "travel", "leave", "old", "plan", items=items
     )
-    assert any("expired" in message for _, message in reader.context.logs)
+    assert any("expired" in message for _, message in reader.context.lines)
     assert next_cursor["targets"][SITE]["delta"] != cursor["targets"][SITE]["delta"]
     # The engine is told where the full listing starts, so that it prunes at its end.
     assert [batch.starts_full_pass for batch in batches] == [True] + [False] * (len(batches) - 1)
