@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 from connectors import services
 from connectors.models import ConnectorDefinition, DefinitionStatus, Role
@@ -152,3 +153,15 @@ def catalog(db):
         definition.connector_id: definition
         for definition in ConnectorDefinition.objects.filter(status=DefinitionStatus.LIVE)
     }
+
+
+@pytest.fixture
+def login(db):
+    """``login(user)``: a test client with that user's session."""
+
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make

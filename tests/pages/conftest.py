@@ -4,24 +4,11 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from django.test import Client
 
 from connectors import services
 from connectors.sources.base import SourceDocument
 from syncs.models import Document, Sync, SyncLogLine, SyncStatus, SyncTrigger
 from tests.documents import store_documents
-
-
-@pytest.fixture
-def login(db):
-    """``login(user)``: a test client with that user's session."""
-
-    def make(user) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return make
 
 
 @pytest.fixture

@@ -1,25 +1,37 @@
-"""One connector of every built-in kind, each with recognisable secret values and each failing
-against a hostile server that echoes the credentials it receives: every read path shows the
-secrets masked or not at all: each API family, the pages and their live fragments (connectors,
-syncs, documents, dashboard, audit trail, webhooks), the admin, the commands, the
-logs at DEBUG, the failing checks' messages and the failed syncs' errors; and the database holds
-none of them in clear."""
+"""Secrets never leave in clear, whatever the way in or out.
+
+- Every kind at once: one connector of every built-in kind, each with recognisable secret values
+  and each failing against a hostile server that echoes the credentials it receives: every read
+  path shows the secrets masked or not at all: each API family, the pages and their live
+  fragments (connectors, syncs, documents, dashboard, audit trail, webhooks), the admin, the
+  commands, the logs at DEBUG, the failing checks' messages and the failed syncs' errors; and the
+  database holds none of them in clear.
+- The generated forms: a stored secret is not shown, not re-shown with errors, not in a JSON
+  field being edited; nor in the admin, the logs of creating and editing, or the database.
+- Typed into the pages: a connector's secrets never come back out of any page, fragment or admin
+  screen, the logs, or the database.
+"""
 
 import io
 import logging
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 
 from audit.models import AuditEntry
-from connectors import services
+from connectors import credentials, services
 from connectors.models import Connector
+from connectors.schema.forms import config_form_class
 from connectors.tasks import check_connector
 from syncs import services as sync_services
 from syncs.engine import run as run_sync
 from syncs.models import Document, Sync, SyncStatus, SyncTrigger
+from tests.connectors.forms_helpers import definition_for, post_data
 from tests.leaks import Secrets
+from tests.pages.forms import PG_PASSWORD, connector_post, postgres_fields
 from tests.security.secret_kinds import configs
 from tests.servers.echo import echo_server
 from tests.servers.ports import free_port
@@ -223,4 +235,193 @@ def test_no_secret_of_any_kind_leaves_in_clear(
     secrets.assert_not_in_text(output.getvalue() + failing.getvalue(), where="command output")
 
     secrets.assert_not_in_logs(caplog, where="the logs at DEBUG")
+    secrets.assert_not_in_database()
+
+
+# -- the generated forms, the admin, the logs ----------------------------------------------
+
+PASSWORD = "Db-Passw0rd-Never-Shown"
+TYPED = "Typed-Secret-On-Error-1"
+TOKEN = "Json-Buried-T0ken-42"
+
+
+def pg_config():
+    return {
+        "connector_config": {
+            "databaseType": "PostgreSQL",
+            "connection_info": {
+                "host": "db.example.com",
+                "port": 5432,
+                "name": "shop",
+                "username": "reader",
+                "password": PASSWORD,
+            },
+            "schemaInfo": {"table": "orders", "timestampColumn": "updated_at"},
+        }
+    }
+
+
+@pytest.fixture
+def pg_connector(catalog, workspace, owner, caplog):
+    caplog.set_level(logging.DEBUG)
+    return services.connector_create(
+        actor=owner,
+        workspace=workspace,
+        definition=catalog["postgres-connector"],
+        name="warehouse",
+        config=pg_config(),
+    )
+
+
+def test_the_edit_form_never_shows_the_stored_secret_even_after_an_error(pg_connector, caplog):
+    Form = config_form_class(pg_connector.definition)
+    stored = credentials.full_config(pg_connector)
+    shown = Form(config=credentials.masked_config(pg_connector), stored=stored)
+    Secrets(PASSWORD).assert_not_in_text(str(shown), where="the edit form")
+    data = post_data(shown, **{"connector_config.connection_info.password": TYPED})
+    data["connector_config.connection_info.port"] = "99999"
+    again = Form(data=data, config=credentials.masked_config(pg_connector), stored=stored)
+    assert not again.is_valid()
+    Secrets(PASSWORD, TYPED).assert_not_in_text(str(again), where="the form re-shown with errors")
+    Secrets(PASSWORD, TYPED).assert_not_in_text(str(again.errors), where="the form errors")
+    Secrets(PASSWORD, TYPED).assert_not_in_logs(caplog)
+
+
+def test_a_secret_inside_a_json_field_is_masked():
+    spec = {
+        "schema": {
+            "type": "object",
+            "properties": {
+                "conn": {
+                    "type": "object",
+                    "properties": {
+                        "odd.key": {"type": "string"},
+                        "token": {"type": "string", "writeOnly": True},
+                    },
+                }
+            },
+        }
+    }
+    Form = config_form_class(definition_for(spec))
+    stored = {"conn": {"odd.key": "x", "token": TOKEN}}
+    shown = Form(config=stored, stored=stored)
+    page = str(shown)
+    assert 'name="conn"' in page
+    Secrets(TOKEN).assert_not_in_text(page, where="a JSON field")
+    form = Form(data=post_data(shown), config=stored, stored=stored)
+    assert form.is_valid(), form.errors
+    assert form.config == stored  # the mask sent back keeps the stored token
+
+
+def test_admin_pages_never_show_the_secret(pg_connector, admin_client):
+    credential = pg_connector.credential
+    definition = pg_connector.definition
+    pages = [
+        "/admin/connectors/connector/",
+        f"/admin/connectors/connector/{pg_connector.pk}/change/",
+        f"/admin/connectors/connector/{pg_connector.pk}/history/",
+        "/admin/connectors/credential/",
+        f"/admin/connectors/credential/{credential.pk}/change/",
+        f"/admin/connectors/connectordefinition/{definition.pk}/change/",
+    ]
+    for url in pages:
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+        Secrets(PASSWORD).assert_not_in_response(response, where=url)
+    change = admin_client.get(pages[1]).content.decode()
+    assert "db.example.com" in change  # the page does show the config, masked
+
+
+def test_logs_of_creating_and_editing_never_hold_the_secret(pg_connector, owner, caplog):
+    masked = credentials.masked_config(pg_connector)
+    masked["connector_config"]["connection_info"]["port"] = 6543
+    services.connector_update(actor=owner, connector=pg_connector, config=masked)
+    assert (
+        credentials.full_config(pg_connector)["connector_config"]["connection_info"]["password"]
+        == PASSWORD
+    )
+    Secrets(PASSWORD).assert_not_in_logs(caplog)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_holds_no_secret_in_clear(pg_connector):
+    Secrets(PASSWORD).assert_not_in_database()
+
+
+def test_the_helper_finds_secrets_in_their_encoded_forms():
+    secrets = Secrets("a/b c&<d>")
+    for text in ["x a/b c&<d> y", "a%2Fb%20c%26%3Cd%3E", "a/b c&amp;&lt;d&gt;", '"a/b c&<d>"']:
+        assert secrets.found_in(text) == ["a/b c&<d>"]
+    assert secrets.found_in(b"YS9iIGMmPGQ+") == ["a/b c&<d>"]
+    assert secrets.found_in("nothing here") == []
+
+
+# -- typed into the pages ----------------------------------------------------------------------
+
+NEW_PASSWORD = "Rotated-Page-Secret-55"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_secrets_typed_into_the_pages_never_leave(login, owner, workspace, catalog, caplog):
+    caplog.set_level(logging.DEBUG)
+    pg = catalog["postgres-connector"]
+    secrets = Secrets(PG_PASSWORD, NEW_PASSWORD)
+    client = login(owner)
+    slug = workspace.slug
+    create = reverse("connectors:connector_create", args=[slug, pg.registry_id])
+    host = {"connector_config.connection_info.host": "127.0.0.1"}
+
+    responses = [
+        client.post(create, connector_post(pg, name="W", **postgres_fields(port=99999))),
+        client.post(
+            create,
+            connector_post(
+                pg, name="W", action="test", **postgres_fields(port=free_port(), **host)
+            ),
+        ),
+        client.post(
+            create,
+            connector_post(
+                pg, name="W", action="test", **postgres_fields(port=free_port(), **host)
+            ),
+            HTTP_X_FRAGMENT="1",
+        ),
+    ]
+    client.post(create, connector_post(pg, name="W", **postgres_fields()))
+    connector = Connector.objects.get(name="W")
+    edit = reverse("connectors:connector_edit", args=[slug, connector.pk])
+    changed = connector_post(
+        pg, connector=connector, **{"connector_config.connection_info.password": NEW_PASSWORD}
+    )
+    client.post(edit, {**changed, "config-connector_config.connection_info.port": "-1"})
+    client.post(edit, changed)
+    client.post(reverse("syncs:sync_now", args=[slug, connector.pk]))
+    sync = Sync.objects.get(connector=connector)
+
+    for name, args in [
+        ("connectors:connector_detail", [connector.pk]),
+        ("connectors:connector_edit", [connector.pk]),
+        ("connectors:connector_list", []),
+        ("connectors:dashboard", []),
+        ("syncs:connector_activity", [connector.pk]),
+        ("syncs:sync_detail", [sync.pk]),
+        ("connectors:connector_documents", [connector.pk]),
+    ]:
+        responses.append(client.get(reverse(name, args=[slug, *args])))
+
+    admin = Client()
+    admin.force_login(get_user_model().objects.create_superuser("root", password="pw-root-1"))
+    for url in [
+        reverse("admin:connectors_connector_change", args=[connector.pk]),
+        reverse("admin:connectors_connector_changelist"),
+        reverse("admin:connectors_credential_changelist"),
+        reverse("admin:connectors_connector_history", args=[connector.pk]),
+        reverse("admin:syncs_sync_change", args=[sync.pk]),
+    ]:
+        responses.append(admin.get(url))
+
+    for response in responses:
+        assert response.status_code in (200, 400), response.status_code
+        secrets.assert_not_in_response(response)
+    secrets.assert_not_in_logs(caplog)
     secrets.assert_not_in_database()
