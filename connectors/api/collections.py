@@ -6,14 +6,15 @@ collections' paths; DELETE removes it from this collection, and deletes it when 
 left.
 """
 
+from django.db import transaction
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 
-from connectors import services
-from connectors.api import openapi
+from connectors import credentials, services
+from connectors.api import bodies, openapi
 from connectors.api.base import WorkspaceScopedMixin
 from connectors.api.connector_rows import ConnectorRowsMixin
 from connectors.api.fast import FastRead
@@ -26,12 +27,73 @@ from connectors.api.fields import (
 from connectors.api.idempotency import idempotent
 from connectors.api.pagination import KeysetPagination
 from connectors.api.spaces import COLLECTION_ID, SPACE_ID
+from connectors.errors import InvalidInput
 from connectors.filters import ConnectorFilter
-from connectors.models import Connector
-from connectors.services.families import (
-    collection_connector_create,
-    collection_connector_update,
-)
+from connectors.models import Collection, Connector
+from connectors.schema.secrets import deep_merge
+from syncs import scheduling
+
+
+@transaction.atomic
+def collection_connector_create(
+    *,
+    actor,
+    collection: Collection,
+    type_name: str,
+    name: str,
+    description: str = "",
+    config: dict,
+    secrets: dict,
+    schedule: dict | None = None,
+) -> Connector:
+    """003: any kind, created in the collection's workspace and associated with it; ``schedule``
+    is the body's optional ``{"type", "cron", "at", "timezone"}``."""
+    definition = bodies.family_definition(type_name, None, "type")
+    prepared = bodies.prepared(definition, deep_merge(config, secrets), bodies.under("config"))
+    return services.connector_create(
+        actor=actor,
+        workspace=collection.space.workspace,
+        definition=definition,
+        name=name,
+        description=description,
+        config=prepared,
+        collections=[collection],
+        schedule=_body_schedule(schedule),
+    )
+
+
+def _body_schedule(schedule: dict | None) -> scheduling.Schedule | None:
+    if not schedule:
+        return None
+    timezone = schedule.get("timezone") or "UTC"
+    if schedule.get("type") == "cron":
+        return scheduling.cron(schedule.get("cron") or "", timezone, field="schedule.cron")
+    if schedule.get("type") == "when":
+        if not schedule.get("at"):
+            raise InvalidInput({"schedule.at": ["A date or date-time is required."]})
+        return scheduling.when(schedule["at"], timezone, field="schedule.at")
+    return scheduling.Schedule(timezone=timezone)
+
+
+@transaction.atomic
+def collection_connector_update(
+    *,
+    actor,
+    connector: Connector,
+    config: dict | None = None,
+    secrets: dict | None = None,
+    **fields,
+) -> Connector:
+    """003's PATCH: ``config`` is a JSON Merge Patch of the config, ``credentials`` deep-merged
+    over it; ``name`` and ``description`` as given."""
+    if config is not None or secrets is not None:
+        stored = credentials.full_config(connector)
+        patched = deep_merge(bodies.merge_patch(stored, config or {}), secrets or {})
+        fields["config"] = bodies.prepared(
+            connector.definition, patched, bodies.under("config"), stored
+        )
+    return services.connector_update(actor=actor, connector=connector, **fields)
+
 
 CONNECTOR_ID = openapi.path_id("connector_id", "The connector's id.")
 NESTED = [SPACE_ID, COLLECTION_ID]

@@ -6,6 +6,7 @@ query parameters; both work, the body winning. ``X-Vyasa-*`` headers are accepte
 
 from types import SimpleNamespace
 
+from django.db import transaction
 from django.http import Http404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
@@ -21,7 +22,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from connectors import services
-from connectors.api import openapi
+from connectors.api import bodies, openapi
 from connectors.api.base import WorkspaceScopedMixin
 from connectors.api.connector_rows import ConnectorRowsMixin
 from connectors.api.fast import FastRead
@@ -29,12 +30,11 @@ from connectors.api.fields import MaskedConfigField, StrictCharField, masked_con
 from connectors.api.idempotency import idempotent
 from connectors.api.pagination import offset_page
 from connectors.api.parsers import body_and_query_params
-from connectors.families import LIVE_SOURCE_TYPES
+from connectors.errors import InvalidInput
 from connectors.filters import ConnectorFilter
-from connectors.models import Connector
+from connectors.models import Connector, Workspace
 from connectors.schema.secrets import MASK
 from connectors.selectors import as_uuid
-from connectors.services.families import live_source_create
 from syncs import selectors as sync_selectors
 from syncs.api.serializers import (
     SyncAttemptSerializer,
@@ -43,6 +43,50 @@ from syncs.api.serializers import (
     SyncProgressSerializer,
 )
 from syncs.models import FINISHED_STATUSES
+
+LIVE_SOURCE_TYPES = ("WEBSITE", "RSS")
+
+
+def normalised_run_mode(options: dict) -> dict:
+    run_mode = options.get("runMode")
+    if isinstance(run_mode, str):
+        options = {**options, "runMode": run_mode.strip().upper()}
+    return options
+
+
+@transaction.atomic
+def live_source_create(
+    *,
+    actor,
+    workspace: Workspace,
+    live_source_type: str,
+    name: str,
+    description: str = "",
+    options: dict,
+) -> Connector:
+    """000: ``options`` are the body's other fields (``url``, ``runMode``, crawl options). A live
+    source imports at once: its first sync is queued with it."""
+    definition = bodies.family_definition(live_source_type, LIVE_SOURCE_TYPES, "liveSourceType")
+    known = definition.ui_spec.get("schema", {}).get("properties", {})
+    unknown = sorted(str(key) for key in options if key not in known)
+    if unknown:
+        raise InvalidInput(
+            {
+                key[:100]: [f"Unknown field: not an option of {definition.connector_id} sources."]
+                for key in unknown[:20]
+            }
+        )
+    config = bodies.prepared(definition, normalised_run_mode(options), bodies.under(""))
+    return services.connector_create(
+        actor=actor,
+        workspace=workspace,
+        definition=definition,
+        name=name,
+        description=description,
+        config=config,
+        import_now=True,
+    )
+
 
 BODY_FIELDS = ("liveSourceType", "name", "description", "id")
 

@@ -5,6 +5,9 @@ follow the storage naming rule; connectors made through other APIs keep theirs. 
 ``stop`` and ``fail`` answer GET (as documented, API keys only) and POST.
 """
 
+import re
+
+from django.db import transaction
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -12,19 +15,56 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from connectors import selectors, services
-from connectors.api import openapi
+from connectors import credentials, selectors, services
+from connectors.api import bodies, openapi
 from connectors.api.base import WorkspaceScopedMixin
 from connectors.api.connector_rows import ConnectorRowsMixin
 from connectors.api.fast import FastRead
 from connectors.api.fields import MaskedConfigField, StrictSerializer
 from connectors.api.idempotency import idempotent
-from connectors.errors import NotFound
-from connectors.families import STORAGE_TYPES
+from connectors.errors import InvalidInput, NotFound
 from connectors.filters import ConnectorFilter
-from connectors.models import Connector
+from connectors.models import Connector, Workspace
 from connectors.selectors import as_uuid
-from connectors.services.families import storage_connector_create, storage_connector_update
+
+STORAGE_TYPES = ("HttpData", "AmazonS3", "AzureStorage")
+STORAGE_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+STORAGE_NAME_RULE = (
+    "Use 1-63 lower-case letters, digits and dashes, starting and ending with a letter or digit."
+)
+
+
+@transaction.atomic
+def storage_connector_create(
+    *, actor, workspace: Workspace, name: str, storage_type: str, storage_config: dict
+) -> Connector:
+    if not STORAGE_NAME.match(name):
+        slash = "A name may not contain '/'. " if "/" in name else ""
+        raise InvalidInput({"name": [slash + STORAGE_NAME_RULE]})
+    definition = bodies.family_definition(storage_type, STORAGE_TYPES, "storage_type")
+    config = bodies.prepared(definition, storage_config, bodies.under("storage_config"))
+    return services.connector_create(
+        actor=actor, workspace=workspace, definition=definition, name=name, config=config
+    )
+
+
+@transaction.atomic
+def storage_connector_update(
+    *, actor, connector: Connector, storage_type: str, storage_config: dict
+) -> Connector:
+    """001's PUT: the whole config again (masked secrets keep their stored values). Another
+    ``storage_type`` moves the connector to that kind (``connector_change_kind``)."""
+    if storage_type != connector.definition.connector_id:
+        definition = bodies.family_definition(storage_type, STORAGE_TYPES, "storage_type")
+        config = bodies.prepared(definition, storage_config, bodies.under("storage_config"))
+        return services.connector_change_kind(
+            actor=actor, connector=connector, definition=definition, config=config
+        )
+    stored = credentials.full_config(connector)
+    config = bodies.prepared(
+        connector.definition, storage_config, bodies.under("storage_config"), stored
+    )
+    return services.connector_update(actor=actor, connector=connector, config=config)
 
 
 class StorageBodySerializer(StrictSerializer):

@@ -4,6 +4,7 @@
 ``credentials`` (the kind's top-level properties marked ``"encrypt": true``), secrets masked.
 """
 
+from django.db import transaction
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -17,7 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from connectors import selectors, services
-from connectors.api import openapi
+from connectors.api import bodies, openapi
 from connectors.api.base import WorkspaceScopedMixin
 from connectors.api.connector_rows import ConnectorRowsMixin
 from connectors.api.fast import FastRead, isoformat
@@ -25,12 +26,58 @@ from connectors.api.fields import CollectionIdsField, StrictSerializer, masked_c
 from connectors.api.idempotency import idempotent
 from connectors.api.pagination import KeysetPagination
 from connectors.errors import InvalidInput
-from connectors.families import WORKSPACE_TYPES
 from connectors.filters import ConnectorFilter
-from connectors.models import Connector, ScheduleType
-from connectors.services.families import workspace_connector_create
+from connectors.models import Connector, ScheduleType, Workspace
+from connectors.schema.secrets import deep_merge
+from syncs import scheduling
 from syncs import selectors as sync_selectors
 from syncs.api.serializers import SyncSerializer
+
+WORKSPACE_TYPES = (
+    "google_drive",
+    "impersonated_google_drive",
+    "web_scraper",
+    "upload",
+    "confluence",
+    "jira",
+    "sharepoint",
+    "onedrive",
+)
+
+
+@transaction.atomic
+def workspace_connector_create(
+    *,
+    actor,
+    workspace: Workspace,
+    type_name: str,
+    name: str,
+    slots: dict,
+    secrets: dict,
+    scheduler_type: str,
+    scheduler_value: str | None,
+    timezone: str = "UTC",
+    connector_id=None,
+) -> Connector:
+    """004: the connector and its schedule, in one transaction; nothing is kept on any error."""
+    definition = bodies.family_definition(type_name, WORKSPACE_TYPES, "type")
+    schedule = scheduling.from_scheduler(scheduler_type, scheduler_value, timezone)
+    secret_keys = set(definition.credential_keys)
+
+    def section(path: str) -> str:
+        return "credentials" if path.split(".")[0] in secret_keys else "slots"
+
+    config = bodies.prepared(definition, deep_merge(slots, secrets), section)
+    return services.connector_create(
+        actor=actor,
+        workspace=workspace,
+        definition=definition,
+        name=name,
+        config=config,
+        schedule=schedule,
+        connector_id=connector_id,
+    )
+
 
 WORKSPACE_ID = openapi.path_id("workspace_id", "The workspace's id or slug.", OpenApiTypes.STR)
 CONNECTOR_ID = openapi.path_id("connector_id", "The connector's id.")
