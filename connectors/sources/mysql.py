@@ -13,7 +13,12 @@ import pymysql.cursors
 
 from connectors.sources import egress
 from connectors.sources.base import SourceError
-from connectors.sources.tables import CONNECT_TIMEOUT_SECONDS, KeySpan, TableDriver, TableLayout
+from connectors.sources.table_driver import (
+    CONNECT_TIMEOUT_SECONDS,
+    KeySpan,
+    TableDriver,
+    TableLayout,
+)
 
 # https://dev.mysql.com/doc/refman/8.0/en/error-messages-server.html (and client errors >= 2000)
 ACCESS_DENIED, DB_ACCESS_DENIED, UNKNOWN_DATABASE = 1045, 1044, 1049

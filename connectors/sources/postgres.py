@@ -9,7 +9,12 @@ from psycopg.rows import dict_row
 
 from connectors.sources import egress
 from connectors.sources.base import SourceError
-from connectors.sources.tables import CONNECT_TIMEOUT_SECONDS, KeySpan, TableDriver, TableLayout
+from connectors.sources.table_driver import (
+    CONNECT_TIMEOUT_SECONDS,
+    KeySpan,
+    TableDriver,
+    TableLayout,
+)
 
 
 class PostgresDriver(TableDriver):

@@ -16,248 +16,30 @@ under way the cursor also carries that total and the rows read so far, so a pass
 later task run goes on counting against the same total.
 
 The engine-specific parts (connecting, the catalog, quoting, the keyset query) live in a
-``TableDriver`` (``postgres.py``, ``mysql.py``); a kind's reader names the drivers it offers
+``TableDriver`` (``table_driver.py``; ``postgres.py``, ``mysql.py``); a kind's reader names the drivers it offers
 (``TableSource.drivers``) and the config's ``databaseType`` picks one.
 """
 
-import base64
 import datetime as dt
-import decimal
-import json
-import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
-
-import orjson
 
 from connectors.errors import InvalidInput
 from connectors.sources.base import Batch, Source, SourceDocument, SourceError, Split
+from connectors.sources.table_driver import KeySpan, TableDriver, TableLayout, settings_from
+from connectors.sources.table_values import (
+    decode_key_part,
+    encode_key_part,
+    external_id_of,
+    json_value,
+    row_json,
+)
 
-CONNECT_TIMEOUT_SECONDS = 10
 # Rows fetched per round trip of the server-side cursor (batches are cut from them).
 FETCH_ROWS = 2000
 # Primary keys per batch (and per round trip) of the listing that finds deleted rows.
 KEY_BATCH = 10000
 # A title taken from a column is cut to this many characters.
 TITLE_CHARACTERS = 300
-
-
-@dataclass(frozen=True)
-class TableSettings:
-    database_type: str
-    host: str
-    port: int
-    database: str
-    username: str
-    password: str
-    table: str
-    timestamp_column: str
-    title_column: str = ""
-
-
-@dataclass(frozen=True)
-class KeySpan:
-    """One part of a split read: primary keys from ``low`` up to (not including) ``high``
-    (None: no end), and only rows at or before ``until``, the greatest (timestamp, primary key)
-    when the read was split (rows changed later are for the next sync)."""
-
-    low: int
-    high: int | None
-    until: list
-
-
-@dataclass(frozen=True)
-class TableLayout:
-    """What the catalog says about the table: its columns and primary key, in order."""
-
-    columns: list[str]
-    primary_key: list[str]
-
-
-class TableDriver:
-    """One SQL engine. Subclasses open ``self.connection`` and stream rows as dicts."""
-
-    label = "database"
-
-    def __init__(self, settings: TableSettings):
-        self.settings = settings
-        self.connection = None
-
-    def connect(self) -> None:
-        raise NotImplementedError
-
-    def layout(self) -> TableLayout:
-        """Columns and primary key; SourceError naming the problem when the table is missing."""
-        raise NotImplementedError
-
-    def check_readable(self, layout: TableLayout) -> None:
-        raise NotImplementedError
-
-    def count_after(self, key: list | None, layout: TableLayout, span: KeySpan | None) -> int:
-        raise NotImplementedError
-
-    def rows_after(
-        self, key: list | None, layout: TableLayout, fetch_size: int, span: KeySpan | None
-    ) -> Iterator[list]:
-        """Lists of row dicts in keyset order, ``fetch_size`` at a time, from a server-side
-        cursor; within ``span`` when given."""
-        raise NotImplementedError
-
-    def key_bounds(self, layout: TableLayout) -> tuple:
-        """The least and greatest value of a one-column primary key (an index lookup each)."""
-        raise NotImplementedError
-
-    def last_key(self, layout: TableLayout) -> list | None:
-        """The greatest (timestamp, primary key...) of the readable rows, or None."""
-        raise NotImplementedError
-
-    def keys_after(self, key: list | None, layout: TableLayout, fetch_size: int) -> Iterator[list]:
-        """Lists of primary-key tuples in key order after ``key`` (None: from the first),
-        ``fetch_size`` at a time, from a server-side cursor."""
-        raise NotImplementedError
-
-    # The errors both engines report in the same words.
-    def credentials_refused(self) -> SourceError:
-        return SourceError(
-            f"The database at {self.where} refused the user name or password "
-            f"(user {self.settings.username}).",
-            type="AuthenticationFailed",
-        )
-
-    def no_such_database(self) -> SourceError:
-        return SourceError(
-            f"The database {self.settings.database} does not exist on {self.where}.",
-            type="NoSuchDatabase",
-        )
-
-    def unreachable(self) -> SourceError:
-        return SourceError(
-            f"Cannot reach the database at {self.where}: the host is unreachable, refused the "
-            "connection or did not answer in time.",
-            retryable=True,
-            type="HostUnreachable",
-        )
-
-    def no_such_table(self) -> SourceError:
-        return SourceError(
-            f"The table {self.settings.table} does not exist in the database "
-            f"{self.settings.database}.",
-            type="NoSuchTable",
-        )
-
-    def may_not_read(self) -> SourceError:
-        return SourceError(
-            f"The user {self.settings.username} may not read the table {self.settings.table}.",
-            type="PermissionDenied",
-        )
-
-    @staticmethod
-    def connection_lost() -> SourceError:
-        return SourceError("The connection to the database was lost while reading.", retryable=True)
-
-    @property
-    def where(self) -> str:
-        return f"{self.settings.host}:{self.settings.port}"
-
-    def close(self) -> None:
-        connection, self.connection = self.connection, None
-        if connection is not None:
-            try:
-                connection.close()
-            except Exception:  # the connection is already gone: nothing left to release
-                pass
-
-
-def settings_from(config: dict) -> TableSettings:
-    section = config.get("connector_config") or {}
-    connection = section.get("connection_info") or {}
-    schema_info = section.get("schemaInfo") or {}
-    try:
-        port = int(connection.get("port"))
-    except (TypeError, ValueError):
-        port = 0  # refused when connecting, with a message
-    return TableSettings(
-        database_type=str(section.get("databaseType") or ""),
-        host=str(connection.get("host") or ""),
-        port=port,
-        database=str(connection.get("name") or ""),
-        username=str(connection.get("username") or ""),
-        password=str(connection.get("password") or ""),
-        table=str(schema_info.get("table") or ""),
-        timestamp_column=str(schema_info.get("timestampColumn") or ""),
-        title_column=str(schema_info.get("titleColumn") or ""),
-    )
-
-
-def json_value(value):
-    """A database value as JSON: dates as ISO strings, decimals as exact strings, bytes base64."""
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return str(value)
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, dt.timedelta):
-        return value.total_seconds()
-    if isinstance(value, bytes | bytearray | memoryview):
-        return base64.b64encode(bytes(value)).decode("ascii")
-    if isinstance(value, set):
-        return sorted(value)
-    return str(value)
-
-
-def encode_key_part(value) -> dict:
-    """A keyset value as JSON that decodes back to the same Python type (the cursor is JSON)."""
-    if isinstance(value, dt.datetime):
-        return {"t": "datetime", "v": value.isoformat()}
-    if isinstance(value, dt.date):
-        return {"t": "date", "v": value.isoformat()}
-    if isinstance(value, decimal.Decimal):
-        return {"t": "decimal", "v": str(value)}
-    if isinstance(value, uuid.UUID):
-        return {"t": "uuid", "v": str(value)}
-    if isinstance(value, bool | int | float | str):
-        return {"t": "plain", "v": value}
-    if isinstance(value, bytes | bytearray | memoryview):
-        return {"t": "bytes", "v": base64.b64encode(bytes(value)).decode("ascii")}
-    return {"t": "plain", "v": str(value)}
-
-
-def decode_key_part(part: dict):
-    kind, value = part.get("t"), part.get("v")
-    if kind == "datetime":
-        return dt.datetime.fromisoformat(value)
-    if kind == "date":
-        return dt.date.fromisoformat(value)
-    if kind == "decimal":
-        return decimal.Decimal(value)
-    if kind == "uuid":
-        return uuid.UUID(value)
-    if kind == "bytes":
-        return base64.b64decode(value)
-    return value
-
-
-def _json_default(value):
-    return json_value(value)
-
-
-def row_json(row: dict) -> bytes:
-    """A row as JSON (orjson; types it does not know through ``json_value``)."""
-    try:
-        return orjson.dumps(row, default=_json_default)
-    except TypeError:  # an integer beyond 64 bits
-        return json.dumps(row, default=json_value, ensure_ascii=False).encode()
-
-
-def external_id_of(values: list) -> str:
-    """The document id of a row from its primary-key values."""
-    if len(values) == 1:
-        value = values[0]
-        if isinstance(value, str):
-            return value
-        return str(value) if type(value) is int else json_value(value)
-    return json.dumps(values, default=json_value, ensure_ascii=False)
 
 
 def _span(part: dict | None) -> KeySpan | None:

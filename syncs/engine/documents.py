@@ -41,7 +41,7 @@ class Counts:
 
 
 def _json_default(value):
-    from connectors.sources.tables import json_value
+    from connectors.sources.table_values import json_value
 
     return json_value(value)
 
