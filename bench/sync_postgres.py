@@ -136,8 +136,8 @@ def _analyse_if_current(state: str) -> None:
 
 def _connector(user, workspace, port: int, table: str, batch_size: int, max_batches: int):
     from connectors import services
+    from connectors.schedules import Schedule
     from connectors.tasks import check_connector
-    from syncs.scheduling import Schedule
     from tests.servers.postgres import PASSWORD, USER
 
     connector = services.connector_create(

@@ -10,12 +10,11 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from connectors import credentials, selectors, services
+from connectors import credentials, schedules, selectors, services
 from connectors.errors import DomainError, InvalidInput, NotFound
 from connectors.forms import DistributionForm
 from connectors.models import ConnectorDefinition, DefinitionStatus, Workspace
 from connectors.schema.forms import config_form_class
-from syncs import scheduling
 from syncs.forms import ScheduleForm, fold_schedule_fields
 
 
@@ -83,7 +82,7 @@ def connector_form_view(model_admin, request, connector=None):
         definition = connector.definition
         shown, stored = credentials.masked_config(connector), credentials.full_config(connector)
         initial = {"name": connector.name, "description": connector.description}
-        schedule_initial = ScheduleForm.initial_for(scheduling.schedule_of(connector))
+        schedule_initial = ScheduleForm.initial_for(schedules.schedule_of(connector))
     data = request.POST if request.method == "POST" else None
     basics = AdminConnectorForm(data, initial=initial, change=connector is not None)
     config_form = config_form_class(definition)(data, config=shown, stored=stored, prefix="config")
@@ -99,7 +98,7 @@ def connector_form_view(model_admin, request, connector=None):
                         definition=definition,
                         name=basics.cleaned_data["name"],
                         description=basics.cleaned_data["description"],
-                        config=scheduling.config_with_schedule(
+                        config=schedules.config_with_schedule(
                             config_form.config, schedule_form.schedule
                         ),
                         schedule=schedule_form.schedule,
@@ -110,7 +109,7 @@ def connector_form_view(model_admin, request, connector=None):
                         connector=connector,
                         name=basics.cleaned_data["name"],
                         description=basics.cleaned_data["description"],
-                        config=scheduling.config_with_schedule(
+                        config=schedules.config_with_schedule(
                             config_form.config, schedule_form.schedule
                         ),
                         schedule=schedule_form.schedule,

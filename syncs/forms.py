@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
 
+from connectors import schedules
 from connectors.errors import InvalidInput
 from connectors.forms import PageForm
 from connectors.models import ScheduleType
-from syncs import scheduling
 
 SCHEDULE_CHOICES = [
     (ScheduleType.NONE, "No schedule: sync on demand"),
@@ -23,10 +23,10 @@ AT_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 def fold_schedule_fields(config_form) -> None:
-    """Hide the config's fields that say when to sync (``scheduling.SCHEDULE_FIELDS``): on the
+    """Hide the config's fields that say when to sync (``schedules.SCHEDULE_FIELDS``): on the
     pages the schedule section is the one control, and saving writes them from it
-    (``scheduling.config_with_schedule``)."""
-    for path in scheduling.SCHEDULE_FIELDS:
+    (``schedules.config_with_schedule``)."""
+    for path in schedules.SCHEDULE_FIELDS:
         name = ".".join(path)
         if name in config_form.fields:
             config_form.fields[name].widget = forms.HiddenInput()
@@ -52,7 +52,7 @@ class TimezoneInput(forms.TextInput):
 
 
 class ScheduleForm(PageForm):
-    """After ``is_valid()``, ``schedule`` is the ``scheduling.Schedule`` to give the services."""
+    """After ``is_valid()``, ``schedule`` is the ``schedules.Schedule`` to give the services."""
 
     type = forms.ChoiceField(
         choices=SCHEDULE_CHOICES,
@@ -84,10 +84,10 @@ class ScheduleForm(PageForm):
         widget=TimezoneInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
     )
 
-    schedule: scheduling.Schedule | None = None
+    schedule: schedules.Schedule | None = None
 
     @classmethod
-    def initial_for(cls, schedule: scheduling.Schedule) -> dict:
+    def initial_for(cls, schedule: schedules.Schedule) -> dict:
         """The form's initial values for a stored schedule."""
         initial = {"type": schedule.type, "cron": schedule.cron, "timezone": schedule.timezone}
         if schedule.at:
@@ -100,13 +100,13 @@ class ScheduleForm(PageForm):
         zone = (cleaned.get("timezone") or "UTC").strip()
         try:
             if kind == ScheduleType.CRON:
-                self.schedule = scheduling.cron(cleaned.get("cron") or "", zone, field="cron")
+                self.schedule = schedules.cron(cleaned.get("cron") or "", zone, field="cron")
             elif kind == ScheduleType.WHEN:
                 if not cleaned.get("at"):
                     raise InvalidInput({"at": ["Choose the date and time of the sync."]})
-                self.schedule = scheduling.when(cleaned["at"], zone, field="at")
+                self.schedule = schedules.when(cleaned["at"], zone, field="at")
             elif kind:
-                self.schedule = scheduling.Schedule(kind)
+                self.schedule = schedules.Schedule(kind)
         except InvalidInput as error:
             self.schedule = None
             for key, texts in error.errors.items():
@@ -119,9 +119,9 @@ class ScheduleForm(PageForm):
         if self.schedule is None:
             return None
         zone = ZoneInfo(self.schedule.timezone)
-        runs: list[datetime] = scheduling.next_runs(self.schedule, count)
+        runs: list[datetime] = schedules.next_runs(self.schedule, count)
         return {
-            "description": scheduling.describe(self.schedule),
+            "description": schedules.describe(self.schedule),
             "runs": [run.astimezone(zone) for run in runs],
         }
 

@@ -13,9 +13,10 @@
 
 from zoneinfo import ZoneInfo
 
+from connectors import schedules
 from connectors.lifecycle import State
 from connectors.models import Collection, Connector, ScheduleType
-from syncs import scheduling, services
+from syncs import services
 from syncs.models import Sync, SyncTrigger
 
 
@@ -79,7 +80,7 @@ def schedule_ticked(*, connector_id) -> Sync | None:
     )
 
 
-def on_save(schedule: scheduling.Schedule) -> str:
+def on_save(schedule: schedules.Schedule) -> str:
     """What the rules above do once a connector with ``schedule`` is saved from a page."""
     kind = schedule.type
     if kind == ScheduleType.IMMEDIATE:
@@ -89,13 +90,13 @@ def on_save(schedule: scheduling.Schedule) -> str:
         )
     if kind == ScheduleType.ONCE:
         return "Imports once its connection check passes, and again each time it is started."
-    first = next(iter(scheduling.next_runs(schedule, 1)), None)
+    first = next(iter(schedules.next_runs(schedule, 1)), None)
     if kind in (ScheduleType.CRON, ScheduleType.WHEN) and first is not None:
         at = first.astimezone(ZoneInfo(schedule.timezone)).strftime("%a %-d %b %Y, %H:%M %Z")
         if kind == ScheduleType.WHEN:
             return f"Nothing runs now; one import at {at}."
         return (
-            f"Nothing runs now; first import at {at}, then {_lower(scheduling.describe(schedule))}."
+            f"Nothing runs now; first import at {at}, then {_lower(schedules.describe(schedule))}."
         )
     return "Nothing runs until you start a sync."
 

@@ -13,7 +13,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 
-from connectors import credentials, services
+from connectors import credentials, schedules, services
 from connectors.api import bodies, openapi
 from connectors.api.base import WorkspaceScopedMixin
 from connectors.api.connector_rows import ConnectorRowsMixin
@@ -31,7 +31,6 @@ from connectors.errors import InvalidInput
 from connectors.filters import ConnectorFilter
 from connectors.models import Collection, Connector
 from connectors.schema.secrets import deep_merge
-from syncs import scheduling
 
 
 @transaction.atomic
@@ -62,17 +61,17 @@ def collection_connector_create(
     )
 
 
-def _body_schedule(schedule: dict | None) -> scheduling.Schedule | None:
+def _body_schedule(schedule: dict | None) -> schedules.Schedule | None:
     if not schedule:
         return None
     timezone = schedule.get("timezone") or "UTC"
     if schedule.get("type") == "cron":
-        return scheduling.cron(schedule.get("cron") or "", timezone, field="schedule.cron")
+        return schedules.cron(schedule.get("cron") or "", timezone, field="schedule.cron")
     if schedule.get("type") == "when":
         if not schedule.get("at"):
             raise InvalidInput({"schedule.at": ["A date or date-time is required."]})
-        return scheduling.when(schedule["at"], timezone, field="schedule.at")
-    return scheduling.Schedule(timezone=timezone)
+        return schedules.when(schedule["at"], timezone, field="schedule.at")
+    return schedules.Schedule(timezone=timezone)
 
 
 @transaction.atomic

@@ -8,10 +8,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from connectors import credentials
+from connectors import credentials, schedules
 from connectors.api.fast import FastRead, as_datetime
 from connectors.models import Connector
-from syncs import scheduling
 
 
 def masked_config_of(connector) -> dict:
@@ -27,11 +26,11 @@ def masked_config_of(connector) -> dict:
     return masked
 
 
-def schedule_of(connector) -> scheduling.Schedule:
+def schedule_of(connector) -> schedules.Schedule:
     """The schedule of a connector row or instance."""
     if type(connector) is not dict:
-        return scheduling.schedule_of(connector)
-    return scheduling.Schedule(
+        return schedules.schedule_of(connector)
+    return schedules.Schedule(
         connector["schedule_type"],
         cron=connector["schedule_cron"],
         timezone=connector["schedule_timezone"],
@@ -40,8 +39,8 @@ def schedule_of(connector) -> scheduling.Schedule:
 
 
 @lru_cache(maxsize=1024)
-def _description(schedule: scheduling.Schedule) -> str:
-    return scheduling.describe(schedule)
+def _description(schedule: schedules.Schedule) -> str:
+    return schedules.describe(schedule)
 
 
 @extend_schema_field(

@@ -17,7 +17,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from connectors import selectors, services
+from connectors import schedules, selectors, services
 from connectors.api import bodies, openapi
 from connectors.api.base import WorkspaceScopedMixin
 from connectors.api.connector_rows import ConnectorRowsMixin
@@ -29,7 +29,6 @@ from connectors.errors import InvalidInput
 from connectors.filters import ConnectorFilter
 from connectors.models import Connector, ScheduleType, Workspace
 from connectors.schema.secrets import deep_merge
-from syncs import scheduling
 from syncs import selectors as sync_selectors
 from syncs.api.serializers import SyncSerializer
 
@@ -61,7 +60,7 @@ def workspace_connector_create(
 ) -> Connector:
     """004: the connector and its schedule, in one transaction; nothing is kept on any error."""
     definition = bodies.family_definition(type_name, WORKSPACE_TYPES, "type")
-    schedule = scheduling.from_scheduler(scheduler_type, scheduler_value, timezone)
+    schedule = schedules.from_scheduler(scheduler_type, scheduler_value, timezone)
     secret_keys = set(definition.credential_keys)
 
     def section(path: str) -> str:

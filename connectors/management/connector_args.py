@@ -2,10 +2,10 @@
 
 from django.core.management.base import CommandError
 
+from connectors import schedules
 from connectors.management.base import parse_assignments
 from connectors.models import ScheduleType
 from connectors.schema.secrets import deep_merge
-from syncs import scheduling
 
 
 def add_config_arguments(parser) -> None:
@@ -66,7 +66,7 @@ def config_from_options(command, options, base: dict | None = None) -> dict | No
     return config
 
 
-def schedule_from_options(options) -> scheduling.Schedule | None:
+def schedule_from_options(options) -> schedules.Schedule | None:
     kind, value, timezone = (
         options.get("schedule"),
         options.get("schedule_value"),
@@ -77,5 +77,5 @@ def schedule_from_options(options) -> scheduling.Schedule | None:
             raise CommandError("--schedule-value needs --schedule.")
         return None
     if kind in ("imed", "cron", "when"):
-        return scheduling.from_scheduler(kind, value, timezone or "UTC")
-    return scheduling.Schedule(kind, timezone=timezone or "UTC")
+        return schedules.from_scheduler(kind, value, timezone or "UTC")
+    return schedules.Schedule(kind, timezone=timezone or "UTC")

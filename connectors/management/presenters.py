@@ -1,7 +1,6 @@
 """Plain dicts of domain objects for command output (secrets always masked)."""
 
-from connectors import credentials
-from syncs import scheduling
+from connectors import credentials, schedules
 
 
 def workspace_row(workspace) -> dict:
@@ -39,13 +38,13 @@ def connector_row(connector) -> dict:
         "type": connector.definition.connector_id,
         "version": connector.definition.version,
         "state": connector.state,
-        "schedule": scheduling.describe(scheduling.schedule_of(connector)),
+        "schedule": schedules.describe(schedules.schedule_of(connector)),
         "updated_at": connector.updated_at,
     }
 
 
 def connector_detail(connector) -> dict:
-    schedule = scheduling.schedule_of(connector)
+    schedule = schedules.schedule_of(connector)
     return {
         **connector_row(connector),
         "workspace": connector.workspace.slug,
@@ -56,7 +55,7 @@ def connector_detail(connector) -> dict:
         "schedule_cron": schedule.cron,
         "schedule_timezone": schedule.timezone,
         "schedule_at": schedule.at,
-        "next_runs": scheduling.next_runs(schedule),
+        "next_runs": schedules.next_runs(schedule),
         "collections": [str(pk) for pk in connector.collections.values_list("pk", flat=True)],
         "config": credentials.masked_config(connector),
         "created_by": connector.created_by,

@@ -5,7 +5,7 @@ import uuid
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from connectors import credentials, crypto
+from connectors import credentials, crypto, schedules
 from connectors.actors import actor_label
 from connectors.errors import InvalidInput, NotFound
 from connectors.events import emit
@@ -118,7 +118,7 @@ def connector_create(
     name: str,
     config: dict | None = None,
     description: str = "",
-    schedule: scheduling.Schedule | None = None,
+    schedule: schedules.Schedule | None = None,
     collections: list[Collection] = (),
     connector_id: uuid.UUID | None = None,
     import_now: bool = False,
@@ -128,7 +128,7 @@ def connector_create(
     _usable_definition(definition)
     full = credentials.prepare(definition, config or {})
     if schedule is None:
-        schedule = scheduling.from_config(full) or scheduling.Schedule()
+        schedule = schedules.from_config(full) or schedules.Schedule()
     connector = Connector(
         workspace=workspace,
         definition=definition,
@@ -175,7 +175,7 @@ def connector_update(
     name=_UNSET,
     description=_UNSET,
     config: dict | None = None,
-    schedule: scheduling.Schedule | None = None,
+    schedule: schedules.Schedule | None = None,
 ) -> Connector:
     """Edit a connector. A new config is validated (masks keep the stored secrets) and, per the
     lifecycle table, re-checked unless the connector is stopped."""
@@ -210,12 +210,12 @@ def connector_update(
             connector.save(update_fields=update_fields)
             changed.append("config")
             if schedule is None:
-                schedule = scheduling.from_config(full)
+                schedule = schedules.from_config(full)
             if target == State.STARTING:
                 _enter_state(
                     connector, State.STARTING, actor=actor, reason="Configuration changed."
                 )
-    if schedule is not None and schedule != scheduling.schedule_of(connector):
+    if schedule is not None and schedule != schedules.schedule_of(connector):
         scheduling.apply(connector, schedule)
         changed.append("schedule")
     if changed:
@@ -234,9 +234,9 @@ def _reads_differently(definition: ConnectorDefinition, stored: dict, full: dict
     and the fields that only say when to sync changed. A rotated password or token, or a new
     polling interval, reads the same source, so the cursor stays."""
     layout = secrets.secret_layout(definition.ui_spec)
-    return scheduling.without_schedule_fields(
+    return schedules.without_schedule_fields(
         secrets.mask(layout, stored)
-    ) != scheduling.without_schedule_fields(secrets.mask(layout, full))
+    ) != schedules.without_schedule_fields(secrets.mask(layout, full))
 
 
 @transaction.atomic

@@ -8,14 +8,14 @@ from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
 
-from connectors import credentials, selectors, services
+from connectors import credentials, schedules, selectors, services
 from connectors.connection_checks import run_check
 from connectors.errors import DomainError, InvalidInput
 from connectors.forms import ConnectorForm
 from connectors.models import Connector, ConnectorDefinition, DefinitionStatus
 from connectors.schema.forms import SchemaForm, config_form_class
 from connectors.views.base import EDIT, VIEW, error_summary, page, wants_fragment, workspace_page
-from syncs import scheduling, start_rules
+from syncs import start_rules
 from syncs.forms import ScheduleForm, fold_schedule_fields
 
 CHECK_TIMEOUT_SECONDS = 20
@@ -41,7 +41,7 @@ def _forms(request, definition: ConnectorDefinition, connector: Connector | None
             "description": connector.description,
             "collections": list(connector.collections.all()),
         }
-        schedule_initial = ScheduleForm.initial_for(scheduling.schedule_of(connector))
+        schedule_initial = ScheduleForm.initial_for(schedules.schedule_of(connector))
     else:
         shown, stored = {}, {}
         chosen = request.GET.get("collection")
@@ -88,7 +88,7 @@ def _save(request, definition, connector, forms: ConnectorForms) -> Connector | 
     basics = forms.basics.cleaned_data
     wanted = list(basics["collections"])
     schedule = forms.schedule.schedule
-    config = scheduling.config_with_schedule(forms.config.config, schedule)
+    config = schedules.config_with_schedule(forms.config.config, schedule)
     try:
         with transaction.atomic():
             if connector is None:
@@ -153,7 +153,7 @@ def _connector_page(request, definition, connector=None):
     if preview is None and action in ("save", "test") and forms.schedule.is_valid():
         preview = forms.schedule.preview()
     elif action is None and connector is not None:
-        preview = _preview_of(scheduling.schedule_of(connector))
+        preview = _preview_of(schedules.schedule_of(connector))
     bound = action in ("save", "preview")
     return page(
         request,
@@ -183,11 +183,11 @@ def _save_effect(form: ScheduleForm, connector: Connector | None) -> str:
             return ""
         return start_rules.on_save(form.schedule)
     if connector is not None:
-        return start_rules.on_save(scheduling.schedule_of(connector))
-    return start_rules.on_save(scheduling.Schedule(form.fields["type"].initial))
+        return start_rules.on_save(schedules.schedule_of(connector))
+    return start_rules.on_save(schedules.Schedule(form.fields["type"].initial))
 
 
-def _preview_of(schedule: scheduling.Schedule) -> dict:
+def _preview_of(schedule: schedules.Schedule) -> dict:
     form = ScheduleForm(prefix="schedule")
     form.schedule = schedule
     return form.preview()

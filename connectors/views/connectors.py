@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
-from connectors import credentials, selectors, services
+from connectors import credentials, schedules, selectors, services
 from connectors.errors import InvalidInput
 from connectors.filters import ConnectorFilter
 from connectors.forms import AddCollectionForm
@@ -15,7 +15,6 @@ from connectors.lifecycle import Action, State
 from connectors.models import Collection
 from connectors.schema.outline import config_outline
 from connectors.views.base import EDIT, VIEW, attempt, page, workspace_page
-from syncs import scheduling
 from syncs import selectors as sync_selectors
 from syncs.forms import UploadFilesForm
 from syncs.models import SyncTrigger
@@ -54,11 +53,11 @@ def connector_list(request):
 
 
 def _schedule_context(connector) -> dict:
-    schedule = scheduling.schedule_of(connector)
+    schedule = schedules.schedule_of(connector)
     zone = ZoneInfo(schedule.timezone)
     return {
-        "schedule_description": scheduling.describe(schedule),
-        "next_runs": [run.astimezone(zone) for run in scheduling.next_runs(schedule, 5)],
+        "schedule_description": schedules.describe(schedule),
+        "next_runs": [run.astimezone(zone) for run in schedules.next_runs(schedule, 5)],
     }
 
 

@@ -6,10 +6,9 @@ import json
 
 import pytest
 
-from connectors import credentials, services
+from connectors import credentials, schedules, services
 from connectors.lifecycle import State
 from connectors.models import ApiKeyRole, Connector, ScheduleType
-from syncs import scheduling
 from tests.api.conftest import _client
 from tests.e2e.test_web import TOKEN, http_data_config, private, records
 from tests.servers.moto_s3 import REGION
@@ -38,7 +37,7 @@ def test_put_moves_an_http_data_connector_to_amazon_s3(
     connector = Connector.objects.get(pk=response.json()["id"])
     services.connector_associate(actor=owner, connector=connector, collection=collection)
     services.connector_update(
-        actor=owner, connector=connector, schedule=scheduling.cron("0 3 * * *", "Europe/Paris")
+        actor=owner, connector=connector, schedule=schedules.cron("0 3 * * *", "Europe/Paris")
     )
     connector = hub.checked(connector)
     assert connector.state == State.RUNNING, connector.state_reason

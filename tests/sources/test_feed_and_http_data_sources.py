@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 import pytest
 
 from connectors.errors import InvalidInput
+from connectors.schedules import from_config
 from connectors.sources.base import SourceError
 from connectors.sources.registry import implementation
-from syncs.scheduling import from_config
 from tests.reading import RecordingContext, documents_of, read_all
 from tests.servers.website import Page, json_page, rss_feed
 

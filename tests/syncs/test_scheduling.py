@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django_celery_beat.models import ClockedSchedule, CrontabSchedule, PeriodicTask
 
-from connectors import services
+from connectors import schedules, services
 from connectors.errors import InvalidInput
 from connectors.lifecycle import State
 from connectors.models import Connector, Credential, ScheduleType
@@ -40,7 +40,7 @@ def frozen_time():
     ],
 )
 def test_cron_maps_to_a_crontab_in_its_timezone(make_sample_connector, expression, fields):
-    schedule = scheduling.from_scheduler("cron", expression, "Europe/Paris")
+    schedule = schedules.from_scheduler("cron", expression, "Europe/Paris")
     assert (schedule.type, schedule.cron) == (ScheduleType.CRON, " ".join(expression.split()))
     connector = make_sample_connector(schedule=schedule)
     task = connector.periodic_task
@@ -70,12 +70,12 @@ def test_cron_maps_to_a_crontab_in_its_timezone(make_sample_connector, expressio
 )
 def test_a_bad_cron_or_timezone_is_refused_naming_the_field(expression, timezone, field):
     with pytest.raises(InvalidInput) as refused:
-        scheduling.from_scheduler("cron", expression, timezone)
+        schedules.from_scheduler("cron", expression, timezone)
     assert field in refused.value.errors
 
 
 def test_when_is_a_one_off_clocked_schedule(make_sample_connector):
-    schedule = scheduling.from_scheduler("when", "2030-01-04T12:30:00+01:00")
+    schedule = schedules.from_scheduler("when", "2030-01-04T12:30:00+01:00")
     assert schedule.type == ScheduleType.WHEN
     assert schedule.at == datetime(2030, 1, 4, 11, 30, tzinfo=UTC)
     connector = make_sample_connector(schedule=schedule)
@@ -85,27 +85,27 @@ def test_when_is_a_one_off_clocked_schedule(make_sample_connector):
 
 
 def test_when_accepts_a_date_meaning_midnight_in_the_timezone():
-    schedule = scheduling.from_scheduler("when", "2030-01-05", "America/New_York")
+    schedule = schedules.from_scheduler("when", "2030-01-05", "America/New_York")
     assert schedule.at == datetime(2030, 1, 5, 5, 0, tzinfo=UTC)
-    naive = scheduling.from_scheduler("when", "2030-01-04T20:00", "Asia/Tokyo")
+    naive = schedules.from_scheduler("when", "2030-01-04T20:00", "Asia/Tokyo")
     assert naive.at == datetime(2030, 1, 4, 11, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("value", ["2030-01-04T09:59:59Z", "2029-12-31", "soon", ""])
 def test_when_in_the_past_or_unreadable_is_refused(value):
     with pytest.raises(InvalidInput) as refused:
-        scheduling.from_scheduler("when", value)
+        schedules.from_scheduler("when", value)
     assert "scheduler_value" in refused.value.errors
 
 
 def test_unknown_scheduler_type_is_refused():
     with pytest.raises(InvalidInput) as refused:
-        scheduling.from_scheduler("hourly", None)
+        schedules.from_scheduler("hourly", None)
     assert "scheduler_type" in refused.value.errors
 
 
 def test_imed_has_no_beat_task_and_syncs_when_associated(make_sample_connector, owner, collection):
-    connector = make_sample_connector(schedule=scheduling.from_scheduler("imed", None))
+    connector = make_sample_connector(schedule=schedules.from_scheduler("imed", None))
     assert connector.schedule_type == ScheduleType.IMMEDIATE
     assert connector.periodic_task is None
     services.connector_associate(actor=owner, connector=connector, collection=collection)
@@ -142,17 +142,17 @@ def test_imed_has_no_beat_task_and_syncs_when_associated(make_sample_connector, 
     ],
 )
 def test_polling_interval_and_run_mode_map_onto_the_same_schedule(config, expected):
-    schedule = scheduling.from_config(config, "Europe/Berlin")
+    schedule = schedules.from_config(config, "Europe/Berlin")
     assert (schedule.type, schedule.cron) == expected
     assert schedule.timezone == "Europe/Berlin"
 
 
 def test_a_config_that_says_nothing_about_schedules_gives_none():
-    assert scheduling.from_config({"document_count": 3}) is None
+    assert schedules.from_config({"document_count": 3}) is None
 
 
 def test_once_syncs_when_the_connector_starts(make_sample_connector):
-    connector = make_sample_connector(schedule=scheduling.Schedule(ScheduleType.ONCE))
+    connector = make_sample_connector(schedule=schedules.Schedule(ScheduleType.ONCE))
     sync = Sync.objects.get(connector=connector)
     assert (sync.trigger, sync.status) == (SyncTrigger.SCHEDULE, SyncStatus.QUEUED)
 
@@ -161,19 +161,19 @@ def test_once_syncs_when_the_connector_starts(make_sample_connector):
 
 
 def test_next_five_runs_and_a_plain_description():
-    schedule = scheduling.cron("30 9 * * 1-5", "Europe/Paris")
+    schedule = schedules.cron("30 9 * * 1-5", "Europe/Paris")
     paris = ZoneInfo("Europe/Paris")
-    assert scheduling.next_runs(schedule) == [
+    assert schedules.next_runs(schedule) == [
         datetime(2030, 1, day, 9, 30, tzinfo=paris) for day in (7, 8, 9, 10, 11)
     ]
-    assert scheduling.describe(schedule) == ("At 09:30 AM, Monday through Friday (Europe/Paris)")
+    assert schedules.describe(schedule) == ("At 09:30 AM, Monday through Friday (Europe/Paris)")
 
 
 def test_a_when_schedule_previews_its_one_run():
-    schedule = scheduling.when("2030-01-05", "America/New_York")
-    assert scheduling.next_runs(schedule) == [datetime(2030, 1, 5, 5, 0, tzinfo=UTC)]
-    assert scheduling.describe(schedule) == "Once, at 2030-01-05 00:00 EST"
-    assert scheduling.describe(scheduling.Schedule()) == "No schedule"
+    schedule = schedules.when("2030-01-05", "America/New_York")
+    assert schedules.next_runs(schedule) == [datetime(2030, 1, 5, 5, 0, tzinfo=UTC)]
+    assert schedules.describe(schedule) == "Once, at 2030-01-05 00:00 EST"
+    assert schedules.describe(schedules.Schedule()) == "No schedule"
 
 
 # -- the lifecycle --------------------------------------------------------------------------------
@@ -192,7 +192,7 @@ def test_stop_pauses_start_resumes_delete_removes(
         definition=sample_definition,
         name="scheduled",
         config={},
-        schedule=scheduling.cron("0 * * * *"),
+        schedule=schedules.cron("0 * * * *"),
     )
     assert connector.state == State.STARTING and not _enabled(connector)
     check_connector(str(connector.pk), str(connector.check_token))
@@ -213,16 +213,16 @@ def test_stop_pauses_start_resumes_delete_removes(
 
 
 def test_changing_the_schedule_replaces_the_beat_rows(make_sample_connector, owner):
-    connector = make_sample_connector(schedule=scheduling.cron("0 * * * *"))
+    connector = make_sample_connector(schedule=schedules.cron("0 * * * *"))
     task_id = connector.periodic_task_id
     services.connector_update(
-        actor=owner, connector=connector, schedule=scheduling.when("2030-02-01T08:00:00Z")
+        actor=owner, connector=connector, schedule=schedules.when("2030-02-01T08:00:00Z")
     )
     connector.refresh_from_db()
     assert connector.periodic_task_id == task_id
     assert connector.periodic_task.crontab is None
     clocked_id = connector.periodic_task.clocked_id
-    services.connector_update(actor=owner, connector=connector, schedule=scheduling.Schedule())
+    services.connector_update(actor=owner, connector=connector, schedule=schedules.Schedule())
     connector.refresh_from_db()
     assert connector.periodic_task is None
     assert not PeriodicTask.objects.filter(pk=task_id).exists()
@@ -250,7 +250,7 @@ def test_connector_and_schedule_are_created_together_or_not_at_all(
             definition=sample_definition,
             name="doomed",
             config={},
-            schedule=scheduling.cron("0 * * * *"),
+            schedule=schedules.cron("0 * * * *"),
             connector_id=connector_id,
         )
     assert "could not be created" in refused.value.errors["schedule"][0]
@@ -260,7 +260,7 @@ def test_connector_and_schedule_are_created_together_or_not_at_all(
 
 
 def test_a_tick_finding_a_sync_active_is_skipped_and_recorded(make_sample_connector, owner):
-    connector = make_sample_connector(schedule=scheduling.cron("0 * * * *"))
+    connector = make_sample_connector(schedule=schedules.cron("0 * * * *"))
     active = sync_services.sync_trigger(actor=owner, connector=connector, trigger=SyncTrigger.API)
     scheduled_sync(str(connector.pk))
     connector.refresh_from_db()
@@ -269,7 +269,7 @@ def test_a_tick_finding_a_sync_active_is_skipped_and_recorded(make_sample_connec
 
 
 def test_a_tick_runs_only_for_a_running_connector(make_sample_connector, owner):
-    connector = make_sample_connector(schedule=scheduling.cron("0 * * * *"))
+    connector = make_sample_connector(schedule=schedules.cron("0 * * * *"))
     scheduled_sync(str(connector.pk))
     assert Sync.objects.get(connector=connector).trigger == SyncTrigger.SCHEDULE
     Sync.objects.filter(connector=connector).update(status=SyncStatus.SUCCEEDED)

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from syncs import scheduling
+from connectors import schedules
 from syncs.models import Document, Sync, SyncStatus, SyncTrigger
 from tests.servers.celery_worker import wait_until
 
@@ -19,7 +19,7 @@ def test_beat_fires_a_when_schedule_set_a_few_seconds_ahead(
     celery_processes.worker()
     celery_processes.beat()
     at = timezone.now() + timedelta(seconds=4)
-    connector = make_sample_connector(schedule=scheduling.when(at.isoformat()), document_count=30)
+    connector = make_sample_connector(schedule=schedules.when(at.isoformat()), document_count=30)
     assert not Sync.objects.filter(connector=connector).exists()
 
     def scheduled_sync_succeeded():

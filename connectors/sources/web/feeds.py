@@ -5,7 +5,7 @@ and checked with defusedxml first, so entity tricks are refused before any parse
 Feeds list only recent entries, so reads are incremental: entries that fall off the feed stay.
 Each read sends the previous ETag/Last-Modified; a 304 means nothing new. How often the feed is
 read comes from ``runMode`` (SCAN_ONCE: once when started; CONTINUOUS: hourly), mapped to the
-connector's schedule by ``syncs.scheduling.from_config``.
+connector's schedule by ``syncs.schedules.from_config``.
 """
 
 import calendar
