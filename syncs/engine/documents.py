@@ -78,24 +78,25 @@ class JsonMemo:
         return found[1]
 
 
-def content_hash(document: SourceDocument, memo: JsonMemo | None = None) -> str:
+def content_hash(document: SourceDocument, memo: JsonMemo | None = None, content: str = "") -> str:
     """SHA-256 over everything stored of a document, so any change at the source is an update.
-    The parts are JSON texts (which never hold a NUL byte) and the content, NUL-separated."""
-    digest = hashlib.sha256(
-        json_bytes(
-            [
-                document.title,
-                document.url,
-                document.mime_type,
-                document.source_created_at,
-                document.source_updated_at,
-            ]
-        )
-    )
+    The parts are JSON texts (which never hold a NUL byte) and the content, NUL-separated.
+    ``content``: the document's content as stored, when the caller has it already."""
+    header = [
+        document.title,
+        document.url,
+        document.mime_type,
+        document.source_created_at,
+        document.source_updated_at,
+    ]
+    try:
+        digest = hashlib.sha256(orjson.dumps(header, default=_json_default))
+    except TypeError:
+        digest = hashlib.sha256(json_bytes(header))
     digest.update(b"\x00")
     digest.update((memo or JsonMemo())(document.metadata))
     digest.update(b"\x00")
-    digest.update(_text(document.content).encode())
+    digest.update((content or _text(document.content)).encode())
     return digest.hexdigest()
 
 
@@ -115,7 +116,7 @@ def _row(connector_id, pass_id, document: SourceDocument, now, memo: JsonMemo) -
         _text(document.url),
         _text(document.mime_type)[:MIME_TYPE_MAX],
         content,
-        content_hash(document, memo),
+        content_hash(document, memo, content),
         document.metadata or {},
         size,
         document.source_created_at,
