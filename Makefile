@@ -40,7 +40,7 @@ test: $(DEV_STAMP)
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/lint-imports architecture.ini
+	$(BIN)/lint-imports --no-cache architecture.ini
 
 format: $(DEV_STAMP)
 	$(BIN)/ruff check --fix .
