@@ -312,7 +312,8 @@ CONNECTOR_HUB_SYNC_MAX_ATTEMPTS = env.int("CONNECTOR_HUB_SYNC_MAX_ATTEMPTS", def
 # its worker: liveness sends it again.
 CONNECTOR_HUB_CHECK_LOST_AFTER = env.int("CONNECTOR_HUB_CHECK_LOST_AFTER", default=300)
 # A read of a whole big source is split into parts read by several workers at once: as many
-# parts as the workers alive have processes (0) or this many, at most MAX_PARTS, each of at least PART_LEAST rows.
+# parts as the workers alive have processes (0) or this many, at most MAX_PARTS, each of at
+# least PART_LEAST rows.
 CONNECTOR_HUB_SYNC_PARTS = env.int("CONNECTOR_HUB_SYNC_PARTS", default=0)
 CONNECTOR_HUB_SYNC_MAX_PARTS = env.int("CONNECTOR_HUB_SYNC_MAX_PARTS", default=4)
 CONNECTOR_HUB_SYNC_PART_LEAST = env.int("CONNECTOR_HUB_SYNC_PART_LEAST", default=50000)
