@@ -28,7 +28,7 @@ from connectors.api.connector_rows import ConnectorRowsMixin
 from connectors.api.fast import FastRead
 from connectors.api.fields import MaskedConfigField, StrictCharField, masked_config_of
 from connectors.api.idempotency import idempotent
-from connectors.api.pagination import offset_page
+from connectors.api.pagination import MAX_START, offset_page
 from connectors.api.parsers import body_and_query_params
 from connectors.errors import InvalidInput
 from connectors.filters import ConnectorFilter
@@ -215,7 +215,11 @@ class ConnectorIdParamsSerializer(serializers.Serializer):
 CONNECTOR_ID = openapi.path_id("connectorId", "The live source's id.")
 PAGE_PARAMS = [
     OpenApiParameter("rows", OpenApiTypes.INT, description="Rows per page (1-500, default 20)."),
-    OpenApiParameter("start", OpenApiTypes.INT, description="Offset of the first row."),
+    OpenApiParameter(
+        "start",
+        {"type": "integer", "minimum": 0, "maximum": MAX_START},
+        description="Offset of the first row (0 to 1,000,000,000).",
+    ),
 ]
 VYASA_HEADERS = [
     OpenApiParameter(

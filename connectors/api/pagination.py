@@ -143,14 +143,18 @@ class KeysetPagination(BasePagination):
         ]
 
 
+# The largest offset a page may start at (a database's OFFSET is a 64-bit integer).
+MAX_START = 10**9
+
+
 class OffsetPageSerializer(serializers.Serializer):
     rows = serializers.IntegerField(min_value=1, max_value=500, default=20, required=False)
-    start = serializers.IntegerField(min_value=0, default=0, required=False)
+    start = serializers.IntegerField(min_value=0, max_value=MAX_START, default=0, required=False)
 
 
 def _offset_params(params: dict) -> tuple[int, int]:
     rows = 20 if "rows" not in params else _plain_int(params["rows"], 1, 500)
-    start = 0 if "start" not in params else _plain_int(params["start"], 0, 10**9)
+    start = 0 if "start" not in params else _plain_int(params["start"], 0, MAX_START)
     if rows is not None and start is not None:
         return rows, start
     page = OffsetPageSerializer(data={k: params[k] for k in ("rows", "start") if k in params})

@@ -124,6 +124,16 @@ def test_source_documents_page_by_rows_and_start(api):
     assert (default["rows"], default["start"], len(default["documents"])) == (20, 0, 7)
 
 
+def test_a_page_start_beyond_the_limit_is_a_400_naming_it(api):
+    connector_id = _create(api).json()["id"]
+    last = api.get(f"/layar/liveSource/{connector_id}/sourceDocuments?start=1000000000")
+    assert last.status_code == 200 and last.json()["documents"] == []
+    for path in (f"/layar/liveSource/{connector_id}/sourceDocuments", "/layar/liveSource"):
+        huge = api.get(f"{path}?start=2251506331461506974265376768")
+        assert huge.status_code == 400, huge.content
+        assert "start" in huge.content.decode()
+
+
 def test_list_pages_and_filters(api):
     for n in range(3):
         _create(api, name=f"Site {n}")
