@@ -3,18 +3,21 @@ a consumer that keeps a copy of a collection by reading its feed.
 
 Feed tests run with committed transactions (``transactional_db``): on PostgreSQL the feed only
 delivers what no running transaction can still change, and a test's own open transaction would
-hold it back."""
+hold it back. The frontier is the server's oldest running transaction, and the suite's other
+processes run their tests on the same server: a read waits until every transaction that began
+before it has ended (``what_was_committed_is_final``), so what the test committed is delivered."""
 
 import uuid
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from connectors.sources.base import SourceDocument
 from syncs import selectors
 from syncs.engine import documents
 from syncs.feed import cursor as feed_cursor
+from syncs.feed import stamps
 from syncs.feed.reader import changes_page
 from tests.api.conftest import (  # noqa: F401 (fixtures)
     admin_key,
@@ -23,12 +26,46 @@ from tests.api.conftest import (  # noqa: F401 (fixtures)
     kind_definitions,
     viewer_api,
 )
+from tests.servers.celery_worker import wait_until
 from tests.syncs.conftest import (  # noqa: F401 (fixtures)
     celery_processes,
     make_sample_connector,
     sample_definition,
     sync_to_end,
 )
+
+
+def settled() -> None:
+    """PostgreSQL: wait until every transaction that began before now has ended, so that what
+    was committed is below the frontier."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint")
+        begun_before = cursor.fetchone()[0]
+    wait_until(
+        lambda: stamps_frontier() >= begun_before,
+        timeout=120,
+        message=lambda: f"a transaction older than {begun_before} is still running",
+    )
+
+
+stamps_frontier = stamps.frontier
+
+
+@pytest.fixture(autouse=True)
+def what_was_committed_is_final(request, monkeypatch):
+    """Every read of the feed first waits for ``settled``, except in the tests with workers,
+    whose reads race the writers on purpose (they settle before their final reads)."""
+    if connection.vendor != "postgresql" or request.node.get_closest_marker("worker"):
+        return
+
+    def frontier() -> int:
+        settled()
+        return stamps_frontier()
+
+    monkeypatch.setattr(stamps, "frontier", frontier)
+
 
 COMPARED = ("connector_id", "external_id", "title", "content_hash", "content")
 

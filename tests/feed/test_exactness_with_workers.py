@@ -23,7 +23,7 @@ from connectors.tasks import check_connector
 from syncs import services as sync_services
 from syncs.engine import documents
 from syncs.models import FINISHED_STATUSES, Document, SyncStatus, SyncTrigger
-from tests.feed.conftest import Consumer, live_view, source_document
+from tests.feed.conftest import Consumer, live_view, settled, source_document
 from tests.servers.celery_worker import wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.database, pytest.mark.django_db(transaction=True)]
@@ -175,6 +175,7 @@ def test_a_consumer_keeps_an_exact_copy_while_two_workers_write(
         finally:
             writer.stop.set()
             writer.join(timeout=30)
+        settled()
         assert writer.error is None, writer.error
         assert [s.status for s in syncs] == [SyncStatus.SUCCEEDED] * 2, (
             [s.error_message for s in syncs],
@@ -193,6 +194,7 @@ def test_a_consumer_keeps_an_exact_copy_while_two_workers_write(
         timeout=60,
         message=celery_processes.logs,
     )
+    settled()
     consumer.drain()
     assert consumer.view() == live_view(collection)
     assert not any(d["connector_id"] == visitor.pk for d in consumer.copy.values())
