@@ -12,7 +12,8 @@ keyset read wants) and the service's databases. Interleaved on the same N rows:
 - limit: ``COPY bench_items TO STDOUT`` piped into ``COPY ... FROM STDIN`` on the same server;
 - service: a first sync of a ``postgres-connector`` through one worker (concurrency 1, DEBUG
   off), from the sync's start to its end (task runs, keyset queries, JSON documents, hashes,
-  writes, checkpoints), with PostgreSQL as the service database, then with SQLite;
+  writes, checkpoints), with PostgreSQL as the service database, then with SQLite; and through
+  the worker ``make run`` starts (two processes, so the read is split in two parts read at once);
 - dlt: ``sql_table`` with the pyarrow and the connectorx backends into PostgreSQL (the faster
   counts), from ``pipeline.run`` to its end.
 
@@ -44,6 +45,8 @@ COLUMNS = (
     "price numeric(10,2) NOT NULL, quantity integer NOT NULL, description text NOT NULL, "
     "updated_at timestamptz NOT NULL"
 )
+# The worker ``make run`` starts (Procfile): one node of two processes.
+SHIPPED_CONCURRENCY = 2
 GOALS = {"dlt": 1.0, "limit": 0.20, "sqlite": 0.5, "scale": 0.8, "memory": 1.2}
 
 
@@ -198,18 +201,22 @@ def service_main(args) -> int:
     var_dir = Path(tempfile.mkdtemp(prefix="bench-service."))
     os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{var_dir / 'hub.sqlite3'}"
     os.environ["CONNECTOR_HUB_ALLOW_PRIVATE_NETWORKS"] = "true"  # the source is on loopback
+    # As many parts as the worker has processes: what the heartbeat-based default settles on once
+    # the worker has beaten, without racing its first heartbeat.
+    os.environ["CONNECTOR_HUB_SYNC_PARTS"] = str(args.concurrency)
     from sync_sample import _configure, _workspace
 
     _configure(var_dir)
     from django.db import connection, connections
 
+    from syncs.models import SyncPart
     from tests.servers.celery_worker import purge_broker, service_env, start_worker
 
     _set_statistics(args.statistics)
     user, workspace = _workspace()
     purge_broker()
-    worker = start_worker(service_env(), var_dir / "logs")
-    results = {"vendor": connection.vendor, "syncs": []}
+    worker = start_worker(service_env(), var_dir / "logs", concurrency=args.concurrency)
+    results = {"vendor": connection.vendor, "syncs": [], "parts": 0}
     try:
         for table, rows in zip(args.tables, args.counts, strict=True):
             connector = _connector(
@@ -219,6 +226,7 @@ def service_main(args) -> int:
             first = _timed_sync(user, connector, worker, rows)
             first["rows"], first["rate"] = rows, rows / first["seconds"]
             first["peak_mib"] = worker.peak_rss_kib() / 1024
+            results["parts"] = SyncPart.objects.filter(sync__connector=connector).count()
             results["syncs"].append(first)
             if args.changes:
                 import psycopg
@@ -366,6 +374,7 @@ def main() -> int:
     parser.add_argument("--counts", type=int, nargs="*", default=[], help=argparse.SUPPRESS)
     parser.add_argument("--changes", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--source-port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--concurrency", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--dlt", help=argparse.SUPPRESS)
     parser.add_argument("--dlt-database", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -397,11 +406,20 @@ def main() -> int:
         service = _service(
             server, database="hub_main", tables=[SOURCE_TABLE], counts=[rows], **options
         )
+        shipped = _service(
+            server,
+            database="hub_shipped",
+            tables=[SOURCE_TABLE],
+            counts=[rows],
+            concurrency=SHIPPED_CONCURRENCY,
+            **options,
+        )
         dlt = {backend: dlt_rate(server, rows, backend) for backend in ("pyarrow", "connectorx")}
         sqlite = _service(server, database=None, tables=[SOURCE_TABLE], counts=[rows], **options)
         copy_again = copy_rate(server, rows)
         limit = max(copy, copy_again)
         pg_rate = service["syncs"][0]["rate"]
+        shipped_rate = shipped["syncs"][0]["rate"]
         sqlite_rate = sqlite["syncs"][0]["rate"]
         fastest = max(dlt, key=dlt.get)
 
@@ -415,6 +433,10 @@ def main() -> int:
             f"(runs: {copy:,.0f}, {copy_again:,.0f})",
         )
         line("service, PostgreSQL as the service database", pg_rate)
+        line(
+            f"  the same, shipped worker ({SHIPPED_CONCURRENCY} processes, {shipped['parts']} parts)",
+            shipped_rate,
+        )
         line("service, SQLite as the service database", sqlite_rate)
         for backend, rate in dlt.items():
             line(
@@ -422,6 +444,7 @@ def main() -> int:
             )
         print(
             f"  service / dlt fastest      {pg_rate / dlt[fastest]:.2f}x  (goal >= {GOALS['dlt']})\n"
+            f"  shipped worker / dlt       {shipped_rate / dlt[fastest]:.2f}x\n"
             f"  service / limit            {pg_rate / limit:.2f}   (goal >= {GOALS['limit']})\n"
             f"  SQLite / PostgreSQL        {sqlite_rate / pg_rate:.2f}   (goal >= {GOALS['sqlite']})"
         )

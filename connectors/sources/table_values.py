@@ -59,8 +59,13 @@ def decode_key_part(part: dict):
     return value
 
 
+# The types a table's rows hold most (orjson calls back for each value it cannot encode itself).
+_TEXT_TYPES = {decimal.Decimal: str, uuid.UUID: str}
+
+
 def _json_default(value):
-    return json_value(value)
+    as_text = _TEXT_TYPES.get(value.__class__)
+    return as_text(value) if as_text is not None else json_value(value)
 
 
 def row_json(row: dict) -> bytes:

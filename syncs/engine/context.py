@@ -67,5 +67,5 @@ class EngineContext(SourceContext):
             raise SyncCancelled()
 
     def log(self, message: str, level: str = "info") -> None:
-        with self.lease.transaction():
+        with self.lease.transaction(shared=True):
             self.sync_log.write(message, level)

@@ -90,14 +90,12 @@ def content_hash(document: SourceDocument, memo: JsonMemo | None = None, content
         document.source_updated_at,
     ]
     try:
-        digest = hashlib.sha256(orjson.dumps(header, default=_json_default))
+        header_json = orjson.dumps(header, default=_json_default)
     except TypeError:
-        digest = hashlib.sha256(json_bytes(header))
-    digest.update(b"\x00")
-    digest.update((memo or JsonMemo())(document.metadata))
-    digest.update(b"\x00")
-    digest.update((content or _text(document.content)).encode())
-    return digest.hexdigest()
+        header_json = json_bytes(header)
+    metadata_json = (memo or JsonMemo())(document.metadata)
+    content_bytes = (content or _text(document.content)).encode()
+    return hashlib.sha256(b"\x00".join((header_json, metadata_json, content_bytes))).hexdigest()
 
 
 def _valid_id(external_id) -> bool:

@@ -13,7 +13,7 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -65,6 +65,23 @@ def claim(sync_id) -> Claim | None:
     return Claim(token, first=False) if continued else None
 
 
+_CONNECTOR_TABLE = Connector._meta.db_table
+
+
+def lock_connector(connector_id, *, shared: bool = False) -> None:
+    """Lock the connector's row until the transaction ends: exclusively, or in share mode (the
+    parts of one sync, which write at the same time, against a stop, a delete or an edit)."""
+    if not shared:
+        list(Connector.all_objects.select_for_update().filter(pk=connector_id).values("pk"))
+    elif connection.features.has_select_for_update:  # SQLite serialises every writer anyway
+        key = Connector._meta.pk
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM {_CONNECTOR_TABLE} WHERE {key.column} = %s FOR SHARE",
+                [key.get_db_prep_value(connector_id, connection)],
+            )
+
+
 @dataclass
 class Lease:
     sync_id: uuid.UUID
@@ -75,18 +92,15 @@ class Lease:
         return Sync.objects.filter(pk=self.sync_id, lease_token=self.token)
 
     @contextmanager
-    def transaction(self):
+    def transaction(self, *, shared: bool = False):
         """A transaction that first proves the lease (and ticks the heartbeat); yields the sync's
         status. On PostgreSQL the UPDATE also locks the sync row until commit, so liveness cannot
         fail the sync half-way through a batch. The connector row is locked before it, in the
         order the services lock them (connector, then sync): a stop or delete arriving during a
-        batch waits for it instead of deadlocking with it."""
+        batch waits for it instead of deadlocking with it.
+        ``shared`` matters to a part's lease only (``parts.PartLease``)."""
         with transaction.atomic():
-            list(
-                Connector.all_objects.select_for_update()
-                .filter(pk=self.connector_id)
-                .values_list("pk", flat=True)
-            )
+            lock_connector(self.connector_id)
             if not self._mine().update(heartbeat_at=timezone.now()):
                 raise LeaseLost()
             yield self._mine().values_list("status", flat=True).first()

@@ -7,9 +7,11 @@ part. The operator still sees one sync: one record, one progress bar, one log, o
 
 Each part is claimed, leased, checkpointed, handed on and retried after a lost worker exactly as
 a whole sync is (``PartRun`` is a ``SyncRun`` whose lease is the part's), and writes its counters
-into the sync's. Every part's write transaction locks the connector row first, as every sync's
-does, so the decisions that need the whole picture are taken one at a time: the part that
-completes last prunes (once) and ends the sync; a cancel or a failure stops the parts still
+into the sync's. Parts store documents at the same time: their write transactions lock the
+connector row in share mode (a stop, a delete or a config edit still waits for them) and the
+sync's row only at the end. Every other write of a part locks the connector row exclusively, as
+every sync's does, so the decisions that need the whole picture are taken one at a time: the part
+that completes last prunes (once) and ends the sync; a cancel or a failure stops the parts still
 waiting, and the leased ones find out at their next write.
 """
 
@@ -23,10 +25,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from connectors.lifecycle import State
-from connectors.models import Connector
 from connectors.sources.base import Split
 from ops import heartbeats
-from syncs.engine.lease import LEASED_STATUSES, Claim, LeaseLost
+from syncs.engine.lease import LEASED_STATUSES, Claim, LeaseLost, lock_connector
 from syncs.engine.passes import PassState
 from syncs.models import Sync, SyncPart
 
@@ -117,21 +118,27 @@ class PartLease:
         return Sync.objects.filter(pk=self.sync_id).values_list("status", flat=True).first()
 
     @contextmanager
-    def transaction(self):
+    def transaction(self, *, shared: bool = False):
+        """As ``Lease.transaction``, for the part. ``shared``: a write the other parts may make
+        at the same time (storing documents, a log line): the connector row is locked in share
+        mode, and the sync row, which every part writes, only at the end, so the parts' writes
+        overlap and wait for each other only to commit. Without it the connector row is locked
+        exclusively, so decisions that need every part's state see it committed."""
         with transaction.atomic():
-            list(
-                Connector.all_objects.select_for_update()
-                .filter(pk=self.connector_id)
-                .values_list("pk", flat=True)
-            )
+            lock_connector(self.connector_id, shared=shared)
             now = timezone.now()
             if not self._mine().update(heartbeat_at=now):
                 raise LeaseLost()
             status = self._sync_status()
             if status not in LEASED_STATUSES:
                 raise LeaseLost()
-            Sync.objects.filter(pk=self.sync_id).update(heartbeat_at=now)
+            if not shared:
+                Sync.objects.filter(pk=self.sync_id).update(heartbeat_at=now)
             yield status
+            if shared:
+                still_leased = Sync.objects.filter(pk=self.sync_id, status__in=LEASED_STATUSES)
+                if not still_leased.update(heartbeat_at=now):
+                    raise LeaseLost()
 
     def beat(self) -> tuple[str, bool]:
         now = timezone.now()

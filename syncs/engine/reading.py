@@ -156,7 +156,7 @@ class ReadsAndStores:
         status."""
         now = timezone.now()
         totals, rejected = documents.Counts(), []
-        with self.lease.transaction() as status:
+        with self.lease.transaction(shared=True) as status:
             if not self._pass_is_current():
                 raise PassReset()
             state = self.state
