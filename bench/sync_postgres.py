@@ -434,7 +434,7 @@ def main() -> int:
         )
         line("service, PostgreSQL as the service database", pg_rate)
         line(
-            f"  the same, shipped worker ({SHIPPED_CONCURRENCY} processes, {shipped['parts']} parts)",
+            f"  shipped worker: {SHIPPED_CONCURRENCY} processes, {shipped['parts']} parts",
             shipped_rate,
         )
         line("service, SQLite as the service database", sqlite_rate)
