@@ -4,6 +4,7 @@ into a session's temporary table, and keyed ``INSERT ... ON CONFLICT`` statement
 from contextlib import contextmanager
 
 from django.db import connection
+from psycopg.types.string import BytesBinaryDumper
 
 from syncs.engine.document_store.layout import (
     COLUMNS,
@@ -16,9 +17,23 @@ from syncs.engine.document_store.layout import (
     stamp_values,
 )
 
-# In binary COPY a jsonb value is a version byte and the JSON text: sent as bytes.
-_METADATA = COLUMNS.index("metadata")
-COPY_TYPES = [("bytea" if t == "jsonb" else t) for t in PG_TYPES]
+# Binary COPY takes a value already in its column's binary form as bytes: the metadata's jsonb (a
+# version byte and the JSON text) and the uuids (their 16 bytes) go in so, through psycopg's C
+# bytes dumper; its own dumpers for these two types run in Python, once per value.
+COPY_TYPES = [("bytea" if t in ("jsonb", "uuid") else t) for t in PG_TYPES]
+_CONNECTOR, _METADATA, _PASS = (
+    COLUMNS.index(c) for c in ("connector_id", "metadata", "last_pass_id")
+)
+
+
+def _uuid_bytes(value) -> bytes | None:
+    return None if value is None else value.bytes
+
+
+def _jsonb_bytes(value) -> bytes:
+    return b"\x01" + json_bytes(value)
+
+
 # Where rows wait for an upsert: one temporary table per database session, emptied at commit.
 INCOMING = "syncs_document_incoming"
 
@@ -33,15 +48,23 @@ def _raw_cursor():
 
 
 def _copy(cursor, table: str, rows: list[list]) -> None:
-    encoded: dict[int, bytes] = {}
+    cursor.adapters.register_dumper(None, BytesBinaryDumper)  # for the bytea of COPY_TYPES
+    encoded: dict[int, bytes | None] = {}  # each object once: most are shared by every row
+
+    def binary(value, as_bytes):
+        found = encoded.get(id(value))
+        if found is None:
+            found = encoded[id(value)] = as_bytes(value)
+        return found
+
     with cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN (FORMAT BINARY)") as copy:
         copy.set_types(COPY_TYPES)
         for row in rows:
-            metadata = row[_METADATA]
-            value = encoded.get(id(metadata))
-            if value is None:
-                value = encoded[id(metadata)] = b"\x01" + json_bytes(metadata)
-            copy.write_row([*row[:_METADATA], value, *row[_METADATA + 1 :]])
+            row = list(row)
+            row[_CONNECTOR] = binary(row[_CONNECTOR], _uuid_bytes)
+            row[_METADATA] = binary(row[_METADATA], _jsonb_bytes)
+            row[_PASS] = binary(row[_PASS], _uuid_bytes)
+            copy.write_row(row)
 
 
 def _fill_incoming(cursor, rows: list[list] | None = None, external_ids=None) -> None:
