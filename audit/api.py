@@ -10,9 +10,9 @@ from rest_framework import serializers, viewsets
 from audit.filters import AuditEntryFilter
 from audit.models import AuditEntry
 from audit.selectors import entries_of
-from connectors.api import openapi
-from connectors.api.base import WorkspaceScopedMixin
-from connectors.api.pagination import KeysetPagination
+from config.api import openapi
+from config.api.base import WorkspaceScopedMixin
+from config.api.pagination import KeysetPagination
 from connectors.permissions import MANAGE
 
 TAG = "Audit trail"

@@ -4,8 +4,8 @@ same FilterSet), newest first, paged by id. Details were masked when each entry 
 from audit.filters import AuditEntryFilter
 from audit.object_links import link_objects
 from audit.selectors import entries_of
-from connectors.views.base import MANAGE, page, workspace_page
-from connectors.views.paging import keyset_page
+from config.pages.base import MANAGE, page, workspace_page
+from config.pages.paging import keyset_page
 
 FILTERS = ("action", "object_type", "object_id", "actor", "at_after", "at_before")
 

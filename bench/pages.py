@@ -154,7 +154,7 @@ def api_pages(data: dict, client) -> list[tuple[str, str]]:
     """The collection API's documents: the first page and one after nearly every document."""
     from django.core import signing
 
-    from connectors.api.pagination import CURSOR_SALT
+    from config.api.pagination import CURSOR_SALT
     from syncs.api.documents import CollectionDocumentViewSet
     from syncs.models import Document
 

@@ -191,17 +191,17 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("CONNECTOR_HUB_MAX_BODY_BYTES", default=2 
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "connectors.api.auth.ApiKeyAuthentication",
+        "config.api.auth.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": [
-        "connectors.api.renderers.JSONRenderer",
+        "config.api.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["connectors.api.filtering.FilterBackend"],
-    "EXCEPTION_HANDLER": "connectors.api.errors.exception_handler",
+    "DEFAULT_FILTER_BACKENDS": ["config.api.filtering.FilterBackend"],
+    "EXCEPTION_HANDLER": "config.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {
@@ -461,7 +461,7 @@ CONNECTOR_HUB_METRICS_CACHE_SECONDS = env.float("CONNECTOR_HUB_METRICS_CACHE_SEC
 CONNECTOR_HUB_BENCH_HELLO = env.bool("CONNECTOR_HUB_BENCH_HELLO", default=False)
 # Hardening: request context (client address for the audit trail), security headers and the
 # Content-Security-Policy (config/security_headers.py), API rate limits
-# (connectors/api/throttling.py), failed-login lockout (django-axes), audit trail, webhooks.
+# (config/api/throttling.py), failed-login lockout (django-axes), audit trail, webhooks.
 INSTALLED_APPS += ["axes", "audit", "webhooks"]
 MIDDLEWARE.insert(1, "config.security_headers.SecurityHeadersMiddleware")
 MIDDLEWARE.insert(2, "connectors.request_context.RequestContextMiddleware")
@@ -477,7 +477,7 @@ CONNECTOR_HUB_THROTTLE_ENABLED = env.bool("CONNECTOR_HUB_THROTTLE_ENABLED", defa
 CONNECTOR_HUB_API_RATE_PER_KEY = env.str("CONNECTOR_HUB_API_RATE_PER_KEY", default="600/minute")
 CONNECTOR_HUB_API_RATE_PER_USER = env.str("CONNECTOR_HUB_API_RATE_PER_USER", default="600/minute")
 CONNECTOR_HUB_API_RATE_ANONYMOUS = env.str("CONNECTOR_HUB_API_RATE_ANONYMOUS", default="60/minute")
-REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["connectors.api.throttling.ApiRateThrottle"]
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["config.api.throttling.ApiRateThrottle"]
 AXES_ENABLED = env.bool("CONNECTOR_HUB_LOGIN_LOCKOUT_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("CONNECTOR_HUB_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.int("CONNECTOR_HUB_LOGIN_LOCKOUT_SECONDS", default=900) / 3600  # hours
@@ -493,7 +493,7 @@ CONNECTOR_HUB_WEBHOOK_RETRY_BACKOFF = env.float("CONNECTOR_HUB_WEBHOOK_RETRY_BAC
 AXES_VERBOSE = False
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
-    "connectors.api.openapi_links.add_links",
+    "config.api.openapi_links.add_links",
 ]
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}
 # HTTP and storage client libraries log raw request and response headers at DEBUG (credentials
@@ -512,7 +512,7 @@ for _wire_logger in (
     "hpack",
 ):
     LOGGING["loggers"][_wire_logger] = {"level": "WARNING"}
-REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["connectors.api.parsers.BoundedJSONParser"]
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["config.api.parsers.BoundedJSONParser"]
 # The largest multipart request of the upload endpoint (several files at once), refused with a
 # 413 before it is read.
 CONNECTOR_HUB_UPLOAD_MAX_REQUEST_BYTES = env.int(

@@ -11,7 +11,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from connectors.api.base import WorkspaceScopedMixin
+from config.api.base import WorkspaceScopedMixin
 from connectors.models import Space
 
 

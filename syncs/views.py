@@ -8,10 +8,10 @@ it while work is under way and swaps it in."""
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
+from config.pages.base import EDIT, VIEW, attempt, fragment, page, workspace_page
+from config.pages.paging import keyset_page
 from connectors import selectors
 from connectors.lifecycle import NOOP, TRANSITIONS, Action, State
-from connectors.views.base import EDIT, VIEW, attempt, fragment, page, workspace_page
-from connectors.views.paging import keyset_page
 from syncs import selectors as sync_selectors
 from syncs import services as sync_services
 from syncs import start_rules

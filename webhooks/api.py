@@ -8,10 +8,10 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from connectors.api import openapi
-from connectors.api.base import WorkspaceScopedMixin
-from connectors.api.fields import StrictSerializer
-from connectors.api.pagination import KeysetPagination
+from config.api import openapi
+from config.api.base import WorkspaceScopedMixin
+from config.api.pagination import KeysetPagination
+from config.api.strict import StrictSerializer
 from connectors.errors import NotFound
 from connectors.permissions import MANAGE
 from connectors.selectors import as_uuid

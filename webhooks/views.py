@@ -4,9 +4,9 @@ answers. Every write goes through ``webhooks.services``."""
 
 from django.shortcuts import redirect
 
+from config.pages.base import MANAGE, add_errors, attempt, error_summary, page, workspace_page
+from config.pages.paging import keyset_page
 from connectors.errors import InvalidInput
-from connectors.views.base import MANAGE, add_errors, attempt, error_summary, page, workspace_page
-from connectors.views.paging import keyset_page
 from webhooks import selectors, services, signing
 from webhooks.forms import WebhookForm
 

@@ -13,20 +13,17 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 
+from config.api import openapi
+from config.api.base import WorkspaceScopedMixin
+from config.api.fast import FastRead
+from config.api.idempotency import idempotent
+from config.api.openapi import CONNECTOR_ID, NESTED
+from config.api.pagination import KeysetPagination
+from config.api.strict import StrictSerializer
 from connectors import credentials, schedules, services
-from connectors.api import bodies, openapi
-from connectors.api.base import WorkspaceScopedMixin
+from connectors.api import bodies
 from connectors.api.connector_rows import ConnectorRowsMixin
-from connectors.api.fast import FastRead
-from connectors.api.fields import (
-    CollectionIdsField,
-    MaskedConfigField,
-    ScheduleSerializer,
-    StrictSerializer,
-)
-from connectors.api.idempotency import idempotent
-from connectors.api.pagination import KeysetPagination
-from connectors.api.spaces import COLLECTION_ID, SPACE_ID
+from connectors.api.fields import CollectionIdsField, MaskedConfigField, ScheduleSerializer
 from connectors.errors import InvalidInput
 from connectors.filters import ConnectorFilter
 from connectors.models import Collection, Connector
@@ -92,10 +89,6 @@ def collection_connector_update(
             connector.definition, patched, bodies.under("config"), stored
         )
     return services.connector_update(actor=actor, connector=connector, **fields)
-
-
-CONNECTOR_ID = openapi.path_id("connector_id", "The connector's id.")
-NESTED = [SPACE_ID, COLLECTION_ID]
 
 
 class ScheduleInputSerializer(StrictSerializer):

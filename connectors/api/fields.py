@@ -8,8 +8,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.api.fast import FastRead, as_datetime
 from connectors import credentials, schedules
-from connectors.api.fast import FastRead, as_datetime
 from connectors.models import Connector
 
 
@@ -88,41 +88,3 @@ class CollectionIdsField(serializers.Field):
         if type(connector) is dict:
             return connector["collections"]
         return [str(link.collection_id) for link in connector.associations.all()]
-
-
-class StrictSerializer(serializers.Serializer):
-    """A request body that refuses keys it does not know: a misspelt field is a 400 naming it,
-    never silently dropped. (Kind configs are checked against their own JSON Schema instead.)"""
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(str(key) for key in data if key not in self.fields)
-            if unknown:
-                raise serializers.ValidationError(
-                    {key[:100]: ["Unknown field."] for key in unknown[:20]}
-                )
-        return super().to_internal_value(data)
-
-
-class StrictCharField(serializers.CharField):
-    """A string that must arrive as a JSON string: ``123`` is refused, never stored as "123"."""
-
-    default_error_messages = {"not_a_string": "Must be a string."}
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("not_a_string")
-        return super().to_internal_value(data)
-
-
-class StrictBooleanField(serializers.BooleanField):
-    """``true`` or ``false`` (a form's "true"/"false" too); "yes", 1 or "on" are refused."""
-
-    default_error_messages = {"invalid": "Must be true or false."}
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool):
-            return data
-        if data in ("true", "false"):
-            return data == "true"
-        self.fail("invalid")

@@ -21,15 +21,17 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from config.api import openapi
+from config.api.base import WorkspaceScopedMixin
+from config.api.fast import FastRead
+from config.api.idempotency import idempotent
+from config.api.pagination import MAX_START, offset_page
+from config.api.parsers import body_and_query_params
+from config.api.strict import StrictCharField
 from connectors import services
-from connectors.api import bodies, openapi
-from connectors.api.base import WorkspaceScopedMixin
+from connectors.api import bodies
 from connectors.api.connector_rows import ConnectorRowsMixin
-from connectors.api.fast import FastRead
-from connectors.api.fields import MaskedConfigField, StrictCharField, masked_config_of
-from connectors.api.idempotency import idempotent
-from connectors.api.pagination import MAX_START, offset_page
-from connectors.api.parsers import body_and_query_params
+from connectors.api.fields import MaskedConfigField, masked_config_of
 from connectors.errors import InvalidInput
 from connectors.filters import ConnectorFilter
 from connectors.models import Connector, Workspace

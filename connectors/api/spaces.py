@@ -5,17 +5,15 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 
+from config.api import openapi
+from config.api.base import WorkspaceScopedMixin
+from config.api.idempotency import idempotent
+from config.api.openapi import SPACE_ID
+from config.api.pagination import KeysetPagination
+from config.api.strict import StrictSerializer
 from connectors import services
-from connectors.api import openapi
-from connectors.api.base import WorkspaceScopedMixin
-from connectors.api.fields import StrictSerializer
-from connectors.api.idempotency import idempotent
-from connectors.api.pagination import KeysetPagination
 from connectors.filters import CollectionFilter, SpaceFilter
 from connectors.models import Collection, Space
-
-SPACE_ID = openapi.path_id("space_id", "The space's id.")
-COLLECTION_ID = openapi.path_id("collection_id", "The collection's id.")
 
 
 class SpaceSerializer(StrictSerializer):

@@ -15,13 +15,15 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from config.api import openapi
+from config.api.base import WorkspaceScopedMixin
+from config.api.fast import FastRead
+from config.api.idempotency import idempotent
+from config.api.strict import StrictSerializer
 from connectors import credentials, selectors, services
-from connectors.api import bodies, openapi
-from connectors.api.base import WorkspaceScopedMixin
+from connectors.api import bodies
 from connectors.api.connector_rows import ConnectorRowsMixin
-from connectors.api.fast import FastRead
-from connectors.api.fields import MaskedConfigField, StrictSerializer
-from connectors.api.idempotency import idempotent
+from connectors.api.fields import MaskedConfigField
 from connectors.errors import InvalidInput, NotFound
 from connectors.filters import ConnectorFilter
 from connectors.models import Connector, Workspace

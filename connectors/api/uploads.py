@@ -9,10 +9,10 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api import openapi
+from config.api.base import WorkspaceScopedMixin
+from config.api.openapi import COLLECTIONS
 from connectors import selectors
-from connectors.api import openapi
-from connectors.api.base import WorkspaceScopedMixin
-from connectors.api.openapi import COLLECTIONS
 from connectors.errors import NotFound
 from syncs.uploads import UploadResult, upload_files
 

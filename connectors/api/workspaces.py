@@ -17,14 +17,16 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from config.api import openapi
+from config.api.base import WorkspaceScopedMixin
+from config.api.fast import FastRead, isoformat
+from config.api.idempotency import idempotent
+from config.api.pagination import KeysetPagination
+from config.api.strict import StrictSerializer
 from connectors import schedules, selectors, services
-from connectors.api import bodies, openapi
-from connectors.api.base import WorkspaceScopedMixin
+from connectors.api import bodies
 from connectors.api.connector_rows import ConnectorRowsMixin
-from connectors.api.fast import FastRead, isoformat
-from connectors.api.fields import CollectionIdsField, StrictSerializer, masked_config_of
-from connectors.api.idempotency import idempotent
-from connectors.api.pagination import KeysetPagination
+from connectors.api.fields import CollectionIdsField, masked_config_of
 from connectors.errors import InvalidInput
 from connectors.filters import ConnectorFilter
 from connectors.models import Connector, ScheduleType, Workspace

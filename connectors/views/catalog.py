@@ -8,11 +8,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
+from config.pages.base import VIEW, page, workspace_page
 from connectors import selectors
 from connectors.distribution.package import ICON_TYPES
 from connectors.filters import DefinitionFilter
 from connectors.models import ConnectorDefinition, DefinitionStatus
-from connectors.views.base import VIEW, page, workspace_page
 
 # An icon comes from a distribution file anyone with registry rights may upload: it is served as
 # an image that can run nothing, even when opened on its own.

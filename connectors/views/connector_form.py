@@ -8,13 +8,13 @@ from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
 
+from config.pages.base import EDIT, VIEW, error_summary, page, wants_fragment, workspace_page
 from connectors import credentials, schedules, selectors, services
 from connectors.connection_checks import run_check
 from connectors.errors import DomainError, InvalidInput
 from connectors.forms import ConnectorForm
 from connectors.models import Connector, ConnectorDefinition, DefinitionStatus
 from connectors.schema.forms import SchemaForm, config_form_class
-from connectors.views.base import EDIT, VIEW, error_summary, page, wants_fragment, workspace_page
 from syncs import start_rules
 from syncs.forms import ScheduleForm, fold_schedule_fields
 

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
+from config.pages.base import EDIT, VIEW, attempt, page, workspace_page
 from connectors import credentials, schedules, selectors, services
 from connectors.errors import InvalidInput
 from connectors.filters import ConnectorFilter
@@ -14,7 +15,6 @@ from connectors.forms import AddCollectionForm
 from connectors.lifecycle import Action, State
 from connectors.models import Collection
 from connectors.schema.outline import config_outline
-from connectors.views.base import EDIT, VIEW, attempt, page, workspace_page
 from syncs import selectors as sync_selectors
 from syncs.forms import UploadFilesForm
 from syncs.models import SyncTrigger

@@ -5,9 +5,9 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from config.pages.base import VIEW, page, workspace_page
 from connectors import selectors
 from connectors.lifecycle import State
-from connectors.views.base import VIEW, page, workspace_page
 from connectors.views.charts import daily_bars
 from syncs import selectors as sync_selectors
 from syncs.views import running_context

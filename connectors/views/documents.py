@@ -1,9 +1,9 @@
 """Documents of a collection or a connector (filterable, paged by id so that a million documents
 page as fast as ten), and one document."""
 
+from config.pages.base import VIEW, page, workspace_page
+from config.pages.paging import keyset_page
 from connectors import selectors
-from connectors.views.base import VIEW, page, workspace_page
-from connectors.views.paging import keyset_page
 from syncs import selectors as sync_selectors
 from syncs.document_text import rendered_text
 from syncs.filters import DocumentFilter

@@ -3,7 +3,7 @@ API's prefix, in that API's JSON error shape instead."""
 
 from django.http import JsonResponse
 
-from connectors.views.base import page
+from config.pages.base import page
 
 #: Paths of the API families answering ``{"detail", "code"}`` errors; ``/v2/`` is the registry's,
 #: with its own envelope.

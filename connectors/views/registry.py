@@ -7,13 +7,13 @@ from django.core.exceptions import PermissionDenied as PageForbidden
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
+from config.pages.base import attempt, error_summary, page
 from connectors import selectors, services
 from connectors.filters import DefinitionFilter
 from connectors.forms import DistributionForm
 from connectors.models import ConnectorDefinition, DefinitionStatus
 from connectors.permissions import can_write_registry
 from connectors.sources.registry import is_installed
-from connectors.views.base import attempt, error_summary, page
 
 STATUS_ORDER = [
     DefinitionStatus.LIVE,

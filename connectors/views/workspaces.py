@@ -7,13 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from connectors import selectors, services
-from connectors.errors import InvalidInput
-from connectors.filters import SpaceFilter
-from connectors.forms import NamedForm
-from connectors.models import Collection
-from connectors.permissions import workspaces_for
-from connectors.views.base import (
+from config.pages.base import (
     EDIT,
     VIEW,
     add_errors,
@@ -25,6 +19,12 @@ from connectors.views.base import (
     require,
     workspace_page,
 )
+from connectors import selectors, services
+from connectors.errors import InvalidInput
+from connectors.filters import SpaceFilter
+from connectors.forms import NamedForm
+from connectors.models import Collection
+from connectors.permissions import workspaces_for
 
 
 @login_required

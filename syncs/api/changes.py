@@ -6,9 +6,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
-from connectors.api import openapi
-from connectors.api.base import WorkspaceScopedMixin
-from connectors.api.collections import NESTED
+from config.api import openapi
+from config.api.base import WorkspaceScopedMixin
+from config.api.openapi import NESTED
 from syncs.feed import cursor as feed_cursor
 from syncs.feed.encoding import FeedJSONRenderer
 from syncs.feed.reader import (

@@ -7,10 +7,10 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.response import Response
 
-from connectors.api import openapi
-from connectors.api.base import WorkspaceScopedMixin
-from connectors.api.collections import NESTED
-from connectors.api.pagination import KeysetPagination
+from config.api import openapi
+from config.api.base import WorkspaceScopedMixin
+from config.api.openapi import NESTED
+from config.api.pagination import KeysetPagination
 from syncs import selectors as sync_selectors
 from syncs.api.serializers import DocumentDetailSerializer, DocumentSerializer
 from syncs.filters import DocumentFilter

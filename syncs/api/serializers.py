@@ -3,8 +3,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from connectors.api.fast import FastRead
-from connectors.api.fields import StrictBooleanField, StrictSerializer
+from config.api.fast import FastRead
+from config.api.strict import StrictBooleanField, StrictSerializer
 
 
 class SyncCountsSerializer(FastRead, serializers.Serializer):

@@ -6,12 +6,12 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from config.api import openapi
+from config.api.base import WorkspaceScopedMixin
+from config.api.idempotency import idempotent
+from config.api.openapi import CONNECTOR_ID, NESTED
+from config.api.pagination import KeysetPagination
 from connectors import selectors
-from connectors.api import openapi
-from connectors.api.base import WorkspaceScopedMixin
-from connectors.api.collections import CONNECTOR_ID, NESTED
-from connectors.api.idempotency import idempotent
-from connectors.api.pagination import KeysetPagination
 from connectors.errors import Conflict
 from syncs import selectors as sync_selectors
 from syncs import services as sync_services

@@ -82,7 +82,7 @@ def test_a_key_reused_on_another_path_is_422(api, workspace):
 
 
 def test_a_request_still_in_flight_is_409(api, admin_key):
-    from connectors.api import idempotency
+    from config.api import idempotency
 
     body = {"name": "Racing"}
     response = api.post("/v1/spaces", body, format="json", HTTP_IDEMPOTENCY_KEY="race")

@@ -5,8 +5,8 @@ import pytest
 from django.middleware.csrf import get_token
 from django.test import RequestFactory
 
+from config.api.base import SESSION_WORKSPACE_KEY
 from connectors import services
-from connectors.api.base import SESSION_WORKSPACE_KEY
 from syncs.models import Document
 from tests.api.conftest import s3_body
 

@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
+from config.api.auth import KeyPrincipal
 from connectors import services
-from connectors.api.auth import KeyPrincipal
 from connectors.models import ApiKeyRole
 from syncs.models import Sync, UploadedFile
 from syncs.uploads import uploaded_file_delete

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from config.api.base import SESSION_WORKSPACE_KEY
 from connectors import services
-from connectors.api.base import SESSION_WORKSPACE_KEY
 from connectors.models import Collection, Role, Space
 
 pytestmark = pytest.mark.database

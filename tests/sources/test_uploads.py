@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
+from config.api.auth import KeyPrincipal
 from connectors import services
-from connectors.api.auth import KeyPrincipal
 from connectors.errors import InvalidInput
 from connectors.models import ApiKeyRole
 from connectors.sources.registry import implementation

@@ -1,6 +1,6 @@
 """Request bodies: JSON only, and readable on GET (the live-source API sends its parameters as a
 JSON body even on GET). Bodies over ``CONNECTOR_HUB_MAX_BODY_BYTES`` are refused by Django while
-they are read (a 413, see ``connectors.api.errors``)."""
+they are read (a 413, see ``config.api.errors``)."""
 
 from rest_framework import exceptions
 from rest_framework.parsers import JSONParser

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied as PageForbidden
 from django.http import Http404
 from django.shortcuts import render
 
-from connectors.api.base import SESSION_WORKSPACE_KEY
+from config.api.base import SESSION_WORKSPACE_KEY
 from connectors.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from connectors.models import Workspace
 from connectors.permissions import EDIT, MANAGE, VIEW, can, can_write_registry, workspaces_for

@@ -19,8 +19,8 @@ browser session must use POST, where CSRF is checked.
 from rest_framework import exceptions
 from rest_framework.permissions import SAFE_METHODS
 
-from connectors.api.auth import actor_of
-from connectors.api.parsers import BoundedJSONParser
+from config.api.auth import actor_of
+from config.api.parsers import BoundedJSONParser
 from connectors.errors import NotFound, PermissionDenied
 from connectors.models import ApiKey, Collection, Space, Workspace
 from connectors.permissions import (

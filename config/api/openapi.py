@@ -5,8 +5,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
-from connectors.api.base import WORKSPACE_HEADER
-from connectors.api.idempotency import HEADER as IDEMPOTENCY_HEADER
+from config.api.base import WORKSPACE_HEADER
+from config.api.idempotency import HEADER as IDEMPOTENCY_HEADER
 
 # Operation groups of the reference, named as the public documents the families follow.
 LIVE_SOURCES = "Live sources (Layar)"
@@ -16,7 +16,7 @@ WORKSPACES = "Workspace connectors with schedulers"
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):
-    target_class = "connectors.api.auth.ApiKeyAuthentication"
+    target_class = "config.api.auth.ApiKeyAuthentication"
     name = ["apiKeyHeader", "bearerKey"]
 
     def get_security_definition(self, auto_schema):
@@ -85,3 +85,11 @@ WORKSPACE = OpenApiParameter(
 
 def path_id(name: str, description: str, type_=OpenApiTypes.UUID) -> OpenApiParameter:
     return OpenApiParameter(name, type_, OpenApiParameter.PATH, description=description)
+
+
+# The nested family's paths (003): its connectors (``connectors.api``), syncs and documents
+# (``syncs.api``) live under /v1/spaces/{space_id}/collections/{collection_id}/.
+SPACE_ID = path_id("space_id", "The space's id.")
+COLLECTION_ID = path_id("collection_id", "The collection's id.")
+CONNECTOR_ID = path_id("connector_id", "The connector's id.")
+NESTED = [SPACE_ID, COLLECTION_ID]
