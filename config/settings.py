@@ -133,6 +133,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # {% load pages %}: the filters every app's pages use (the project's, in no app).
+            "libraries": {"pages": "config.pages.templatetags"},
         },
     },
 ]

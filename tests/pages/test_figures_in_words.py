@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from connectors.templatetags.pages import ago, intcomma
+from config.pages.templatetags import ago, intcomma
 from connectors.views.charts import daily_bars
 
 
