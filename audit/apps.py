@@ -6,4 +6,4 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit trail"
 
     def ready(self):
-        from audit import receivers  # noqa: F401  (connects to connectors.events.domain_event)
+        from audit import receivers  # noqa: F401  (connects to config.events.domain_event)

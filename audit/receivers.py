@@ -3,7 +3,7 @@
 import logging
 
 from audit.models import ActorType, AuditEntry
-from connectors.events import Event, domain_event
+from config.events import Event, domain_event
 from connectors.redaction import connector_secret_values, masked
 
 logger = logging.getLogger(__name__)

@@ -466,7 +466,7 @@ CONNECTOR_HUB_BENCH_HELLO = env.bool("CONNECTOR_HUB_BENCH_HELLO", default=False)
 # (config/api/throttling.py), failed-login lockout (django-axes), audit trail, webhooks.
 INSTALLED_APPS += ["axes", "audit", "webhooks"]
 MIDDLEWARE.insert(1, "config.security_headers.SecurityHeadersMiddleware")
-MIDDLEWARE.insert(2, "connectors.request_context.RequestContextMiddleware")
+MIDDLEWARE.insert(2, "config.request_context.RequestContextMiddleware")
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes requires
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -486,7 +486,7 @@ AXES_COOLOFF_TIME = env.int("CONNECTOR_HUB_LOGIN_LOCKOUT_SECONDS", default=900) 
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
-AXES_CLIENT_IP_CALLABLE = "connectors.request_context.client_ip"
+AXES_CLIENT_IP_CALLABLE = "config.request_context.client_ip"
 AXES_LOCKOUT_CALLABLE = "connectors.login_lockout.lockout_response"
 # Webhooks: one delivery attempt's timeout, how many attempts, the first back-off (doubling).
 CONNECTOR_HUB_WEBHOOK_TIMEOUT = env.float("CONNECTOR_HUB_WEBHOOK_TIMEOUT", default=10.0)

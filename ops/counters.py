@@ -108,6 +108,6 @@ def _on_domain_event(sender, event, **kwargs) -> None:
 
 
 def connect() -> None:
-    from connectors.events import domain_event
+    from config.events import domain_event
 
     domain_event.connect(_on_domain_event, dispatch_uid="ops.counters")

@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from connectors.events import emit
+from config.events import emit
 from connectors.lifecycle import State
 from connectors.models import Connector
 from syncs.engine import attempts, parts

@@ -3,9 +3,9 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from connectors.actors import actor_label
+from config.actors import actor_label
+from config.events import emit
 from connectors.errors import Conflict, SyncAlreadyActive
-from connectors.events import emit
 from connectors.lifecycle import Action, State, next_state
 from connectors.models import Collection, Connector
 from syncs.models import ACTIVE_STATUSES, ErrorOrigin, Sync, SyncLogLine, SyncStatus

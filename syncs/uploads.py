@@ -12,9 +12,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
-from connectors.actors import actor_label
+from config.actors import actor_label
+from config.events import emit
 from connectors.errors import InvalidInput, NotFound, TransitionRefused
-from connectors.events import emit
 from connectors.models import Collection, Connector
 from connectors.sources.base import StoredFile
 from connectors.sources.extract import detect_type

@@ -6,4 +6,4 @@ class WebhooksConfig(AppConfig):
     verbose_name = "Webhooks"
 
     def ready(self):
-        from webhooks import receivers  # noqa: F401  (connects to connectors.events.domain_event)
+        from webhooks import receivers  # noqa: F401  (connects to config.events.domain_event)

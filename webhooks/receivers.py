@@ -2,7 +2,7 @@
 
 import logging
 
-from connectors.events import Event, domain_event
+from config.events import Event, domain_event
 from webhooks import services
 from webhooks.models import WebhookSubscription
 from webhooks.payloads import event_type_of, payload_of

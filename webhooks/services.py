@@ -7,10 +7,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from config.actors import actor_label
+from config.events import emit
 from connectors import crypto
-from connectors.actors import actor_label
 from connectors.errors import InvalidInput
-from connectors.events import emit
 from connectors.models import Workspace
 from connectors.services.common import validated
 from connectors.sources.egress import EgressRefused, check_url

@@ -17,8 +17,8 @@ from django.conf import settings
 from django.core.cache import cache
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
+from config.request_context import client_ip
 from connectors.models import ApiKey
-from connectors.request_context import client_ip
 
 _parse_rate = SimpleRateThrottle.parse_rate
 

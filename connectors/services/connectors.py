@@ -5,10 +5,10 @@ import uuid
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from config.actors import actor_label
+from config.events import emit
 from connectors import credentials, crypto, schedules
-from connectors.actors import actor_label
 from connectors.errors import InvalidInput, NotFound
-from connectors.events import emit
 from connectors.lifecycle import DELETED, NOOP, Action, State, next_state
 from connectors.models import (
     Collection,

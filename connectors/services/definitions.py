@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from config.actors import actor_label
+from config.events import emit
 from connectors import distribution
-from connectors.actors import actor_label
 from connectors.errors import Conflict, InvalidInput, PermissionDenied
-from connectors.events import emit
 from connectors.models import ConnectorDefinition, DefinitionStatus
 from connectors.permissions import can_write_registry
 from connectors.services.common import validated

@@ -5,8 +5,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from config.events import emit
 from connectors.errors import InvalidInput
-from connectors.events import emit
 from connectors.models import Membership, Workspace
 from connectors.services.common import validated
 from connectors.services.workspaces import membership_set

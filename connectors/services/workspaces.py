@@ -5,9 +5,9 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from connectors.actors import actor_label
+from config.actors import actor_label
+from config.events import emit
 from connectors.errors import Conflict, InvalidInput
-from connectors.events import emit
 from connectors.models import (
     ApiKey,
     ApiKeyRole,

@@ -15,8 +15,8 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from config.events import emit
 from connectors import credentials
-from connectors.events import emit
 from connectors.lifecycle import State
 from connectors.models import Connector
 from connectors.schema.secrets import secret_layout, secret_values

@@ -1,7 +1,7 @@
 """``documents.changed``: a domain event per committed write that changed what a collection's
 feed holds, so that consumers (through webhooks) poll when there is something to read."""
 
-from connectors.events import emit
+from config.events import emit
 from syncs.models import CollectionMembership
 
 

@@ -262,7 +262,7 @@ def test_remove_from_last_collection_deletes_the_connector(
 def test_domain_events_are_sent_after_commit(
     make_connector, owner, django_capture_on_commit_callbacks
 ):
-    from connectors.events import domain_event
+    from config.events import domain_event
 
     received = []
     domain_event.connect(

@@ -1,6 +1,6 @@
 """Where the current change comes from: the client address of the request being served.
 
-``RequestContextMiddleware`` sets it for the length of a request; ``connectors.events.emit``
+``RequestContextMiddleware`` sets it for the length of a request; ``config.events.emit``
 reads it, so every domain event (and the audit trail built on them) records the request's IP
 without any service taking it as an argument. Commands and tasks have none (``None``).
 """

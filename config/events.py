@@ -10,8 +10,8 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
-from connectors import request_context
-from connectors.actors import actor_label
+from config import request_context
+from config.actors import actor_label
 from connectors.models import ApiKey
 
 domain_event = Signal()
