@@ -180,3 +180,53 @@ def test_a_small_source_or_one_worker_stays_one_read(scripted_connector, owner, 
         sync.refresh_from_db()
     assert (sync.status, sync.documents_created) == (SyncStatus.SUCCEEDED, DOCUMENTS)
     assert Connector.objects.get(pk=connector.pk).cursor["reader"]["next"] == DOCUMENTS
+
+
+def test_parts_store_at_the_same_time_and_a_decision_waits_for_them(
+    transactional_db, scripted_connector, owner, split_into_three
+):
+    """A part's store locks the connector row in share mode: another part's store goes in while
+    it is open, a part's exclusive write (its pass's end) waits until it commits."""
+    import threading
+
+    from django.db import OperationalError, connection
+
+    from syncs.engine import parts
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writer at a time: its parts store one after the other")
+    connector = scripted_connector(Numbered)
+    sync = _start(connector, owner)
+    first, second = _part_ids(sync)[:2]
+    storing = parts.PartLease(sync.pk, parts.claim(first)[0].token, connector.pk, first)
+    other = parts.PartLease(sync.pk, parts.claim(second)[0].token, connector.pk, second)
+    inside, release, errors = threading.Event(), threading.Event(), []
+
+    def store_and_hold():
+        try:
+            with storing.transaction(shared=True):
+                inside.set()
+                assert release.wait(30)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=store_and_hold)
+    holder.start()
+    try:
+        assert inside.wait(30)
+        with connection.cursor() as cursor:  # a wait for a lock fails instead of hanging
+            cursor.execute("SET lock_timeout = '3s'")
+        with other.transaction(shared=True) as status:
+            assert status == SyncStatus.RUNNING
+        with pytest.raises(OperationalError), other.transaction():
+            pass
+    finally:
+        release.set()
+        holder.join(30)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = 0")
+    assert errors == []
+    with other.transaction() as status:  # granted once the other part's store committed
+        assert status == SyncStatus.RUNNING
