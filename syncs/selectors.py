@@ -11,8 +11,11 @@ from syncs.models import Document, DocumentCount, DocumentDay, Sync
 
 
 def syncs_of(connector: Connector) -> QuerySet[Sync]:
+    """Newest first, with their attempts. The checkpoint (a crawl's can hold thousands of URLs) is
+    the engine's alone: no list, page or job status shows it, so none reads and decodes it."""
     return (
         Sync.objects.filter(connector=connector)
+        .defer("checkpoint")
         .order_by("-queued_at", "-id")
         .prefetch_related("attempt_records")
     )
