@@ -27,9 +27,9 @@ from django.utils import timezone
 
 from config.events import emit
 from connectors.lifecycle import State
-from connectors.models import Connector
 from syncs.engine import attempts, parts
 from syncs.engine.failures import backoff
+from syncs.engine.lease import lock_connector
 from syncs.models import AttemptOutcome, ErrorOrigin, Sync, SyncLogLine, SyncPart, SyncStatus
 
 LEASED = (SyncStatus.RUNNING, SyncStatus.CANCELLING)
@@ -109,7 +109,7 @@ def recover_lost_parts(*, now=None) -> int:
     for part_id, token, connector_id in lost:
         with transaction.atomic():
             # The connector first, as every write of a sync or part locks it.
-            list(Connector.all_objects.select_for_update().filter(pk=connector_id).values("pk"))
+            lock_connector(connector_id)
             part = (
                 SyncPart.objects.select_for_update()
                 .filter(pk=part_id, lease_token=token, heartbeat_at__lt=cutoff)
