@@ -9,11 +9,12 @@ with orjson. Anything else comes as the database driver gives it (uuids as ``uui
 """
 
 import json
+import uuid
 from collections.abc import Callable, Iterable
 
 import orjson
 from django.db import models
-from django.db.models import F, Func
+from django.db.models import F, Func, QuerySet, Subquery
 from django.db.models.expressions import Expression
 
 
@@ -53,6 +54,34 @@ class JsonText(Func):
     output_field = models.TextField()
 
 
+class UuidList(Func):
+    """The uuids a one-column subquery selects (correlated through ``OuterRef``), in its order,
+    as one column of the outer query: the row reader makes it a list of uuid strings. Saves the
+    second query (and its round trip) a list of ids per row would otherwise cost."""
+
+    output_field = models.TextField()
+
+    def __init__(self, queryset: QuerySet):
+        (self.column,) = queryset.query.values_select
+        super().__init__(Subquery(queryset))
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="ARRAY%(expressions)s", **extra)
+
+    def as_sql(self, compiler, connection, function=None, template=None, **extra):
+        if template is None:  # SQLite (and JSON1 elsewhere): a JSON array of the values
+            column = connection.ops.quote_name(self.column)
+            template = f"(SELECT json_group_array({column}) FROM %(expressions)s)"
+        return super().as_sql(compiler, connection, function, template, **extra)
+
+
+def uuid_texts(values) -> list[str]:
+    """A ``UuidList`` column as read: uuids (PostgreSQL) or a JSON array of their hex."""
+    if isinstance(values, str):
+        return [str(uuid.UUID(value)) for value in orjson.loads(values)]
+    return [str(value) for value in values]
+
+
 def _decode_json(text):
     if not isinstance(text, str | bytes):
         return text  # None, or a value the database decoded already
@@ -84,14 +113,26 @@ def _column(model, lookup: str) -> tuple[Expression | str, Callable | None]:
 class Columns:
     """A set of columns of one model, read together: ``names`` are the row keys, each the
     field path with ``.`` (``"definition.connector_id"``); ``json`` names more text columns
-    holding JSON (decoded too)."""
+    holding JSON (decoded too); ``uuid_lists`` adds columns of the uuids a correlated subquery
+    selects (``UuidList``), each a list of uuid strings."""
 
-    def __init__(self, model, names: Iterable[str], *, json: Iterable[str] = ()):
+    def __init__(
+        self,
+        model,
+        names: Iterable[str],
+        *,
+        json: Iterable[str] = (),
+        uuid_lists: dict[str, QuerySet] | None = None,
+    ):
         self.model = model
-        self.names = tuple(names)
+        self.names = (*names, *(uuid_lists or ()))
         selected, decoders = [], []
         json = set(json)
         for name in self.names:
+            if uuid_lists and name in uuid_lists:
+                selected.append(UuidList(uuid_lists[name]))
+                decoders.append(uuid_texts)
+                continue
             lookup = name.replace(".", "__")
             expression, decode = _column(model, lookup)
             if name in json:

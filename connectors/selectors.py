@@ -1,8 +1,9 @@
 """Reads of the connectors app, always scoped to a workspace (or to what an actor may see)."""
 
 import uuid
+from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet
 
 from connectors.errors import NotFound
 from connectors.models import (
@@ -25,6 +26,26 @@ def as_uuid(value) -> uuid.UUID | None:
         return None
 
 
+@dataclass(frozen=True)
+class CollectionPath:
+    """A collection named by a request's path (its space, its id) in the request's workspace,
+    read through before it is looked up: what is found through it proves it exists."""
+
+    workspace_id: uuid.UUID
+    space_id: uuid.UUID
+    collection_id: uuid.UUID
+
+    @property
+    def pk(self) -> uuid.UUID:
+        return self.collection_id
+
+    def collections(self) -> QuerySet[Collection]:
+        """The collection, if it exists there: at most one row."""
+        return Collection.objects.filter(
+            pk=self.collection_id, space_id=self.space_id, space__workspace_id=self.workspace_id
+        )
+
+
 def connectors_in(workspace: Workspace) -> QuerySet[Connector]:
     return Connector.objects.filter(workspace=workspace).select_related("definition", "credential")
 
@@ -42,60 +63,51 @@ def with_collection_links(queryset: QuerySet[Connector]) -> QuerySet[Connector]:
     )
 
 
+_CONNECTOR_COLUMNS = (
+    "id",
+    "workspace_id",
+    "name",
+    "description",
+    "definition.connector_id",
+    "definition.registry_id",
+    "definition.credential_keys",
+    "state",
+    "state_reason",
+    "schedule_type",
+    "schedule_cron",
+    "schedule_timezone",
+    "schedule_at",
+    "created_at",
+    "updated_at",
+    "masked_config",
+)
+
 #: What the API families show of a connector, read as plain rows (``connectors.rows``): its
 #: columns, its definition's ids and credential keys, and the stored masked view of its config.
-CONNECTOR_ROW = Columns(
+CONNECTOR_ROW = Columns(Connector, _CONNECTOR_COLUMNS, json=("masked_config",))
+
+#: ``CONNECTOR_ROW`` and ``collections``: the ids of the connector's collections, in the order
+#: it joined them, read by a subquery of the same statement.
+CONNECTOR_ROW_WITH_COLLECTIONS = Columns(
     Connector,
-    (
-        "id",
-        "workspace_id",
-        "name",
-        "description",
-        "definition.connector_id",
-        "definition.registry_id",
-        "definition.credential_keys",
-        "state",
-        "state_reason",
-        "schedule_type",
-        "schedule_cron",
-        "schedule_timezone",
-        "schedule_at",
-        "created_at",
-        "updated_at",
-        "masked_config",
-    ),
+    _CONNECTOR_COLUMNS,
     json=("masked_config",),
+    uuid_lists={
+        "collections": ConnectorCollection.objects.filter(connector_id=OuterRef("pk"))
+        .order_by("id")
+        .values("collection_id")
+    },
 )
 
 
 def connector_rows(queryset: QuerySet[Connector], *, collections: bool = False) -> list[dict]:
     """The connectors of ``queryset`` (filtered, ordered, sliced) as ``CONNECTOR_ROW`` rows, in
-    one query; ``collections``: with the ids of their collections too (one more query, whatever
-    the number of rows)."""
-    rows = CONNECTOR_ROW.rows(queryset)
-    if collections:
-        add_collection_ids(rows)
-    return rows
+    one query; ``collections``: with the ids of their collections too."""
+    return (CONNECTOR_ROW_WITH_COLLECTIONS if collections else CONNECTOR_ROW).rows(queryset)
 
 
 def connector_row(queryset: QuerySet[Connector], *, collections: bool = False) -> dict | None:
     return next(iter(connector_rows(queryset[:1], collections=collections)), None)
-
-
-def add_collection_ids(rows: list[dict]) -> None:
-    """Set each connector row's ``collections``: the ids of its collections, as strings."""
-    by_connector = {}
-    for row in rows:
-        row["collections"] = by_connector[row["id"]] = []
-    if not by_connector:
-        return
-    links = (
-        ConnectorCollection.objects.filter(connector_id__in=list(by_connector))
-        .order_by("id")
-        .values_list("connector_id", "collection_id")
-    )
-    for connector_id, collection_id in links:
-        by_connector[connector_id].append(str(collection_id))
 
 
 def for_listing(queryset: QuerySet[Connector]) -> QuerySet[Connector]:

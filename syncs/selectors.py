@@ -1,5 +1,7 @@
 """Reads of syncs and documents."""
 
+import uuid
+
 from django.db import connection
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
@@ -7,10 +9,11 @@ from django.utils import timezone
 
 from connectors.models import Collection, Connector
 from connectors.rows import Columns
+from connectors.selectors import CollectionPath
 from syncs.models import Document, DocumentCount, DocumentDay, Sync
 
 
-def syncs_of(connector: Connector) -> QuerySet[Sync]:
+def syncs_of(connector: Connector | uuid.UUID) -> QuerySet[Sync]:
     """Newest first, with their attempts. The checkpoint (a crawl's can hold thousands of URLs) is
     the engine's alone: no list, page or job status shows it, so none reads and decodes it."""
     return (
@@ -111,31 +114,41 @@ def documents_of_connector(connector: Connector) -> QuerySet[Document]:
     return documents_of_connectors([connector.pk])
 
 
-def collection_connector_ids(collection: Collection) -> list:
-    """The visible connectors whose documents the collection shows."""
+def _links_of(collection: Collection | CollectionPath) -> QuerySet:
+    """The links of ``collection`` (or of the collection a request's path names, read before it
+    is looked up) to connectors of its workspace that are not deleted. Links never cross
+    workspaces (``connector_associate``), so a link found through a path proves its collection
+    is in the path's space and workspace."""
     from connectors.models import ConnectorCollection
 
-    return list(
-        ConnectorCollection.objects.filter(
-            collection=collection,
-            connector__workspace_id=collection.space.workspace_id,
+    if isinstance(collection, CollectionPath):
+        return ConnectorCollection.objects.filter(
+            collection_id=collection.collection_id,
+            collection__space_id=collection.space_id,
+            connector__workspace_id=collection.workspace_id,
             connector__deleted_at__isnull=True,
-        ).values_list("connector_id", flat=True)
-    )
-
-
-def document_of_collection(collection: Collection, document_id: int) -> QuerySet[Document]:
-    """The live document ``document_id`` if a visible connector of the collection has it: one
-    query, looked up by its primary key."""
-    from connectors.models import ConnectorCollection
-
-    connectors = ConnectorCollection.objects.filter(
+        )
+    return ConnectorCollection.objects.filter(
         collection=collection,
         connector__workspace_id=collection.space.workspace_id,
         connector__deleted_at__isnull=True,
-    ).values("connector_id")
+    )
+
+
+def collection_connector_ids(collection: Collection | CollectionPath) -> list:
+    """The visible connectors whose documents the collection shows."""
+    return list(_links_of(collection).values_list("connector_id", flat=True))
+
+
+def document_of_collection(
+    collection: Collection | CollectionPath, document_id: int
+) -> QuerySet[Document]:
+    """The live document ``document_id`` if a visible connector of the collection has it: one
+    query, looked up by its primary key."""
     return Document.objects.filter(
-        pk=document_id, deleted_at__isnull=True, connector_id__in=connectors
+        pk=document_id,
+        deleted_at__isnull=True,
+        connector_id__in=_links_of(collection).values("connector_id"),
     )
 
 

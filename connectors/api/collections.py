@@ -222,6 +222,7 @@ class CollectionConnectorViewSet(ConnectorRowsMixin, WorkspaceScopedMixin, views
     keyset_ordering = ("created_at", "id")
     lookup_url_kwarg = "connector_id"
     row_collections = True
+    path_checked_by_reads = frozenset({"list", "retrieve"})
 
     def _show(self, connector, code=status.HTTP_200_OK) -> Response:
         row = self.connector_row(connector.pk)
@@ -235,7 +236,8 @@ class CollectionConnectorViewSet(ConnectorRowsMixin, WorkspaceScopedMixin, views
             scope = checked.validated_data["scope"]
         queryset = self.filter_queryset(self.get_queryset())
         if scope == "collection":
-            queryset = queryset.filter(associations__collection=self.collection)
+            # scoped() checked the path, when it is unchecked: its collection's id is enough.
+            queryset = queryset.filter(associations__collection_id=self.path_collection().pk)
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(CollectionConnectorSerializer(page, many=True).data)
 

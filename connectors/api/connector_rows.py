@@ -14,7 +14,9 @@ class ConnectorRowsMixin:
 
     def read_rows(self, queryset) -> list[dict]:
         """Read the rows of a (sliced) queryset; ``KeysetPagination`` reads its pages with it."""
-        return selectors.connector_rows(queryset, collections=self.row_collections)
+        rows = selectors.connector_rows(queryset, collections=self.row_collections)
+        self.found_through_path(rows)
+        return rows
 
     def connector_row(self, connector_id) -> dict:
         """The connector of the request's scope with this id; 404 otherwise."""
@@ -28,4 +30,5 @@ class ConnectorRowsMixin:
         )
         if row is None:
             raise Http404
+        self.found_through_path(row)
         return row

@@ -43,13 +43,15 @@ class CollectionDocumentViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
     keyset_ordering = ("id",)
     keyset_leading: tuple[str, ...] = ()
     lookup_url_kwarg = "document_id"
+    path_checked_by_reads = frozenset({"list", "retrieve"})
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Document.objects.none()
         # The collection belongs to the request's workspace, and so do the connectors whose
         # documents the selector reads: no join with the connectors is needed.
-        connector_ids = sync_selectors.collection_connector_ids(self.collection)
+        connector_ids = sync_selectors.collection_connector_ids(self.path_collection())
+        self.found_through_path(connector_ids)
         self.keyset_leading = sync_selectors.document_key(connector_ids)[:-1]
         return sync_selectors.documents_of_connectors(connector_ids)
 
@@ -65,10 +67,13 @@ class CollectionDocumentViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
         document_id = kwargs.get(self.lookup_url_kwarg, "")
         row = None
         if document_id.isascii() and document_id.isdigit() and len(document_id) < 19:
-            document = sync_selectors.document_of_collection(self.collection, int(document_id))
+            document = sync_selectors.document_of_collection(
+                self.path_collection(), int(document_id)
+            )
             row = sync_selectors.DOCUMENT_DETAIL_COLUMNS.first(self.filter_queryset(document))
         if row is None:
             raise Http404
+        self.found_through_path(row)
         return Response(DocumentDetailSerializer(row).data)
 
 

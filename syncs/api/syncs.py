@@ -1,6 +1,7 @@
 """Syncs of a collection's connector (003): ``.../connectors/{connector_id}/sync``."""
 
 from django.urls import path
+from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -13,6 +14,8 @@ from config.api.openapi import CONNECTOR_ID, NESTED
 from config.api.pagination import KeysetPagination
 from connectors import selectors
 from connectors.errors import Conflict
+from connectors.models import Connector
+from connectors.selectors import as_uuid
 from syncs import selectors as sync_selectors
 from syncs import services as sync_services
 from syncs import start_rules
@@ -63,18 +66,34 @@ class ConnectorSyncViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
     pagination_class = KeysetPagination
     keyset_ordering = ("-queued_at", "-id")
     lookup_url_kwarg = "sync_id"
+    path_checked_by_reads = frozenset({"list"})
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.connector = selectors.connector_in(self.workspace, self.kwargs["connector_id"])
+        if self.action != "list":  # a list reads the syncs through the connector's id
+            self.connector  # noqa: B018 (looked up now: a missing connector is a 404 first)
+
+    @cached_property
+    def connector(self) -> Connector:
+        return selectors.connector_in(self.workspace, self.kwargs["connector_id"])
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Sync.objects.none()
-        return self.scoped(sync_selectors.syncs_of(self.connector))
+        if self.action != "list":
+            return self.scoped(sync_selectors.syncs_of(self.connector))
+        # Not an id: the connector's lookup answers the 404.
+        connector_id = as_uuid(self.kwargs["connector_id"]) or self.connector.pk
+        return self.scoped(sync_selectors.syncs_of(connector_id)).filter(
+            connector__deleted_at__isnull=True
+        )
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        if page:
+            self.found_through_path(page)
+        else:
+            self.connector  # noqa: B018 (no sync: a 404 if the connector is missing)
         return self.get_paginated_response(SyncSerializer(page, many=True).data)
 
     @action(detail=False, methods=["post"])

@@ -52,20 +52,22 @@ def _rows(body) -> list:
     return next(body[key] for key in ("data", "liveSources", "documents") if key in body)
 
 
-#: Queries of each list, whatever the page size: the API key, the workspace with the key's role (or
-#: the collection with its space), then the page and what it shows (collection links once;
-#: connectors are plain rows that carry their masked config and their definition's fields).
+#: Queries of each list, whatever the page size: the API key, the workspace with the key's role (or,
+#: for a session, the collection with its space), then the page and what it shows. A request by
+#: key reads a collection's pages through the collection's path, which needs no lookup of its own
+#: when the page has rows; connectors are plain rows that carry their masked config, their
+#: definition's fields and their collections' ids.
 QUERIES = {
     "000 list": 3,
     "000 documents": 4,
     "001 list": 2,
     "003 spaces": 2,
     "003 collections": 3,
-    "003 connectors": 4,
-    "003 all connectors": 4,
-    "003 syncs": 5,  # with each sync's attempts
-    "003 documents": 4,
-    "004 list": 3,
+    "003 connectors": 2,
+    "003 all connectors": 2,
+    "003 syncs": 3,  # with each sync's attempts
+    "003 documents": 3,  # the collection's connectors, then the page
+    "004 list": 2,
 }
 
 

@@ -153,3 +153,63 @@ def test_a_session_in_several_workspaces_chooses_one(
     assert client.get("/connectors").json() == []
     client.defaults["HTTP_X_WORKSPACE"] = str(second.pk)
     assert [c["name"] for c in client.get("/connectors").json()] == ["in-second"]
+
+
+def test_reads_through_a_collections_path_answer_as_if_it_were_looked_up_first(
+    api, session_client, owner, workspace, space, collection, make_connector, foreign
+):
+    """A GET by key reads a collection's connectors, documents and syncs through the path before
+    looking the path up (``path_checked_by_reads``): every answer, found or 404 with its detail,
+    is the one a session gets, whose path is looked up first."""
+    connector = make_connector(name="db", collections=[collection])
+    document = Document.objects.create(connector=connector, external_id="d", content_hash="h")
+    unrelated = make_connector(name="alone")
+    other_space = services.space_create(actor=owner, workspace=workspace, name="Other space")
+    empty = services.collection_create(actor=owner, space=other_space, name="Empty")
+    missing = "00000000-0000-4000-8000-000000000000"
+    paths = {
+        "mine": f"/v1/spaces/{space.pk}/collections/{collection.pk}",
+        "empty": f"/v1/spaces/{other_space.pk}/collections/{empty.pk}",
+        "in another space": f"/v1/spaces/{other_space.pk}/collections/{collection.pk}",
+        "no such collection": f"/v1/spaces/{space.pk}/collections/{missing}",
+        "no such space": f"/v1/spaces/{missing}/collections/{collection.pk}",
+        "not an id": f"/v1/spaces/{space.pk}/collections/nope",
+        "another workspace's": foreign["base"],
+    }
+    reads = [
+        "/connectors",
+        "/connectors?scope=workspace",
+        f"/connectors/{connector.pk}",
+        f"/connectors/{unrelated.pk}",
+        f"/connectors/{missing}",
+        "/documents",
+        f"/documents/{document.pk}",
+        "/documents/999999",
+        f"/connectors/{connector.pk}/sync",
+        f"/connectors/{unrelated.pk}/sync",
+        f"/connectors/{missing}/sync",
+        "/connectors/nope/sync",
+    ]
+    session = session_client(owner)
+    answers = {}
+    for name, base in paths.items():
+        for read in reads:
+            by_key, by_session = api.get(base + read), session.get(base + read)
+            seen = by_key.status_code, by_key.json()
+            assert seen == (by_session.status_code, by_session.json()), (name, read)
+            answers[name, read] = seen
+    assert answers["mine", "/connectors"][0] == 200
+    assert [c["name"] for c in answers["mine", "/connectors"][1]["data"]] == ["db"]
+    assert answers["empty", "/connectors"] == (200, answers["empty", "/connectors"][1])
+    assert answers["empty", "/connectors"][1]["data"] == []
+    assert answers["empty", "/documents"][1]["data"] == []
+    assert answers["mine", f"/documents/{document.pk}"][0] == 200
+    assert answers["empty", f"/documents/{document.pk}"][0] == 404
+    assert answers["mine", f"/connectors/{unrelated.pk}/sync"][1]["data"] == []
+    for name in ("in another space", "no such collection", "not an id"):
+        for read in reads:
+            assert answers[name, read] == (404, answers["no such collection", reads[0]][1])
+    assert answers["no such collection", reads[0]][1]["detail"] == "Collection not found."
+    for name in ("no such space", "another workspace's"):
+        for read in reads:
+            assert answers[name, read][1]["detail"] == "Space not found.", (name, read)
