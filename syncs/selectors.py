@@ -3,7 +3,7 @@
 import uuid
 
 from django.db import connection
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -33,6 +33,18 @@ def syncs_in(workspace) -> QuerySet[Sync]:
 
 def latest_sync(connector: Connector) -> Sync | None:
     return syncs_of(connector).first()
+
+
+def latest_sync_in(workspace, connector_id: uuid.UUID) -> Sync | None:
+    """The latest sync of the workspace's connector ``connector_id`` (not deleted), with the
+    connector's state as ``connector_state``: one query (and its attempts' one); ``None`` when
+    the connector has no sync or is not there."""
+    return (
+        syncs_of(connector_id)
+        .filter(connector__workspace=workspace, connector__deleted_at__isnull=True)
+        .annotate(connector_state=F("connector__state"))
+        .first()
+    )
 
 
 def _kept(condition: Q) -> Case:

@@ -357,25 +357,32 @@ class LiveSourceViewSet(ConnectorRowsMixin, WorkspaceScopedMixin, viewsets.Gener
 
     @action(detail=True, methods=["get"])
     def job_status(self, request, *args, **kwargs):
-        found = self._connector("id", "state")
-        connector = SimpleNamespace(pk=found["id"], state=found["state"])
-        job = {"connector": connector, "sync": sync_selectors.latest_sync(found["id"])}
+        self._check_given_id()
+        pk = as_uuid(self.kwargs["connectorId"])
+        sync = sync_selectors.latest_sync_in(self.workspace, pk) if pk else None
+        if sync is None:  # no sync yet, or no such connector
+            found = self._connector("id", "state")
+            connector = SimpleNamespace(pk=found["id"], state=found["state"])
+        else:
+            connector = SimpleNamespace(pk=sync.connector_id, state=sync.connector_state)
+        job = {"connector": connector, "sync": sync}
         return Response(JobStatusSerializer(job).data)
 
     @action(detail=True, methods=["get"])
     def source_documents(self, request, *args, **kwargs):
-        connector = self.get_object()
-        key = sync_selectors.document_key([connector.pk])
-        documents = sync_selectors.documents_of_connector(connector).order_by(*key)
+        # The connector and its live documents' counter (``syncs.document_stats``), in one query.
+        found = self._connector("id", "document_count__live")
+        key = sync_selectors.document_key([found["id"]])
+        documents = sync_selectors.documents_of_connectors([found["id"]]).order_by(*key)
         page, total, rows, start = offset_page(
             documents,
             body_and_query_params(request),
-            total=sync_selectors.document_count(connector),
+            total=found["document_count__live"] or 0,
             read=sync_selectors.DOCUMENT_COLUMNS.rows,
         )
         return Response(
             {
-                "connectorId": connector.pk,
+                "connectorId": found["id"],
                 "total": total,
                 "start": start,
                 "rows": rows,

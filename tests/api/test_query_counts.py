@@ -59,7 +59,7 @@ def _rows(body) -> list:
 #: definition's fields and their collections' ids.
 QUERIES = {
     "000 list": 3,
-    "000 documents": 4,
+    "000 documents": 3,  # the connector with its documents counter, then the page
     "001 list": 2,
     "003 spaces": 2,
     "003 collections": 3,
