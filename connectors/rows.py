@@ -62,7 +62,7 @@ class UuidList(Func):
     output_field = models.TextField()
 
     def __init__(self, queryset: QuerySet):
-        (self.column,) = queryset.query.values_select
+        (self.column,) = (*queryset.query.values_select, *queryset.query.annotation_select)
         super().__init__(Subquery(queryset))
 
     def as_postgresql(self, compiler, connection, **extra):
@@ -73,6 +73,24 @@ class UuidList(Func):
             column = connection.ops.quote_name(self.column)
             template = f"(SELECT json_group_array({column}) FROM %(expressions)s)"
         return super().as_sql(compiler, connection, function, template, **extra)
+
+
+class ObjectList(UuidList):
+    """The rows a correlated subquery selects as one JSON object each (``values(row=JSONObject(
+    ...))``), in its order, as one column: ``json_objects`` decodes it into a list of dicts."""
+
+    def as_sql(self, compiler, connection, function=None, template=None, **extra):
+        if template is None:
+            column = connection.ops.quote_name(self.column)
+            template = f"(SELECT json_group_array(json({column})) FROM %(expressions)s)"
+        return super().as_sql(compiler, connection, function, template, **extra)
+
+
+def json_objects(values) -> list[dict]:
+    """An ``ObjectList`` column as read: a JSON array (SQLite) or an array of JSON texts."""
+    if isinstance(values, str | bytes):
+        return orjson.loads(values)
+    return [orjson.loads(value) if isinstance(value, str | bytes) else value for value in values]
 
 
 def uuid_texts(values) -> list[str]:

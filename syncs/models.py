@@ -181,11 +181,18 @@ class SyncAttempt(models.Model):
     def __str__(self):
         return f"Attempt {self.number} of {self.sync_id}"
 
+    @property
     def stored(self) -> int:
-        """Documents stored so far: counted live while the attempt runs."""
-        if self.outcome == AttemptOutcome.RUNNING:
-            return max(0, self.sync.documents_seen - self.documents_before)
-        return self.documents
+        return documents_stored(
+            self.outcome, self.documents, self.documents_before, self.sync.documents_seen
+        )
+
+
+def documents_stored(outcome: str, documents: int, documents_before: int, seen: int) -> int:
+    """Documents an attempt stored: while it runs, counted live from its sync's ``seen``."""
+    if outcome == AttemptOutcome.RUNNING:
+        return max(0, seen - documents_before)
+    return documents
 
 
 class SyncLogLine(models.Model):

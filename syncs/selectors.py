@@ -3,25 +3,68 @@
 import uuid
 
 from django.db import connection
-from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from connectors.models import Collection, Connector
-from connectors.rows import Columns
+from connectors.rows import Columns, IsoDateTime, ObjectList, json_objects
 from connectors.selectors import CollectionPath
-from syncs.models import Document, DocumentCount, DocumentDay, Sync
+from syncs.models import (
+    Document,
+    DocumentCount,
+    DocumentDay,
+    Sync,
+    SyncAttempt,
+    documents_stored,
+)
 
 
-def syncs_of(connector: Connector | uuid.UUID) -> QuerySet[Sync]:
-    """Newest first, with their attempts. The checkpoint (a crawl's can hold thousands of URLs) is
-    the engine's alone: no list, page or job status shows it, so none reads and decodes it."""
-    return (
-        Sync.objects.filter(connector=connector)
-        .defer("checkpoint")
-        .order_by("-queued_at", "-id")
-        .prefetch_related("attempt_records")
+def syncs_of(connector: Connector | uuid.UUID, *, attempts_as_rows=False) -> QuerySet[Sync]:
+    """Newest first, with their attempts (``attempts_as_rows``: read as plain rows in the same
+    query, for ``attempts_of``; else prefetched). The checkpoint (a crawl's can hold thousands
+    of URLs) is the engine's alone: no list, page or job status shows it, so none reads it."""
+    syncs = (
+        Sync.objects.filter(connector=connector).defer("checkpoint").order_by("-queued_at", "-id")
     )
+    if attempts_as_rows:
+        return syncs.annotate(attempt_rows=_ATTEMPT_ROWS)
+    return syncs.prefetch_related("attempt_records")
+
+
+_ATTEMPT_ROWS = ObjectList(
+    SyncAttempt.objects.filter(sync=OuterRef("pk"))
+    .order_by("number")
+    .values(
+        row=JSONObject(
+            number="number",
+            started_at=IsoDateTime(F("started_at")),
+            finished_at=IsoDateTime(F("finished_at")),
+            outcome="outcome",
+            reason="reason",
+            documents="documents",
+            documents_before="documents_before",
+        )
+    )
+)
+
+
+def attempts_of(sync: Sync) -> list:
+    """A sync's attempts, oldest first: plain rows (date-times as ``connectors.rows`` text) when
+    read with ``syncs_of(..., attempts_as_rows=True)``, else the prefetched records."""
+    rows = getattr(sync, "attempt_rows", None)
+    if rows is None:
+        return list(sync.attempt_records.all())
+    attempts = json_objects(rows)
+    for attempt in attempts:
+        attempt["stored"] = documents_stored(
+            attempt["outcome"],
+            attempt["documents"],
+            attempt["documents_before"],
+            sync.documents_seen,
+        )
+    return attempts
 
 
 def syncs_in(workspace) -> QuerySet[Sync]:
@@ -37,10 +80,10 @@ def latest_sync(connector: Connector) -> Sync | None:
 
 def latest_sync_in(workspace, connector_id: uuid.UUID) -> Sync | None:
     """The latest sync of the workspace's connector ``connector_id`` (not deleted), with the
-    connector's state as ``connector_state``: one query (and its attempts' one); ``None`` when
-    the connector has no sync or is not there."""
+    connector's state as ``connector_state`` and its attempts as rows (``attempts_of``): one
+    query; ``None`` when the connector has no sync or is not there."""
     return (
-        syncs_of(connector_id)
+        syncs_of(connector_id, attempts_as_rows=True)
         .filter(connector__workspace=workspace, connector__deleted_at__isnull=True)
         .annotate(connector_state=F("connector__state"))
         .first()

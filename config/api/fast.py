@@ -109,13 +109,14 @@ class FastListSerializer(serializers.ListSerializer):
         return super().to_representation(data)
 
 
+# Mix into a ``serializers.Serializer`` whose instances are model objects or rows.
+#
+# The plan is worked out once per serializer class from its declared fields, without the copy
+# DRF makes of them for each serializer instance: methods of ``SerializerMethodField`` get the
+# serializer and the object, and must not depend on the serializer's state (its ``context``
+# included). A comment, not a docstring: drf-spectacular describes a serializer by the first
+# docstring of its classes, and this one would describe every schema that has none of its own.
 class FastRead:
-    """Mix into a ``serializers.Serializer`` whose instances are model objects or rows.
-
-    The plan is worked out once per serializer class from its declared fields, without the
-    copy DRF makes of them for each serializer instance: methods of ``SerializerMethodField``
-    get the serializer and the object, and must not depend on the serializer's state (its
-    ``context`` included)."""
 
     class Meta:
         list_serializer_class = FastListSerializer

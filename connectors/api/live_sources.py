@@ -174,7 +174,7 @@ class JobStatusSerializer(serializers.Serializer):
         return (
             []
             if sync is None
-            else SyncAttemptSerializer(sync.attempt_records.all(), many=True).data
+            else SyncAttemptSerializer(sync_selectors.attempts_of(sync), many=True).data
         )
 
     def get_finished(self, job) -> bool:

@@ -107,7 +107,7 @@ def sync_detail(sync) -> dict:
                 "finished_at": attempt.finished_at,
                 "outcome": attempt.outcome,
                 "reason": attempt.reason,
-                "documents": attempt.stored(),
+                "documents": attempt.stored,
             }
             for attempt in sync.attempt_records.all()
         ],

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from config.api.fast import FastRead
 from config.api.strict import StrictBooleanField, StrictSerializer
+from syncs.selectors import attempts_of
 
 
 class SyncCountsSerializer(FastRead, serializers.Serializer):
@@ -29,7 +30,7 @@ class SyncErrorSerializer(serializers.Serializer):
     retryable = serializers.BooleanField(source="error_retryable", allow_null=True)
 
 
-class SyncAttemptSerializer(serializers.Serializer):
+class SyncAttemptSerializer(FastRead, serializers.Serializer):
     number = serializers.IntegerField()
     started_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
@@ -60,9 +61,11 @@ class SyncSerializer(FastRead, serializers.Serializer):
     next_attempt_at = serializers.DateTimeField(
         allow_null=True, help_text="When the next attempt starts, after a lost worker."
     )
-    attempts = SyncAttemptSerializer(
-        source="attempt_records.all", many=True, help_text="Each try of the sync, oldest first."
-    )
+    attempts = serializers.SerializerMethodField(help_text="Each try of the sync, oldest first.")
+
+    @extend_schema_field(SyncAttemptSerializer(many=True))
+    def get_attempts(self, sync):
+        return SyncAttemptSerializer(attempts_of(sync), many=True).data
 
     @extend_schema_field(SyncErrorSerializer(allow_null=True))
     def get_error(self, sync):

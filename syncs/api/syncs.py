@@ -84,9 +84,8 @@ class ConnectorSyncViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
             return self.scoped(sync_selectors.syncs_of(self.connector))
         # Not an id: the connector's lookup answers the 404.
         connector_id = as_uuid(self.kwargs["connector_id"]) or self.connector.pk
-        return self.scoped(sync_selectors.syncs_of(connector_id)).filter(
-            connector__deleted_at__isnull=True
-        )
+        syncs = sync_selectors.syncs_of(connector_id, attempts_as_rows=True)
+        return self.scoped(syncs).filter(connector__deleted_at__isnull=True)
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))

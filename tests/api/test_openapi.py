@@ -139,3 +139,13 @@ def test_operations_are_grouped_under_the_reference_documents_names(schema):
 def test_the_old_second_reference_address_leads_to_the_reference(client):
     response = client.get("/api/redoc/")
     assert (response.status_code, response["Location"]) == (301, "/api/docs/")
+
+
+def test_no_schema_is_described_by_a_mixin_of_the_implementation(schema):
+    """drf-spectacular describes a serializer by the first docstring among its classes: a
+    serializer without one of its own must not show the docstring of a helper it mixes in."""
+    from config.api.fast import FastRead
+
+    assert FastRead.__doc__ is None
+    for name, component in schema["components"]["schemas"].items():
+        assert "serializer" not in component.get("description", "").lower(), name
