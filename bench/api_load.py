@@ -6,11 +6,12 @@ from the database). Prints each endpoint's throughput as a fraction of both.
 
 Every endpoint is measured in two phases: on the freshly seeded database, before PostgreSQL has
 any statistics about it (autovacuum is off), and again after ANALYZE, so that no figure depends
-on the planner having guessed well. Each phase goes over every endpoint in rounds, the
-yardsticks first in each; an endpoint's figure is its median round by the ratio to that round's
-hello+key, so a drift of the machine's speed meets the endpoint and its yardstick alike.
+on the planner having guessed well. Each phase goes over every endpoint in rounds, each
+endpoint right after a run of hello+key; an endpoint's figure is its median round by the ratio
+to its paired hello+key run, so a drift of the machine's speed meets the endpoint and its
+yardstick alike (hello+key's own row: its median run).
 
-    python bench/api_load.py                 # 3 rounds of 5 s per endpoint, 32 connections
+    python bench/api_load.py                 # 3 rounds of 4 s per endpoint, 32 connections
     python bench/api_load.py --smoke         # 1 round of 2 s per endpoint, small data (CI)
     python bench/api_load.py --duration 20 --connections 64 --workers 3 --threads 4
     python bench/api_load.py --profile       # in process, no server: cProfile of each endpoint
@@ -203,26 +204,37 @@ def run_wrk(
 
 
 def measure(wrk: str, server, ids: dict, args) -> list[tuple[str, dict]]:
-    """Every endpoint, round after round (``--rounds``): each round measures the yardsticks and
-    then every endpoint once, so a drift of the machine's speed during the run reaches all of them
-    alike. Per endpoint: the median round by its ratio to that round's hello+key."""
+    """Every endpoint, round after round (``--rounds``), each right after a run of hello+key:
+    an endpoint's share is its throughput over that paired run's, so that a drift of the
+    machine's speed during the run (other processes, the CPU's clock) meets both alike. Per
+    endpoint: the median round by its share."""
     paths = endpoints(ids)
     for _name, path in paths:
         run_wrk(wrk, server.url + path, ids["key"], seconds=1, connections=4)  # warm up
+
+    def run(path: str) -> dict:
+        return run_wrk(
+            wrk,
+            server.url + path,
+            ids["key"],
+            seconds=args.duration,
+            connections=args.connections,
+        )
+
+    keyed_path = dict(paths)[HELLO_KEY]
     rounds = []
     for _ in range(args.rounds):
-        measured = {}
+        measured, yardsticks = {}, []
         for name, path in paths:
-            measured[name] = run_wrk(
-                wrk,
-                server.url + path,
-                ids["key"],
-                seconds=args.duration,
-                connections=args.connections,
-            )
-        keyed = measured[HELLO_KEY]["rps"]
-        for m in measured.values():
-            m["share"] = m["rps"] / keyed
+            if name == HELLO_KEY:
+                continue
+            keyed = run(keyed_path)
+            yardsticks.append(keyed)
+            measured[name] = run(path)
+            measured[name]["share"] = measured[name]["rps"] / keyed["rps"]
+        yardsticks.sort(key=lambda m: m["rps"])
+        measured[HELLO_KEY] = dict(yardsticks[len(yardsticks) // 2], share=1.0)
+        measured[HELLO_KEY]["non_2xx"] = sum(m["non_2xx"] for m in yardsticks)
         rounds.append(measured)
     results = []
     for name, _path in paths:
@@ -383,7 +395,7 @@ def analyze(database) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--smoke", action="store_true", help="2 s per endpoint, small data")
-    parser.add_argument("--duration", type=int, default=5, help="seconds per endpoint and round")
+    parser.add_argument("--duration", type=int, default=4, help="seconds per endpoint and round")
     parser.add_argument("--rounds", type=int, default=3, help="rounds over every endpoint")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
@@ -448,7 +460,8 @@ def main() -> None:
         print(
             f"gunicorn {args.workers} workers x {args.threads} threads, PostgreSQL, "
             f"{args.connectors} connectors x {args.documents} documents; wrk 2 threads, "
-            f"{args.connections} connections, {args.rounds} rounds of {args.duration} s per endpoint; "
+            f"{args.connections} connections, {args.rounds} rounds of {args.duration} s per endpoint, "
+            "each after a paired hello+key run; "
             f"{os.cpu_count()} cores shared by server, database and load generator "
             f"(load average before: {os.getloadavg()[0]:.1f})"
         )
