@@ -441,6 +441,9 @@ def main() -> None:
             "CONNECTOR_HUB_LOG_FORMAT": "json",
             "CONNECTOR_HUB_LOG_LEVEL": "WARNING",
             "GUNICORN_ACCESS_LOG": "off",
+            # No recycling of workers: at these rates each would be replaced every few seconds,
+            # and its restart (Django's start-up) would land on whichever endpoint runs then.
+            "GUNICORN_MAX_REQUESTS": "0",
             # Throughput, not the rate limits, is measured: a limit would answer 429s.
             "CONNECTOR_HUB_THROTTLE_ENABLED": "false",
         }

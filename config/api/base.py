@@ -134,7 +134,7 @@ def collection_of(actor, space_id, collection_id) -> Collection:
     else:
         collection = (
             Collection.objects.filter(
-                pk=pk, space_id=space_pk, **_in_workspaces_of(actor, "space__workspace")
+                pk=pk, space_id=space_pk, space__workspace__in=workspaces_for(actor)
             )
             .select_related("space__workspace")
             .first()
