@@ -158,6 +158,34 @@ def goal_of(name: str) -> float | None:
 
 
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(roots: list[int]) -> float:
+    """CPU time (user + system) spent so far by these processes and every live descendant
+    (gunicorn's workers, PostgreSQL's backends), read from /proc; the roots' reaped children
+    included."""
+    parents, times = {}, {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry)
+        parents[pid] = int(fields[1])
+        utime, stime, cutime, cstime = (int(value) for value in fields[11:15])
+        times[pid] = (utime + stime, cutime + cstime)
+    total = 0
+    for pid, (own, reaped) in times.items():
+        ancestor = pid
+        while ancestor not in roots and ancestor > 1:
+            ancestor = parents.get(ancestor, 1)
+        if ancestor in roots:
+            total += own + (reaped if pid in roots else 0)
+    return total / CLOCK_TICKS
 
 
 def _ms(text: str) -> float:
@@ -166,8 +194,18 @@ def _ms(text: str) -> float:
 
 
 def run_wrk(
-    wrk: str, url: str, key: str, *, seconds: int, connections: int, script: Path | None = None
+    wrk: str,
+    url: str,
+    key: str,
+    *,
+    seconds: int,
+    connections: int,
+    script: Path | None = None,
+    serving: list[int] = (),
 ) -> dict:
+    """One wrk run; ``serving``: the root processes (server, database) whose CPU time per
+    request is measured too."""
+    cpu_before = cpu_seconds(serving)
     result = subprocess.run(
         [
             wrk,
@@ -186,8 +224,10 @@ def run_wrk(
         text=True,
         check=True,
     )
+    cpu = cpu_seconds(serving) - cpu_before
     out = result.stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
@@ -196,6 +236,7 @@ def run_wrk(
         errors = None
     return {
         "rps": rps,
+        "cpu_ms": cpu * 1000 / requests if serving and requests else float("nan"),
         "p50": p50,
         "p99": p99,
         "non_2xx": int(bad.group(1)) if bad else 0,
@@ -203,11 +244,12 @@ def run_wrk(
     }
 
 
-def measure(wrk: str, server, ids: dict, args) -> list[tuple[str, dict]]:
+def measure(wrk: str, server, ids: dict, args, serving: list[int]) -> list[tuple[str, dict]]:
     """Every endpoint, round after round (``--rounds``), each right after a run of hello+key:
     an endpoint's share is its throughput over that paired run's, so that a drift of the
     machine's speed during the run (other processes, the CPU's clock) meets both alike. Per
-    endpoint: the median round by its share."""
+    endpoint: the median round by its share; and the median of its CPU share (hello+key's CPU
+    time per request, server and database, over its own), which waiting does not blur."""
     paths = endpoints(ids)
     for _name, path in paths:
         run_wrk(wrk, server.url + path, ids["key"], seconds=1, connections=4)  # warm up
@@ -219,6 +261,7 @@ def measure(wrk: str, server, ids: dict, args) -> list[tuple[str, dict]]:
             ids["key"],
             seconds=args.duration,
             connections=args.connections,
+            serving=serving,
         )
 
     keyed_path = dict(paths)[HELLO_KEY]
@@ -232,8 +275,9 @@ def measure(wrk: str, server, ids: dict, args) -> list[tuple[str, dict]]:
             yardsticks.append(keyed)
             measured[name] = run(path)
             measured[name]["share"] = measured[name]["rps"] / keyed["rps"]
+            measured[name]["cpu_share"] = keyed["cpu_ms"] / measured[name]["cpu_ms"]
         yardsticks.sort(key=lambda m: m["rps"])
-        measured[HELLO_KEY] = dict(yardsticks[len(yardsticks) // 2], share=1.0)
+        measured[HELLO_KEY] = dict(yardsticks[len(yardsticks) // 2], share=1.0, cpu_share=1.0)
         measured[HELLO_KEY]["non_2xx"] = sum(m["non_2xx"] for m in yardsticks)
         rounds.append(measured)
     results = []
@@ -245,6 +289,9 @@ def measure(wrk: str, server, ids: dict, args) -> list[tuple[str, dict]]:
             m["socket_errors"] for m in ordered if m["socket_errors"]
         )
         median["shares"] = [m["share"] for m in ordered]
+        cpu_shares = sorted(m["cpu_share"] for m in ordered)
+        median["cpu_share"] = cpu_shares[len(cpu_shares) // 2]
+        median["cpu_ms"] = sorted(m["cpu_ms"] for m in ordered)[len(ordered) // 2]
         results.append((name, median))
     return results
 
@@ -255,22 +302,30 @@ def report(title: str, results: list[tuple[str, dict]]) -> list[str]:
     print(f"\n{title}")
     print(
         f"{'endpoint':<26} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'vs hello':>9} {'vs +key':>8} {'goal':>8}  rounds vs +key"
+        f"{'vs hello':>9} {'vs +key':>8} {'goal':>8} {'cpu ms':>7} {'by cpu':>7} {'goal':>8}"
+        "  rounds vs +key"
     )
     missed = []
+
+    def verdict(goal, share, what) -> str:
+        if goal is None:
+            return ""
+        if share < goal:
+            missed.append(f"{title}: {name} {share:.2f}x < {goal}x ({what})")
+        return f">={goal}" + (" ok" if share >= goal else " MISS")
+
     for name, m in results:
         goal = goal_of(name)
-        share = m["share"]
-        verdict = "" if goal is None else (f">={goal}" + (" ok" if share >= goal else " MISS"))
-        if goal is not None and share < goal:
-            missed.append(f"{title}: {name} {share:.2f}x < {goal}x")
+        by_rate = verdict(goal, m["share"], "req/s")
+        by_cpu = verdict(goal, m["cpu_share"], "CPU per request")
         if m["non_2xx"] or m["socket_errors"]:
             missed.append(f"{title}: {name}: FAILED {m['non_2xx']} non-2xx {m['socket_errors']}")
         rounds = " ".join(f"{s:.2f}" for s in m["shares"])
         print(
             f"{name:<26} {m['rps']:>9.1f} {m['p50']:>8.2f} {m['p99']:>8.2f} "
             f"{m['rps'] / hello['rps']:>8.2f}x "
-            f"{share:>7.2f}x {verdict:>8}  {rounds}"
+            f"{m['share']:>7.2f}x {by_rate:>8} {m['cpu_ms']:>7.2f} {m['cpu_share']:>6.2f}x "
+            f"{by_cpu:>8}  {rounds}"
         )
     return missed
 
@@ -388,6 +443,10 @@ def soak(wrk: str, server, ids: dict, args, work: Path) -> bool:
     return not (measured["non_2xx"] or measured["socket_errors"])
 
 
+def postmaster_pid(database) -> int:
+    return int((database.directory / "data" / "postmaster.pid").read_text().split()[0])
+
+
 def analyze(database) -> None:
     database.psql("ANALYZE", database="hub")
 
@@ -473,9 +532,10 @@ def main() -> None:
             if not soak(wrk, server, ids, args, work):
                 sys.exit(1)
             return
-        missed = report("before ANALYZE (no statistics)", measure(wrk, server, ids, args))
+        serving = [server.process.pid, postmaster_pid(database)]
+        missed = report("before ANALYZE (no statistics)", measure(wrk, server, ids, args, serving))
         analyze(database)
-        missed += report("after ANALYZE", measure(wrk, server, ids, args))
+        missed += report("after ANALYZE", measure(wrk, server, ids, args, serving))
         print(f"\nload average after: {os.getloadavg()[0]:.1f}")
         for line in missed:
             print(f"!! {line}")
