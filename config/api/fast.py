@@ -117,7 +117,6 @@ class FastListSerializer(serializers.ListSerializer):
 # included). A comment, not a docstring: drf-spectacular describes a serializer by the first
 # docstring of its classes, and this one would describe every schema that has none of its own.
 class FastRead:
-
     class Meta:
         list_serializer_class = FastListSerializer
 
