@@ -3,7 +3,7 @@
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Prefetch, QuerySet
+from django.db.models import OuterRef, QuerySet
 
 from connectors.errors import NotFound
 from connectors.models import (
@@ -48,19 +48,6 @@ class CollectionPath:
 
 def connectors_in(workspace: Workspace) -> QuerySet[Connector]:
     return Connector.objects.filter(workspace=workspace).select_related("definition", "credential")
-
-
-def with_collection_links(queryset: QuerySet[Connector]) -> QuerySet[Connector]:
-    """Connectors with their collection links fetched in one extra query into the plain list
-    ``collection_links``. A plain prefetch would build a related queryset for every connector,
-    which costs a list endpoint about half its time."""
-    return queryset.prefetch_related(
-        Prefetch(
-            "associations",
-            queryset=ConnectorCollection.objects.only("connector_id", "collection_id"),
-            to_attr="collection_links",
-        )
-    )
 
 
 _CONNECTOR_COLUMNS = (

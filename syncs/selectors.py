@@ -164,11 +164,6 @@ def document_key(connector_ids: list) -> tuple[str, ...]:
     return ("connector_id", "id") if len(connector_ids) == 1 else ("id",)
 
 
-def documents_of_connector(connector: Connector) -> QuerySet[Document]:
-    """A connector's live documents (page them by ``document_key([connector.pk])``)."""
-    return documents_of_connectors([connector.pk])
-
-
 def _links_of(collection: Collection | CollectionPath) -> QuerySet:
     """The links of ``collection`` (or of the collection a request's path names, read before it
     is looked up) to connectors of its workspace that are not deleted. Links never cross
