@@ -78,51 +78,59 @@ class JsonMemo:
         return found[1]
 
 
-def content_hash(document: SourceDocument, memo: JsonMemo | None = None, content: str = "") -> str:
-    """SHA-256 over everything stored of a document, so any change at the source is an update.
-    The parts are JSON texts (which never hold a NUL byte) and the content, NUL-separated.
-    ``content``: the document's content as stored, when the caller has it already."""
-    header = [
+def _header_json(document: SourceDocument) -> bytes:
+    header = (
         document.title,
         document.url,
         document.mime_type,
         document.source_created_at,
         document.source_updated_at,
-    ]
+    )
     try:
-        header_json = orjson.dumps(header, default=_json_default)
+        return orjson.dumps(header, default=_json_default)
     except TypeError:
-        header_json = json_bytes(header)
-    metadata_json = (memo or JsonMemo())(document.metadata)
-    content_bytes = (content or _text(document.content)).encode()
-    return hashlib.sha256(b"\x00".join((header_json, metadata_json, content_bytes))).hexdigest()
+        return json_bytes(header)
+
+
+def content_hash(document: SourceDocument, memo: JsonMemo, content: bytes) -> str:
+    """SHA-256 over everything stored of a document, so any change at the source is an update.
+    The parts are JSON texts (which never hold a NUL byte) and the content as stored (UTF-8),
+    NUL-separated."""
+    parts = (_header_json(document), memo(document.metadata), content)
+    return hashlib.sha256(b"\x00".join(parts)).hexdigest()
 
 
 def _valid_id(external_id) -> bool:
     return isinstance(external_id, str) and 0 < len(external_id) <= EXTERNAL_ID_MAX
 
 
-def _row(connector_id, pass_id, document: SourceDocument, now, memo: JsonMemo) -> list:
-    content = _text(document.content)
-    size = document.size
-    if size is None:
-        size = len(content.encode())
-    return [
-        connector_id,
-        document.external_id,
-        _text(document.title),
-        _text(document.url),
-        _text(document.mime_type)[:MIME_TYPE_MAX],
-        content,
-        content_hash(document, memo, content),
-        document.metadata or {},
-        size,
-        document.source_created_at,
-        document.source_updated_at,
-        now,
-        now,
-        pass_id,
-    ]
+def _rows(connector_id, pass_id, documents, now) -> list[list]:
+    """The stored rows of documents, in ``document_store.COLUMNS`` order."""
+    memo = JsonMemo()
+    rows = []
+    for document in documents:
+        content = _text(document.content)
+        encoded = content.encode()
+        size = document.size
+        rows.append(
+            [
+                connector_id,
+                document.external_id,
+                _text(document.title),
+                _text(document.url),
+                _text(document.mime_type)[:MIME_TYPE_MAX],
+                content,
+                content_hash(document, memo, encoded),
+                document.metadata or {},
+                len(encoded) if size is None else size,
+                document.source_created_at,
+                document.source_updated_at,
+                now,
+                now,
+                pass_id,
+            ]
+        )
+    return rows
 
 
 class DocumentWriter:
@@ -148,12 +156,9 @@ class DocumentWriter:
             else:
                 rejected.append(document.external_id)
         kept = [e for e, d in latest.items() if d.unchanged]
-        memo = JsonMemo()
-        rows = [
-            _row(self.connector_id, pass_id, d, now, memo)
-            for d in latest.values()
-            if not d.unchanged
-        ]
+        rows = _rows(
+            self.connector_id, pass_id, [d for d in latest.values() if not d.unchanged], now
+        )
         if self.fresh and not kept and self._insert_new(rows):
             counts.created = len(rows)
         else:
