@@ -3,7 +3,7 @@ text: the stored hashes are read through the unique index, then new and changed 
 with ``executemany``."""
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.db import connection
 
@@ -17,6 +17,8 @@ from syncs.engine.document_store.layout import (
     stamp_values,
 )
 
+_NO_OFFSET = timedelta(0)
+
 
 def _insert_statement(conflict: str = "") -> str:
     marks = ", ".join(["%s"] * len(COLUMNS) + stamp_values())
@@ -29,43 +31,67 @@ def _uuid(value) -> str | None:
     return value.hex if isinstance(value, uuid.UUID) else str(value).replace("-", "")
 
 
-def _moment(value, adapted: dict) -> str | None:
-    """A datetime as Django stores it on SQLite: naive UTC text (each object adapted once)."""
+def _moment(value) -> str | None:
+    """A datetime as Django stores it on SQLite: naive UTC text."""
     if value is None:
         return None
-    text = adapted.get(id(value))
-    if text is None:
-        if isinstance(value, datetime) and value.tzinfo is not None:
-            text = value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
-        else:
-            text = connection.ops.adapt_datetimefield_value(value)
-        adapted[id(value)] = text
-    return text
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        if value.utcoffset() == _NO_OFFSET:
+            return value.isoformat(" ")[:-6]  # the "+00:00" off
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _json_text(value) -> str:
+    return json_bytes(value).decode()
 
 
 def _adapt(rows: list[list]) -> list[tuple]:
-    """Rows as Django stores them on SQLite (uuids as hex, datetimes as text, JSON as text)."""
+    """Rows as Django stores them on SQLite (uuids as hex, datetimes as text, JSON as text).
+    The connector, the pass, the moment and most metadata are one object shared by every row:
+    each is adapted once."""
+    shared: dict[int, str | None] = {}  # the rows keep every object alive, so ids stay unique
+
+    def once(value, adapt):
+        text = shared.get(id(value), shared)
+        if text is shared:
+            text = shared[id(value)] = adapt(value)
+        return text
+
     adapted = []
-    encoded: dict[int, str] = {}
-    moments: dict[int, str] = {}
-    for row in rows:  # the rows keep every object alive, so ids stay unique meanwhile
-        (connector, external_id, title, url, mime, content, digest, metadata, size) = row[:9]
-        json_text = encoded.get(id(metadata))
-        if json_text is None:
-            json_text = encoded[id(metadata)] = json_bytes(metadata).decode()
+    for row in rows:
+        (
+            connector,
+            external_id,
+            title,
+            url,
+            mime,
+            content,
+            digest,
+            metadata,
+            size,
+            created,
+            updated,
+            first_seen,
+            last_seen,
+            pass_id,
+        ) = row
         adapted.append(
             (
-                _uuid(connector),
+                once(connector, _uuid),
                 external_id,
                 title,
                 url,
                 mime,
                 content,
                 digest,
-                json_text,
+                once(metadata, _json_text),
                 size,
-                *(_moment(value, moments) for value in row[9:13]),
-                _uuid(row[13]),
+                _moment(created),
+                _moment(updated),
+                once(first_seen, _moment),
+                once(last_seen, _moment),
+                once(pass_id, _uuid),
             )
         )
     return adapted
