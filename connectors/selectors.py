@@ -87,10 +87,14 @@ CONNECTOR_ROW_WITH_COLLECTIONS = Columns(
 )
 
 
+def connector_columns(*, collections: bool = False) -> Columns:
+    """``CONNECTOR_ROW``; ``collections``: with the ids of the connector's collections too."""
+    return CONNECTOR_ROW_WITH_COLLECTIONS if collections else CONNECTOR_ROW
+
+
 def connector_rows(queryset: QuerySet[Connector], *, collections: bool = False) -> list[dict]:
-    """The connectors of ``queryset`` (filtered, ordered, sliced) as ``CONNECTOR_ROW`` rows, in
-    one query; ``collections``: with the ids of their collections too."""
-    return (CONNECTOR_ROW_WITH_COLLECTIONS if collections else CONNECTOR_ROW).rows(queryset)
+    """The connectors of ``queryset`` (filtered, ordered, sliced) as rows, in one query."""
+    return connector_columns(collections=collections).rows(queryset)
 
 
 def connector_row(queryset: QuerySet[Connector], *, collections: bool = False) -> dict | None:

@@ -9,7 +9,7 @@ from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from connectors.models import Collection, Connector
-from connectors.rows import Columns, IsoDateTime, ObjectList, json_objects
+from connectors.rows import Columns, CompiledRead, IsoDateTime, ObjectList, json_objects
 from connectors.selectors import CollectionPath
 from syncs.models import (
     Document,
@@ -200,6 +200,16 @@ def document_of_collection(
         deleted_at__isnull=True,
         connector_id__in=_links_of(collection).values("connector_id"),
     )
+
+
+# ``document_of_collection`` through a request's path, as one row: compiled once (see
+# ``CompiledRead``), for the reads by API key that go through the path unchecked.
+DOCUMENT_THROUGH_PATH = CompiledRead(
+    DOCUMENT_DETAIL_COLUMNS,
+    lambda workspace_id, space_id, collection_id, document_id: document_of_collection(
+        CollectionPath(workspace_id, space_id, collection_id), document_id
+    )[:1],
+)
 
 
 def documents_of_collection(collection: Collection) -> QuerySet[Document]:

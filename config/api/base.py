@@ -145,6 +145,15 @@ def collection_of(actor, space_id, collection_id) -> Collection:
     return collection
 
 
+def scoped_to(queryset, workspace_field: str, workspace_id, path: CollectionPath | None):
+    """``queryset`` restricted to a workspace (``workspace_field`` leads from its model there)
+    and, for a path not looked up yet, to the existence of its collection."""
+    queryset = queryset.filter(**{workspace_field: workspace_id})
+    if path is not None:
+        queryset = queryset.filter(Exists(path.collections()))
+    return queryset
+
+
 class WorkspaceScopedMixin:
     """Mixed into every viewset of the live-source, storage, collection and workspace APIs."""
 
@@ -266,10 +275,8 @@ class WorkspaceScopedMixin:
         to the existence of its collection: see ``path_checked_by_reads``)."""
         if getattr(self, "swagger_fake_view", False):
             return queryset.none()
-        queryset = queryset.filter(**{self.workspace_field: self.workspace})
-        if self._unchecked_path is not None:
-            queryset = queryset.filter(Exists(self.path_collection().collections()))
-        return queryset
+        path = self.path_collection() if self._unchecked_path is not None else None
+        return scoped_to(queryset, self.workspace_field, self.workspace.pk, path)
 
     def get_queryset(self):
         return self.scoped(super().get_queryset())

@@ -20,7 +20,7 @@ from config.api.base import WorkspaceScopedMixin
 from config.api.fast import FastRead
 from config.api.idempotency import idempotent
 from config.api.strict import StrictSerializer
-from connectors import credentials, selectors, services
+from connectors import credentials, services
 from connectors.api import bodies
 from connectors.api.connector_rows import ConnectorRowsMixin
 from connectors.api.fields import MaskedConfigField
@@ -164,18 +164,17 @@ class StorageConnectorViewSet(ConnectorRowsMixin, WorkspaceScopedMixin, viewsets
     state_changing_actions = frozenset({"start", "stop", "fail"})
 
     def _named(self, read):
-        """``read(queryset)`` of the connector the path names: by exact name, else by uuid."""
+        """``read(**lookup)`` of the connector the path names: by exact name, else by uuid."""
         name = self.kwargs["name"]
-        queryset = self.get_queryset()
-        found = read(queryset.filter(name=name))
+        found = read(name=name)
         if found is None and (pk := as_uuid(name)):
-            found = read(queryset.filter(pk=pk))
+            found = read(pk=pk)
         if found is None:
             raise NotFound("Connector not found.")
         return found
 
     def get_object(self) -> Connector:
-        return self._named(lambda queryset: queryset.first())
+        return self._named(lambda **lookup: self.get_queryset().filter(**lookup).first())
 
     def _body(self, request) -> dict:
         body = StorageBodySerializer(data=request.data)
@@ -205,7 +204,7 @@ class StorageConnectorViewSet(ConnectorRowsMixin, WorkspaceScopedMixin, viewsets
         return self._show(connector)
 
     def retrieve(self, request, *args, **kwargs):
-        row = self._named(selectors.connector_row)
+        row = self._named(self.scoped_connector_row)
         return Response(StorageConnectorSerializer(row).data)
 
     def destroy(self, request, *args, **kwargs):

@@ -11,6 +11,7 @@ from config.api import openapi
 from config.api.base import WorkspaceScopedMixin
 from config.api.openapi import NESTED
 from config.api.pagination import KeysetPagination
+from connectors.selectors import CollectionPath
 from syncs import selectors as sync_selectors
 from syncs.api.serializers import DocumentDetailSerializer, DocumentSerializer
 from syncs.filters import DocumentFilter
@@ -67,10 +68,17 @@ class CollectionDocumentViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
         document_id = kwargs.get(self.lookup_url_kwarg, "")
         row = None
         if document_id.isascii() and document_id.isdigit() and len(document_id) < 19:
-            document = sync_selectors.document_of_collection(
-                self.path_collection(), int(document_id)
-            )
-            row = sync_selectors.DOCUMENT_DETAIL_COLUMNS.first(self.filter_queryset(document))
+            path = self.path_collection()
+            if isinstance(path, CollectionPath) and not request.query_params:
+                row = sync_selectors.DOCUMENT_THROUGH_PATH.first(
+                    workspace_id=path.workspace_id,
+                    space_id=path.space_id,
+                    collection_id=path.collection_id,
+                    document_id=int(document_id),
+                )
+            else:
+                document = sync_selectors.document_of_collection(path, int(document_id))
+                row = sync_selectors.DOCUMENT_DETAIL_COLUMNS.first(self.filter_queryset(document))
         if row is None:
             raise Http404
         self.found_through_path(row)

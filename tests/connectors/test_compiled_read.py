@@ -1,0 +1,137 @@
+"""``CompiledRead``: the ORM's SQL compiled once, run with each call's values."""
+
+import datetime
+import threading
+import uuid
+
+import pytest
+from django.db.models import Exists
+
+from connectors import selectors
+from connectors.models import Connector
+from connectors.rows import CompiledRead
+from connectors.selectors import CollectionPath
+from syncs import selectors as sync_selectors
+from syncs.models import Document
+
+pytestmark = pytest.mark.database
+
+
+def _connector_read(counted: list | None = None) -> CompiledRead:
+    def build(workspace_id, space_id, collection_id, connector_id):
+        if counted is not None:
+            counted.append(threading.get_ident())
+        path = CollectionPath(workspace_id, space_id, collection_id)
+        return (
+            Connector.objects.filter(workspace_id=workspace_id)
+            .filter(pk=connector_id)
+            .filter(Exists(path.collections()))[:1]
+        )
+
+    return CompiledRead(selectors.connector_columns(collections=True), build)
+
+
+def _orm_row(workspace_id, space_id, collection_id, connector_id):
+    path = CollectionPath(workspace_id, space_id, collection_id)
+    queryset = (
+        Connector.objects.filter(workspace_id=workspace_id)
+        .filter(pk=connector_id)
+        .filter(Exists(path.collections()))
+    )
+    return selectors.connector_row(queryset, collections=True)
+
+
+def test_rows_are_the_orms_rows_for_every_value(
+    workspace, other_workspace, space, collection, make_connector
+):
+    connector = make_connector(collections=[collection])
+    alone = make_connector(name="alone")
+    read = _connector_read()
+    cases = [
+        (workspace.pk, space.pk, collection.pk, connector.pk),  # found
+        (workspace.pk, space.pk, collection.pk, alone.pk),  # found: the path exists
+        (other_workspace.pk, space.pk, collection.pk, connector.pk),  # another workspace
+        (workspace.pk, uuid.uuid4(), collection.pk, connector.pk),  # no such space
+        (workspace.pk, space.pk, collection.pk, uuid.uuid4()),  # no such connector
+    ]
+    found = []
+    for values in cases:
+        names = ("workspace_id", "space_id", "collection_id", "connector_id")
+        row = read.first(**dict(zip(names, values, strict=True)))
+        assert row == _orm_row(*values)
+        found.append(row is not None)
+    assert found == [True, True, False, False, False]
+    row = read.first(
+        workspace_id=workspace.pk,
+        space_id=space.pk,
+        collection_id=collection.pk,
+        connector_id=connector.pk,
+    )
+    assert row["id"] == connector.pk
+    assert row["collections"] == [str(collection.pk)]
+    assert row["created_at"].endswith("+00:00")  # the columns' decoders ran
+
+
+def test_builds_and_compiles_once_per_thread(workspace, space, collection, make_connector):
+    connector = make_connector(collections=[collection])
+    builds: list = []
+    read = _connector_read(builds)
+    values = {
+        "workspace_id": workspace.pk,
+        "space_id": space.pk,
+        "collection_id": collection.pk,
+        "connector_id": connector.pk,
+    }
+    for _ in range(3):
+        assert read.first(**values)["name"] == connector.name
+    assert len(builds) == 2  # two rounds of stand-ins, then never again
+
+
+def test_a_document_read_binds_an_integer_id(workspace, space, collection, make_connector):
+    connector = make_connector(collections=[collection])
+    document = Document.objects.create(connector=connector, external_id="d1", content_hash="h")
+    path = {"workspace_id": workspace.pk, "space_id": space.pk, "collection_id": collection.pk}
+    row = sync_selectors.DOCUMENT_THROUGH_PATH.first(**path, document_id=document.pk)
+    assert row["id"] == document.pk
+    assert row["external_id"] == "d1"
+    assert sync_selectors.DOCUMENT_THROUGH_PATH.first(**path, document_id=document.pk + 1) is None
+
+
+def test_a_read_whose_sql_depends_on_its_values_is_refused(db):
+    read = CompiledRead(
+        sync_selectors.DOCUMENT_COLUMNS,
+        lambda document_id: Document.objects.filter(pk=document_id)[: document_id % 7 + 1],
+    )
+    with pytest.raises(ValueError, match="depends on its values"):
+        read.rows(document_id=1)
+
+
+def test_a_read_that_ignores_a_value_is_refused(db):
+    read = CompiledRead(
+        sync_selectors.DOCUMENT_COLUMNS,
+        lambda document_id, connector_id: Document.objects.filter(pk=document_id),
+    )
+    with pytest.raises(ValueError, match="does not use"):
+        read.rows(document_id=1, connector_id=uuid.uuid4())
+
+
+def test_values_are_ids_and_text_only(db):
+    read = CompiledRead(
+        sync_selectors.DOCUMENT_COLUMNS,
+        lambda seen: Document.objects.filter(last_seen_at__gte=seen),
+    )
+    with pytest.raises(TypeError, match="uuids, integers and text"):
+        read.rows(seen=datetime.datetime.now(datetime.UTC))
+
+
+def test_a_text_value_is_bound_as_itself(workspace, make_connector):
+    connector = make_connector(name="a/b 100%")
+    make_connector(name="a/b 100")
+    read = CompiledRead(
+        selectors.connector_columns(),
+        lambda workspace_id, name: Connector.objects.filter(workspace_id=workspace_id, name=name),
+    )
+    assert [row["id"] for row in read.rows(workspace_id=workspace.pk, name="a/b 100%")] == [
+        connector.pk
+    ]
+    assert read.rows(workspace_id=workspace.pk, name="a/b") == []
