@@ -8,6 +8,7 @@ serializers' ``source`` spelling). Date-times come as ISO 8601 text in UTC
 with orjson. Anything else comes as the database driver gives it (uuids as ``uuid.UUID``).
 """
 
+import datetime
 import json
 import threading
 import uuid
@@ -102,6 +103,13 @@ def uuid_texts(values) -> list[str]:
     return [str(value) for value in values]
 
 
+def as_datetime(value) -> datetime.datetime | None:
+    """A date-time read as a row's text (or a datetime) as a ``datetime``."""
+    if isinstance(value, str):
+        return datetime.datetime.fromisoformat(value)
+    return value
+
+
 def _decode_json(text):
     if not isinstance(text, str | bytes):
         return text  # None, or a value the database decoded already
@@ -134,7 +142,8 @@ class Columns:
     """A set of columns of one model, read together: ``names`` are the row keys, each the
     field path with ``.`` (``"definition.connector_id"``); ``json`` names more text columns
     holding JSON (decoded too); ``uuid_lists`` adds columns of the uuids a correlated subquery
-    selects (``UuidList``), each a list of uuid strings."""
+    selects (``UuidList``), each a list of uuid strings; ``expressions`` adds columns of any
+    other expression, as the database gives them."""
 
     def __init__(
         self,
@@ -143,15 +152,20 @@ class Columns:
         *,
         json: Iterable[str] = (),
         uuid_lists: dict[str, QuerySet] | None = None,
+        expressions: dict[str, Expression] | None = None,
     ):
         self.model = model
-        self.names = (*names, *(uuid_lists or ()))
+        self.names = (*names, *(uuid_lists or ()), *(expressions or ()))
         selected, decoders = [], []
         json = set(json)
         for name in self.names:
             if uuid_lists and name in uuid_lists:
                 selected.append(UuidList(uuid_lists[name]))
                 decoders.append(uuid_texts)
+                continue
+            if expressions and name in expressions:
+                selected.append(expressions[name])
+                decoders.append(None)
                 continue
             lookup = name.replace(".", "__")
             expression, decode = _column(model, lookup)

@@ -2,14 +2,31 @@
 
 import uuid
 
-from django.db import connection
-from django.db.models import BooleanField, Case, F, OuterRef, Q, QuerySet, Value, When
+from django.db import DEFAULT_DB_ALIAS, connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateTimeField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from connectors.models import Collection, Connector
-from connectors.rows import Columns, CompiledRead, IsoDateTime, ObjectList, json_objects
+from connectors.rows import (
+    Columns,
+    CompiledRead,
+    IsoDateTime,
+    ObjectList,
+    as_datetime,
+    json_objects,
+)
 from connectors.selectors import CollectionPath
 from syncs.models import (
     Document,
@@ -78,16 +95,39 @@ def latest_sync(connector: Connector) -> Sync | None:
     return syncs_of(connector).first()
 
 
+# A sync as ``latest_sync_in`` reads it: every column but the checkpoint, its connector's state
+# and its attempts as rows.
+_SYNC_FIELDS = [field.attname for field in Sync._meta.concrete_fields if field.name != "checkpoint"]
+_SYNC_DATETIMES = frozenset(
+    field.attname for field in Sync._meta.concrete_fields if isinstance(field, DateTimeField)
+)
+_LATEST_SYNC = CompiledRead(
+    Columns(
+        Sync,
+        _SYNC_FIELDS,
+        expressions={"connector_state": F("connector__state"), "attempt_rows": _ATTEMPT_ROWS},
+    ),
+    lambda workspace_id, connector_id: syncs_of(connector_id).filter(
+        connector__workspace_id=workspace_id, connector__deleted_at__isnull=True
+    )[:1],
+)
+
+
 def latest_sync_in(workspace, connector_id: uuid.UUID) -> Sync | None:
     """The latest sync of the workspace's connector ``connector_id`` (not deleted), with the
     connector's state as ``connector_state`` and its attempts as rows (``attempts_of``): one
-    query; ``None`` when the connector has no sync or is not there."""
-    return (
-        syncs_of(connector_id, attempts_as_rows=True)
-        .filter(connector__workspace=workspace, connector__deleted_at__isnull=True)
-        .annotate(connector_state=F("connector__state"))
-        .first()
-    )
+    query, compiled once (``CompiledRead``); ``None`` when the connector has no sync or is not
+    there."""
+    row = _LATEST_SYNC.first(workspace_id=workspace.pk, connector_id=connector_id)
+    if row is None:
+        return None
+    values = [
+        as_datetime(row[name]) if name in _SYNC_DATETIMES else row[name] for name in _SYNC_FIELDS
+    ]
+    sync = Sync.from_db(DEFAULT_DB_ALIAS, _SYNC_FIELDS, values)
+    sync.connector_state = row["connector_state"]
+    sync.attempt_rows = row["attempt_rows"]
+    return sync
 
 
 def _kept(condition: Q) -> Case:

@@ -66,13 +66,6 @@ def datetime_text(field: serializers.DateTimeField, utc: bool):
     return utc_text
 
 
-def as_datetime(value) -> datetime.datetime | None:
-    """A date-time read as ``connectors.rows`` text (or a datetime) as a ``datetime``."""
-    if isinstance(value, str):
-        return datetime.datetime.fromisoformat(value)
-    return value
-
-
 def isoformat(value) -> str | None:
     """``datetime.isoformat()`` of a date-time read as ``connectors.rows`` text (or a datetime),
     without parsing the text."""

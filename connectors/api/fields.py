@@ -8,9 +8,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.api.fast import FastRead, as_datetime
+from config.api.fast import FastRead
 from connectors import credentials, schedules
 from connectors.models import Connector
+from connectors.rows import as_datetime
 
 
 def masked_config_of(connector) -> dict:
