@@ -203,7 +203,7 @@ class CompiledRead:
     """A read of ``columns`` whose SQL depends only on which values it is given, never on what
     they are: ``build(**values)`` makes its queryset from uuids, integers and text. The ORM
     builds and compiles it once per thread and database; every call then runs that SQL with its
-    own values bound in. Building and compiling the query is most of what a read by id costs.
+    own values bound in. Building and compiling the query is the largest cost of a read by id.
 
     The first compile runs twice, with two sets of stand-in values. The read is refused unless
     both give the same SQL and every parameter is either the same in both (a constant) or the
