@@ -201,21 +201,29 @@ class Columns:
 
 class CompiledRead:
     """A read of ``columns`` whose SQL depends only on which values it is given, never on what
-    they are: ``build(**values)`` makes its queryset from uuids, integers and text. The ORM
-    builds and compiles it once per thread and database; every call then runs that SQL with its
-    own values bound in. Building and compiling the query is the largest cost of a read by id.
+    they are: ``build(**shape, **values)`` makes its queryset. The ORM builds and compiles it
+    once per thread, database and shape; every call then runs that SQL with its own values bound
+    in. Building and compiling the query is the largest cost of a read by id or of a page.
+
+    ``values`` are uuids, integers, text, aware date-times, or lists of those (a list's length
+    is part of its shape). ``shape`` holds what may change the SQL itself (a page's limit,
+    whether there is a cursor): each shape is compiled on its own.
 
     The first compile runs twice, with two sets of stand-in values. The read is refused unless
     both give the same SQL and every parameter is either the same in both (a constant) or the
     stand-in of one value in both (a slot for that value)."""
+
+    #: Shapes compiled per thread before the oldest are forgotten.
+    max_templates = 64
 
     def __init__(self, columns: Columns, build: Callable[..., QuerySet]):
         self.columns = columns
         self.build = build
         self._local = threading.local()
 
-    def rows(self, **values) -> list[dict]:
-        template = self._template(values)
+    def rows(self, shape: dict | None = None, /, **values) -> list[dict]:
+        shape = shape or {}
+        template = self._template(shape, values)
         connection = connections[template.alias]
         with connection.cursor() as cursor:
             cursor.execute(template.sql, template.bind(values))
@@ -226,66 +234,104 @@ class CompiledRead:
         rows = self.rows(**values)
         return rows[0] if rows else None
 
-    def _template(self, values: dict) -> "_Template":
+    def _template(self, shape: dict, values: dict) -> "_Template":
         templates = self._local.__dict__.setdefault("templates", {})
-        key = tuple(sorted((name, type(value)) for name, value in values.items()))
+        key = (
+            tuple(sorted(shape.items())),
+            tuple(sorted((name, _value_kind(value)) for name, value in values.items())),
+        )
         template = templates.get(key)
         if template is None:
-            template = templates[key] = _Template.compile(self, values)
+            if len(templates) >= self.max_templates:
+                templates.clear()
+            template = templates[key] = _Template.compile(self, shape, values)
         return template
 
 
+def _value_kind(value) -> tuple:
+    if isinstance(value, list):
+        return (list, len(value), *{type(item) for item in value})
+    return (type(value),)
+
+
+#: Stand-in numbers each value has, a list's items included.
+_NUMBERS_PER_VALUE = 1_000_000
+_STAND_IN_EPOCH = datetime.datetime(2001, 1, 1, tzinfo=datetime.UTC)
+
+
 def _stand_in(value, number: int, round_number: int):
+    if isinstance(value, list):
+        return [
+            _stand_in(item, number + 1 + position, round_number)
+            for position, item in enumerate(value)
+        ]
     if isinstance(value, uuid.UUID):
         return uuid.UUID(int=(round_number << 64) | number)
     if isinstance(value, int) and not isinstance(value, bool):
-        return 8_000_000_000_000_000 + round_number * 1_000 + number
+        return 8_000_000_000_000_000 + round_number * 1_000_000_000_000 + number
     if isinstance(value, str):
         return f"compiled read stand-in {round_number}.{number}"
-    raise TypeError(f"A compiled read takes uuids, integers and text, not {type(value).__name__}.")
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        return _STAND_IN_EPOCH + datetime.timedelta(days=round_number, microseconds=number)
+    raise TypeError(
+        "A compiled read takes uuids, integers, text, aware date-times and lists of them, "
+        f"not {type(value).__name__}."
+    )
 
 
-# How the database's driver is given a value: as it is, or (SQLite) a uuid as its hex or text.
-_FORMS: tuple[Callable, ...] = (lambda value: value, lambda value: value.hex, str)
+def _naive_utc_text(value) -> str:
+    return str(value.astimezone(datetime.UTC).replace(tzinfo=None))
+
+
+# How the database's driver is given a value: as it is, or (SQLite) a uuid as its hex or text,
+# a date-time as its naive UTC text.
+_FORMS: tuple[Callable, ...] = (lambda value: value, lambda value: value.hex, str, _naive_utc_text)
 
 
 @dataclass(frozen=True)
 class _Template:
     alias: str
     sql: str
-    slots: tuple  # per parameter: (value name, form), or (None, the constant)
+    slots: (
+        tuple  # per parameter: (value name, item position or None, form), or (None, None, constant)
+    )
     columns: int
     converters: tuple  # (position, Django's converters, expression)
 
     @classmethod
-    def compile(cls, read: CompiledRead, values: dict) -> "_Template":
+    def compile(cls, read: CompiledRead, shape: dict, values: dict) -> "_Template":
         names = sorted(values)
         rounds = [
             {
-                name: _stand_in(values[name], number, round_number)
+                name: _stand_in(values[name], number * _NUMBERS_PER_VALUE, round_number)
                 for number, name in enumerate(names)
             }
             for round_number in (1, 2)
         ]
         compiled = []
         for stand_ins in rounds:
-            queryset = read.build(**stand_ins).values_list(*read.columns.selected)
+            queryset = read.build(**shape, **stand_ins).values_list(*read.columns.selected)
             compiler = queryset.query.get_compiler(using=queryset.db)
             compiled.append((queryset.db, compiler, *compiler.as_sql()))
         (alias, compiler, sql, params), (_, _, other_sql, other_params) = compiled
         if sql != other_sql or len(params) != len(other_params):
             raise ValueError("The read's SQL depends on its values: it cannot be compiled once.")
+        candidates = [
+            (name, position, first, second)
+            for name in names
+            for position, first, second in _items(rounds[0][name], rounds[1][name])
+        ]
         slots, used = [], set()
         for param, other in zip(params, other_params, strict=True):
             if param == other:
-                slots.append((None, param))
+                slots.append((None, None, param))
                 continue
             slot = next(
                 (
-                    (name, form)
-                    for name in names
+                    (name, position, form)
+                    for name, position, first, second in candidates
                     for form in _FORMS
-                    if _same(form, rounds[0][name], param) and _same(form, rounds[1][name], other)
+                    if _same(form, first, param) and _same(form, second, other)
                 ),
                 None,
             )
@@ -295,7 +341,7 @@ class _Template:
                 )
             slots.append(slot)
             used.add(slot[0])
-        if used != set(names):
+        if used != {name for name in names if values[name] != []}:
             raise ValueError(f"The read does not use {sorted(set(names) - used)}.")
         fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
         converters = tuple(
@@ -305,10 +351,14 @@ class _Template:
         return cls(alias, sql, tuple(slots), compiler.col_count, converters)
 
     def bind(self, values: dict) -> list:
-        return [
-            form_or_constant if name is None else form_or_constant(values[name])
-            for name, form_or_constant in self.slots
-        ]
+        bound = []
+        for name, position, form_or_constant in self.slots:
+            if name is None:
+                bound.append(form_or_constant)
+                continue
+            value = values[name]
+            bound.append(form_or_constant(value if position is None else value[position]))
+        return bound
 
     def converted(self, records: list, connection) -> list:
         if not self.converters and all(len(record) == self.columns for record in records[:1]):
@@ -323,6 +373,14 @@ class _Template:
                 row[position] = value
             rows.append(row)
         return rows
+
+
+def _items(first, second):
+    """A value's stand-ins in both rounds, and, for a list, each item's."""
+    yield None, first, second
+    if isinstance(first, list):
+        for position, (item, other) in enumerate(zip(first, second, strict=True)):
+            yield position, item, other
 
 
 def _same(form: Callable, stand_in, param) -> bool:

@@ -18,7 +18,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
-from connectors.models import Collection, Connector
+from connectors.models import Collection, Connector, ConnectorCollection
 from connectors.rows import (
     Columns,
     CompiledRead,
@@ -209,8 +209,6 @@ def _links_of(collection: Collection | CollectionPath) -> QuerySet:
     is looked up) to connectors of its workspace that are not deleted. Links never cross
     workspaces (``connector_associate``), so a link found through a path proves its collection
     is in the path's space and workspace."""
-    from connectors.models import ConnectorCollection
-
     if isinstance(collection, CollectionPath):
         return ConnectorCollection.objects.filter(
             collection_id=collection.collection_id,
@@ -225,9 +223,26 @@ def _links_of(collection: Collection | CollectionPath) -> QuerySet:
     )
 
 
+_LINKED_CONNECTORS = CompiledRead(
+    Columns(ConnectorCollection, ["connector_id"]),
+    lambda workspace_id, space_id, collection_id: _links_of(
+        CollectionPath(workspace_id, space_id, collection_id)
+    ),
+)
+
+
 def collection_connector_ids(collection: Collection | CollectionPath) -> list:
     """The visible connectors whose documents the collection shows."""
-    return list(_links_of(collection).values_list("connector_id", flat=True))
+    if not isinstance(collection, CollectionPath):
+        collection = CollectionPath(
+            collection.space.workspace_id, collection.space_id, collection.pk
+        )
+    rows = _LINKED_CONNECTORS.rows(
+        workspace_id=collection.workspace_id,
+        space_id=collection.space_id,
+        collection_id=collection.collection_id,
+    )
+    return [row["connector_id"] for row in rows]
 
 
 def document_of_collection(

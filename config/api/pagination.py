@@ -8,14 +8,19 @@ that key, so rows inserted meanwhile never shift a page. One query per page, wha
 ``OffsetPage`` (the live-source API): the documented ``rows`` and ``start``.
 """
 
+import datetime
 import re
+import uuid
 
 from django.core import signing
+from django.db import models
 from django.db.models import Q
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
+
+from connectors.rows import Columns, CompiledRead
 
 CURSOR_SALT = "connector-hub.api.cursor"
 #: What ``signing.dumps`` writes: a cursor made only of these needs no further checks.
@@ -53,6 +58,47 @@ def keyset_after(ordering: tuple[str, ...], values: list) -> Q:
     return condition
 
 
+class KeysetRead(CompiledRead):
+    """A page of ``build(**values)`` in ``ordering`` (sort fields ending with a unique one)
+    compiled once per page size and cursor or none: ``KeysetPagination.paginate_read`` reads
+    it, with what a cursor holds bound in as values."""
+
+    def __init__(self, columns: Columns, ordering: tuple[str, ...], build):
+        self.ordering = tuple(ordering)
+        super().__init__(columns, self._page)
+        self.build_filtered = build
+
+    def _page(self, limit: int, leading: tuple, after: int, **values):
+        key = [values.pop(f"after_{position}") for position in range(after)]
+        queryset = self.build_filtered(**values)
+        if key:
+            queryset = queryset.filter(keyset_after(self.ordering, key))
+        return queryset.order_by(*leading, *self.ordering)[: limit + 1]
+
+    def typed_key(self, texts: list) -> list:
+        """A cursor's values (text) as the values of its fields, for binding."""
+        try:
+            return [
+                _typed(self.columns.model._meta.get_field(field.lstrip("-")), text)
+                for field, text in zip(self.ordering, texts, strict=True)
+            ]
+        except (TypeError, ValueError):
+            raise ValidationError({"cursor": ["Invalid cursor."]}) from None
+
+
+def _typed(field, text):
+    if isinstance(field, models.DateTimeField):
+        value = datetime.datetime.fromisoformat(text)
+        if value.tzinfo is None:
+            raise ValueError("a naive date-time")
+        return value
+    if isinstance(field, models.UUIDField):
+        return uuid.UUID(text)
+    if isinstance(field, models.IntegerField | models.AutoField):
+        return int(text)
+    return str(text)
+
+
 class LimitSerializer(serializers.Serializer):
     limit = serializers.IntegerField(min_value=1, max_value=100, default=20, required=False)
     cursor = serializers.CharField(required=False, allow_blank=False, max_length=2000)
@@ -81,29 +127,47 @@ class KeysetPagination(BasePagination):
             "cursor"
         )
 
+    def _cursor_values(self, cursor: str, view) -> list:
+        try:
+            values = signing.loads(cursor, salt=self._salt(view))
+        except signing.BadSignature:
+            raise ValidationError({"cursor": ["Invalid cursor."]}) from None
+        if not isinstance(values, list) or len(values) != len(view.keyset_ordering):
+            raise ValidationError({"cursor": ["Invalid cursor."]})
+        return values
+
     def paginate_queryset(self, queryset, request, view=None):
         """The page's rows: model instances, or what the view's ``read_rows(queryset)`` reads
         (e.g. plain rows)."""
         ordering = tuple(view.keyset_ordering)
         limit, cursor = self._limit_and_cursor(request.query_params)
         if cursor:
-            try:
-                values = signing.loads(cursor, salt=self._salt(view))
-            except signing.BadSignature:
-                raise ValidationError({"cursor": ["Invalid cursor."]}) from None
-            if not isinstance(values, list) or len(values) != len(ordering):
-                raise ValidationError({"cursor": ["Invalid cursor."]})
-            queryset = queryset.filter(keyset_after(ordering, values))
+            queryset = queryset.filter(keyset_after(ordering, self._cursor_values(cursor, view)))
         # Fields the view's filter holds constant lead the order, so that the index they lead
         # gives it (see ``syncs.selectors.document_key``).
         leading = tuple(getattr(view, "keyset_leading", ()))
         read = getattr(view, "read_rows", list)
-        rows = read(queryset.order_by(*leading, *ordering)[: limit + 1])
+        return self._page(read(queryset.order_by(*leading, *ordering)[: limit + 1]), limit, view)
+
+    def paginate_read(self, request, view, read: "KeysetRead", **values) -> list[dict]:
+        """The same page as ``paginate_queryset`` of ``read.build(**values)``, read by a
+        ``KeysetRead``: compiled once per page size and cursor or none."""
+        limit, cursor = self._limit_and_cursor(request.query_params)
+        after = read.typed_key(self._cursor_values(cursor, view)) if cursor else []
+        leading = tuple(getattr(view, "keyset_leading", ()))
+        rows = read.rows(
+            {"limit": limit, "leading": leading, "after": len(after)},
+            **values,
+            **{f"after_{position}": value for position, value in enumerate(after)},
+        )
+        return self._page(rows, limit, view)
+
+    def _page(self, rows: list, limit: int, view) -> list:
         self.next_cursor = None
         if len(rows) > limit:
             rows = rows[:limit]
             last = rows[-1]
-            key = [_key_value(_field_of(last, field.lstrip("-"))) for field in ordering]
+            key = [_key_value(_field_of(last, field.lstrip("-"))) for field in view.keyset_ordering]
             self.next_cursor = signing.dumps(key, salt=self._salt(view), compress=True)
         return rows
 
@@ -162,11 +226,14 @@ def _offset_params(params: dict) -> tuple[int, int]:
     return page.validated_data.get("rows", 20), page.validated_data.get("start", 0)
 
 
-def offset_page(queryset, params: dict, *, total: int | None = None, read=list):
+def offset_page(queryset, params: dict, *, total: int | None = None, read=list, first_page=None):
     """``(rows of the page, total, rows, start)`` for the documented ``rows``/``start``;
     ``total`` when the caller knows it (a counter), else counted; ``read`` reads the sliced
-    queryset (e.g. as plain rows)."""
+    queryset (e.g. as plain rows); ``first_page(rows)``, when given, reads a page at start 0
+    (e.g. through a compiled read)."""
     rows, start = _offset_params(params)
     if total is None:
         total = queryset.count()
+    if start == 0 and first_page is not None:
+        return first_page(rows), total, rows, start
     return read(queryset[start : start + rows]), total, rows, start

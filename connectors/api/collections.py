@@ -234,11 +234,11 @@ class CollectionConnectorViewSet(ConnectorRowsMixin, WorkspaceScopedMixin, views
             checked = ScopeSerializer(data=request.query_params)
             checked.is_valid(raise_exception=True)
             scope = checked.validated_data["scope"]
-        queryset = self.filter_queryset(self.get_queryset())
+        lookup = {}
         if scope == "collection":
-            # scoped() checked the path, when it is unchecked: its collection's id is enough.
-            queryset = queryset.filter(associations__collection_id=self.path_collection().pk)
-        page = self.paginate_queryset(queryset)
+            # The scope checks the path, when it is unchecked: its collection's id is enough.
+            lookup["associations__collection_id"] = self.path_collection().pk
+        page = self.page_rows(**lookup)
         return self.get_paginated_response(CollectionConnectorSerializer(page, many=True).data)
 
     @idempotent

@@ -1,10 +1,13 @@
 """How the connector viewsets read what they show: plain rows (``selectors.connector_rows``),
-one query for a page or a connector, whatever the number of rows. A single connector is read by
-a ``CompiledRead``: the ORM builds and compiles its query once per viewset and thread."""
+one query for a page or a connector, whatever the number of rows. A connector, and a page of
+connectors no filter of the request narrows, are read by a ``CompiledRead``: the ORM builds and
+compiles their queries once per viewset, thread and page size."""
 
 from django.http import Http404
 
 from config.api.base import WorkspaceScopedMixin, scoped_to
+from config.api.filtering import names_a_filter
+from config.api.pagination import KeysetRead, offset_page
 from connectors import selectors
 from connectors.rows import CompiledRead
 from connectors.selectors import CollectionPath, as_uuid
@@ -31,32 +34,82 @@ class ConnectorRowsMixin:
     def scoped_connector_row(self, **lookup) -> dict | None:
         """The connector of the request's scope that ``lookup`` (``pk=`` or ``name=``) finds, as
         a row; None if there is none."""
-        if type(self).get_queryset is not WorkspaceScopedMixin.get_queryset:
-            # A viewset that reads otherwise than the compiled read below keeps its own query.
+        if not self._reads_compiled():
             queryset = self.get_queryset().filter(**lookup)
             row = selectors.connector_row(queryset, collections=self.row_collections)
         else:
-            values = {"workspace_id": self.workspace.pk, **lookup}
-            if self._unchecked_path is not None:
-                path = self.path_collection()
-                values.update(space_id=path.space_id, collection_id=path.collection_id)
-            row = self._compiled_row().first(**values)
+            scoped = type(self)._scoped
+            read = self._compiled("row", lambda **values: scoped(**values)[:1])
+            row = read.first(**self._scope_values(lookup))
         self.found_through_path(row)
         return row
 
+    def page_rows(self, **lookup) -> list[dict]:
+        """A page (``KeysetPagination``) of the request's connectors that ``lookup`` selects,
+        filtered as the request asks."""
+        if self._reads_compiled() and not names_a_filter(self.request, self):
+            read = self._compiled("page", None)
+            rows = self.paginator.paginate_read(
+                self.request, self, read, **self._scope_values(lookup)
+            )
+            self.found_through_path(rows)
+            return rows
+        return self.paginate_queryset(self.filter_queryset(self.get_queryset()).filter(**lookup))
+
+    def all_rows(self) -> list[dict]:
+        """Every connector of the request's scope, in the viewset's order, filtered as the
+        request asks."""
+        if self._reads_compiled() and not names_a_filter(self.request, self):
+            rows = self._compiled("all", self._scoped).rows(**self._scope_values({}))
+            self.found_through_path(rows)
+            return rows
+        return self.read_rows(self.filter_queryset(self.get_queryset()))
+
+    def offset_rows(self, params: dict) -> tuple[list[dict], int, int, int]:
+        """``offset_page`` of the request's connectors, filtered as the request asks."""
+        queryset = self.filter_queryset(self.get_queryset())
+        first_page = None
+        if self._reads_compiled() and not names_a_filter(self.request, self):
+            scoped = type(self)._scoped
+            read = self._compiled("first", lambda rows, **values: scoped(**values)[:rows])
+
+            def first_page(rows: int) -> list[dict]:
+                found = read.rows({"rows": rows}, **self._scope_values({}))
+                self.found_through_path(found)
+                return found
+
+        return offset_page(queryset, params, read=self.read_rows, first_page=first_page)
+
+    def _reads_compiled(self) -> bool:
+        # A viewset that reads otherwise than ``_scoped`` below keeps its own queries.
+        return type(self).get_queryset is WorkspaceScopedMixin.get_queryset
+
+    def _scope_values(self, lookup: dict) -> dict:
+        values = {"workspace_id": self.workspace.pk, **lookup}
+        if self._unchecked_path is not None:
+            path = self.path_collection()
+            values.update(space_id=path.space_id, collection_id=path.collection_id)
+        return values
+
     @classmethod
-    def _compiled_row(cls) -> CompiledRead:
-        """``get_queryset().filter(**lookup)``'s first row, compiled once per viewset."""
-        read = cls.__dict__.get("_compiled_row_read")
+    def _scoped(cls, workspace_id, space_id=None, collection_id=None, **lookup):
+        """``get_queryset().filter(**lookup)``, from values alone."""
+        path = None
+        if space_id is not None:
+            path = CollectionPath(workspace_id, space_id, collection_id)
+        queryset = scoped_to(cls.queryset.all(), cls.workspace_field, workspace_id, path)
+        return queryset.filter(**lookup)
+
+    @classmethod
+    def _compiled(cls, name: str, build) -> CompiledRead:
+        """The viewset's compiled read ``name``, made once: of ``build``, or of the page."""
+        attribute = f"_compiled_{name}_read"
+        read = cls.__dict__.get(attribute)
         if read is None:
-
-            def build(workspace_id, space_id=None, collection_id=None, **lookup):
-                path = None
-                if space_id is not None:
-                    path = CollectionPath(workspace_id, space_id, collection_id)
-                queryset = scoped_to(cls.queryset.all(), cls.workspace_field, workspace_id, path)
-                return queryset.filter(**lookup)[:1]
-
-            read = CompiledRead(selectors.connector_columns(collections=cls.row_collections), build)
-            cls._compiled_row_read = read
+            columns = selectors.connector_columns(collections=cls.row_collections)
+            if build is None:
+                read = KeysetRead(columns, cls.keyset_ordering, cls._scoped)
+            else:
+                read = CompiledRead(columns, build)
+            setattr(cls, attribute, read)
         return read

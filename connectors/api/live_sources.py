@@ -318,10 +318,7 @@ class LiveSourceViewSet(ConnectorRowsMixin, WorkspaceScopedMixin, viewsets.Gener
         return found
 
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
-        connectors, total, rows, start = offset_page(
-            queryset, body_and_query_params(request), read=self.read_rows
-        )
+        connectors, total, rows, start = self.offset_rows(body_and_query_params(request))
         return Response(
             {
                 "total": total,

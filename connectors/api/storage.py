@@ -186,7 +186,7 @@ class StorageConnectorViewSet(ConnectorRowsMixin, WorkspaceScopedMixin, viewsets
         return Response(StorageConnectorSerializer(row).data, status=code)
 
     def list(self, request, *args, **kwargs):
-        rows = self.read_rows(self.filter_queryset(self.get_queryset()))
+        rows = self.all_rows()
         return Response(StorageConnectorSerializer(rows, many=True).data)
 
     @idempotent

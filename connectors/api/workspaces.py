@@ -226,7 +226,7 @@ class WorkspaceConnectorViewSet(ConnectorRowsMixin, WorkspaceScopedMixin, viewse
                     for name in unknown[:20]
                 }
             )
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        page = self.page_rows()
         return self.get_paginated_response(WorkspaceConnectorSerializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):

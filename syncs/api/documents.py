@@ -9,8 +9,9 @@ from rest_framework.response import Response
 
 from config.api import openapi
 from config.api.base import WorkspaceScopedMixin
+from config.api.filtering import names_a_filter
 from config.api.openapi import NESTED
-from config.api.pagination import KeysetPagination
+from config.api.pagination import KeysetPagination, KeysetRead
 from connectors.selectors import CollectionPath
 from syncs import selectors as sync_selectors
 from syncs.api.serializers import DocumentDetailSerializer, DocumentSerializer
@@ -18,6 +19,11 @@ from syncs.filters import DocumentFilter
 from syncs.models import Document
 
 DOCUMENT_ID = openapi.path_id("document_id", "The document's id.", OpenApiTypes.INT)
+
+#: A page of the documents of some connectors, compiled once per page size and connector count.
+_DOCUMENTS_PAGE = KeysetRead(
+    sync_selectors.DOCUMENT_COLUMNS, ("id",), sync_selectors.documents_of_connectors
+)
 
 
 @extend_schema(tags=[openapi.COLLECTIONS])
@@ -61,8 +67,22 @@ class CollectionDocumentViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
         return sync_selectors.DOCUMENT_COLUMNS.rows(queryset)
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        if names_a_filter(request, self):
+            page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        else:
+            page = self._page_of(sync_selectors.collection_connector_ids(self.path_collection()))
         return self.get_paginated_response(DocumentSerializer(page, many=True).data)
+
+    def _page_of(self, connector_ids) -> "list[dict]":
+        """The page of these connectors' documents, read by ``_DOCUMENTS_PAGE``."""
+        self.found_through_path(connector_ids)
+        if not connector_ids:
+            self.paginator.next_cursor = None
+            return []
+        self.keyset_leading = sync_selectors.document_key(connector_ids)[:-1]
+        return self.paginator.paginate_read(
+            self.request, self, _DOCUMENTS_PAGE, connector_ids=connector_ids
+        )
 
     def retrieve(self, request, *args, **kwargs):
         document_id = kwargs.get(self.lookup_url_kwarg, "")

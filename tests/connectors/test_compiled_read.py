@@ -115,13 +115,58 @@ def test_a_read_that_ignores_a_value_is_refused(db):
         read.rows(document_id=1, connector_id=uuid.uuid4())
 
 
-def test_values_are_ids_and_text_only(db):
+def test_a_naive_date_time_or_another_type_is_refused(db):
     read = CompiledRead(
         sync_selectors.DOCUMENT_COLUMNS,
         lambda seen: Document.objects.filter(last_seen_at__gte=seen),
     )
-    with pytest.raises(TypeError, match="uuids, integers and text"):
-        read.rows(seen=datetime.datetime.now(datetime.UTC))
+    with pytest.raises(TypeError, match="aware date-times"):
+        read.rows(seen=datetime.datetime(2026, 1, 1))
+    with pytest.raises(TypeError, match="not float"):
+        read.rows(seen=1.5)
+
+
+def test_date_times_and_lists_are_bound_as_the_orm_binds_them(workspace, make_connector):
+    connectors = [make_connector(name=f"c{n}") for n in range(4)]
+    Document.objects.bulk_create(
+        Document(connector=connector, external_id=f"d{n}", content_hash="h")
+        for connector in connectors
+        for n in range(3)
+    )
+    read = CompiledRead(
+        sync_selectors.DOCUMENT_COLUMNS,
+        lambda ids, seen, limit: Document.objects.filter(
+            connector_id__in=ids, first_seen_at__gte=seen
+        ).order_by("id")[:limit],
+    )
+    before = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+    after = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=1)
+    for ids, seen, limit in [
+        ([c.pk for c in connectors[:2]], before, 10),
+        ([c.pk for c in connectors[1:]], before, 10),  # same shape, other values
+        ([c.pk for c in connectors[1:]], before, 4),  # another limit: its own compile
+        ([connectors[3].pk], before, 10),  # another length: its own compile
+        ([c.pk for c in connectors[:2]], after, 10),
+    ]:
+        expected = sync_selectors.DOCUMENT_COLUMNS.rows(
+            Document.objects.filter(connector_id__in=ids, first_seen_at__gte=seen).order_by("id")[
+                :limit
+            ]
+        )
+        assert read.rows({"limit": limit}, ids=ids, seen=seen) == expected
+        assert len(expected) == (0 if seen is after else min(limit, 3 * len(ids)))
+
+
+def test_an_item_of_a_list_is_not_taken_for_another_value(workspace, make_connector):
+    first, second, third = (make_connector(name=f"c{n}") for n in range(3))
+    read = CompiledRead(
+        selectors.connector_columns(),
+        lambda ids, other: Connector.objects.filter(pk__in=ids).exclude(pk=other).order_by("name"),
+    )
+    rows = read.rows(ids=[first.pk, second.pk, third.pk], other=second.pk)
+    assert [row["name"] for row in rows] == ["c0", "c2"]
+    rows = read.rows(ids=[first.pk, second.pk, third.pk], other=first.pk)
+    assert [row["name"] for row in rows] == ["c1", "c2"]
 
 
 def test_a_text_value_is_bound_as_itself(workspace, make_connector):
