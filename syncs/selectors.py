@@ -113,6 +113,21 @@ _LATEST_SYNC = CompiledRead(
 )
 
 
+#: A sync as a page of a connector's syncs reads it: ``latest_sync_in``'s columns but the
+#: connector's state.
+SYNC_PAGE_COLUMNS = Columns(Sync, _SYNC_FIELDS, expressions={"attempt_rows": _ATTEMPT_ROWS})
+
+
+def sync_from_row(row: dict) -> Sync:
+    """A ``Sync`` of a row read with ``_SYNC_FIELDS`` and ``attempt_rows``."""
+    values = [
+        as_datetime(row[name]) if name in _SYNC_DATETIMES else row[name] for name in _SYNC_FIELDS
+    ]
+    sync = Sync.from_db(DEFAULT_DB_ALIAS, _SYNC_FIELDS, values)
+    sync.attempt_rows = row["attempt_rows"]
+    return sync
+
+
 def latest_sync_in(workspace, connector_id: uuid.UUID) -> Sync | None:
     """The latest sync of the workspace's connector ``connector_id`` (not deleted), with the
     connector's state as ``connector_state`` and its attempts as rows (``attempts_of``): one
@@ -121,12 +136,8 @@ def latest_sync_in(workspace, connector_id: uuid.UUID) -> Sync | None:
     row = _LATEST_SYNC.first(workspace_id=workspace.pk, connector_id=connector_id)
     if row is None:
         return None
-    values = [
-        as_datetime(row[name]) if name in _SYNC_DATETIMES else row[name] for name in _SYNC_FIELDS
-    ]
-    sync = Sync.from_db(DEFAULT_DB_ALIAS, _SYNC_FIELDS, values)
+    sync = sync_from_row(row)
     sync.connector_state = row["connector_state"]
-    sync.attempt_rows = row["attempt_rows"]
     return sync
 
 

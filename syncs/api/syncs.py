@@ -8,14 +8,15 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from config.api import openapi
-from config.api.base import WorkspaceScopedMixin
+from config.api.base import WorkspaceScopedMixin, scoped_to
+from config.api.filtering import names_a_filter
 from config.api.idempotency import idempotent
 from config.api.openapi import CONNECTOR_ID, NESTED
-from config.api.pagination import KeysetPagination
+from config.api.pagination import KeysetPagination, KeysetRead
 from connectors import selectors
 from connectors.errors import Conflict
 from connectors.models import Connector
-from connectors.selectors import as_uuid
+from connectors.selectors import CollectionPath, as_uuid
 from syncs import selectors as sync_selectors
 from syncs import services as sync_services
 from syncs import start_rules
@@ -24,6 +25,19 @@ from syncs.filters import SyncFilter
 from syncs.models import Sync, SyncTrigger
 
 SYNC_ID = openapi.path_id("sync_id", "The sync's id.")
+SYNC_ORDER = ("-queued_at", "-id")
+
+
+def _syncs_of(connector_id, workspace_id, space_id=None, collection_id=None):
+    """The syncs of a connector of the workspace that is not deleted (and, for a path not looked
+    up yet, the existence of its collection)."""
+    path = CollectionPath(workspace_id, space_id, collection_id) if space_id else None
+    syncs = Sync.objects.filter(connector_id=connector_id, connector__deleted_at__isnull=True)
+    return scoped_to(syncs, "connector__workspace", workspace_id, path)
+
+
+#: A page of a connector's syncs, compiled once per page size and cursor or none.
+_SYNCS_PAGE = KeysetRead(sync_selectors.SYNC_PAGE_COLUMNS, SYNC_ORDER, _syncs_of)
 
 
 @extend_schema(tags=[openapi.COLLECTIONS])
@@ -64,7 +78,7 @@ class ConnectorSyncViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
     serializer_class = SyncSerializer
     filterset_class = SyncFilter
     pagination_class = KeysetPagination
-    keyset_ordering = ("-queued_at", "-id")
+    keyset_ordering = SYNC_ORDER
     lookup_url_kwarg = "sync_id"
     path_checked_by_reads = frozenset({"list"})
 
@@ -88,7 +102,17 @@ class ConnectorSyncViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
         return self.scoped(syncs).filter(connector__deleted_at__isnull=True)
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        connector_id = as_uuid(self.kwargs["connector_id"])
+        if connector_id is None or names_a_filter(request, self):
+            page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        else:
+            values = {"connector_id": connector_id, "workspace_id": self.workspace.pk}
+            if self._unchecked_path is not None:
+                values.update(
+                    space_id=self._unchecked_path[0], collection_id=self._unchecked_path[1]
+                )
+            rows = self.paginator.paginate_read(request, self, _SYNCS_PAGE, **values)
+            page = [sync_selectors.sync_from_row(row) for row in rows]
         if page:
             self.found_through_path(page)
         else:

@@ -1,8 +1,11 @@
 """Keyset pages of the collection API: stable under inserts, tamper-proof cursors."""
 
+import uuid
+
 import pytest
 
 from connectors import services
+from syncs.models import AttemptOutcome, Document, Sync, SyncAttempt, SyncStatus, SyncTrigger
 
 pytestmark = pytest.mark.database
 
@@ -72,8 +75,6 @@ def _pages(client, path: str, query: str, key: str = "data") -> list:
 @pytest.fixture
 def linked(workspace, space, collection, owner, make_connector):
     """Seven connectors, five of them in the collection, with three documents each."""
-    from syncs.models import Document
-
     connectors = [
         make_connector(name=f"c{n}", collections=[collection] if n < 5 else []) for n in range(7)
     ]
@@ -81,6 +82,14 @@ def linked(workspace, space, collection, owner, make_connector):
         Document(connector=connector, external_id=f"d{n}", content_hash="h", title=f"t{n}")
         for connector in connectors
         for n in range(3)
+    )
+    syncs = Sync.objects.bulk_create(
+        Sync(connector=connectors[0], trigger=SyncTrigger.API, status=SyncStatus.SUCCEEDED)
+        for _ in range(5)
+    )
+    SyncAttempt.objects.bulk_create(
+        SyncAttempt(sync=sync, number=1, outcome=AttemptOutcome.SUCCEEDED, documents=2)
+        for sync in syncs[:3]
     )
     return connectors
 
@@ -98,6 +107,8 @@ def test_a_compiled_page_is_the_filtered_read_of_the_same_rows(
         (api, f"{collection_path}/connectors", "limit=3&scope=workspace", "data", 7),
         (api, f"{collection_path}/documents", "limit=4", "data", 15),
         (session, f"{collection_path}/documents", "limit=4", "data", 15),
+        (api, f"{collection_path}/connectors/{linked[0].pk}/sync", "limit=2", "data", 5),
+        (session, f"{collection_path}/connectors/{linked[0].pk}/sync", "limit=2", "data", 5),
         (api, "/connectors", "", None, 7),
         (api, "/layar/liveSource", "rows=3", "liveSources", 3),
     ]
@@ -115,8 +126,6 @@ def test_a_compiled_page_is_the_filtered_read_of_the_same_rows(
 def test_one_connectors_documents_page_compiled_as_the_orm_reads_them(
     api, space, collection, collection_path, make_connector
 ):
-    from syncs.models import Document
-
     alone = make_connector(name="alone", collections=[collection])
     Document.objects.bulk_create(
         Document(connector=alone, external_id=f"d{n}", content_hash="h") for n in range(5)
@@ -128,8 +137,10 @@ def test_one_connectors_documents_page_compiled_as_the_orm_reads_them(
 
 
 def test_a_compiled_page_of_a_missing_collection_is_404(api, space, linked):
-    import uuid
-
     missing = f"/v1/spaces/{space.pk}/collections/{uuid.uuid4()}"
-    for path in (f"{missing}/connectors?limit=2", f"{missing}/documents?limit=2"):
+    for path in (
+        f"{missing}/connectors?limit=2",
+        f"{missing}/documents?limit=2",
+        f"{missing}/connectors/{linked[0].pk}/sync?limit=2",
+    ):
         assert api.get(path).status_code == 404
