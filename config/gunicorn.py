@@ -102,3 +102,15 @@ def on_exit(server):
     folder = getattr(server, "_connector_hub_metrics_dir", None)
     if folder:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def post_worker_init(worker):
+    """Freeze what the worker holds once started (Django, the apps, their URL conf and views):
+    the cyclic collector's full passes then skip those objects, as in the sync workers."""
+    import gc
+
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 (imports every view now, not on first request)
+    gc.collect()
+    gc.freeze()

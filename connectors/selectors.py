@@ -1,5 +1,6 @@
 """Reads of the connectors app, always scoped to a workspace (or to what an actor may see)."""
 
+import functools
 import uuid
 from dataclasses import dataclass
 
@@ -69,27 +70,28 @@ _CONNECTOR_COLUMNS = (
     "masked_config",
 )
 
-#: What the API families show of a connector, read as plain rows (``connectors.rows``): its
-#: columns, its definition's ids and credential keys, and the stored masked view of its config.
-CONNECTOR_ROW = Columns(Connector, _CONNECTOR_COLUMNS, json=("masked_config",))
-
-#: ``CONNECTOR_ROW`` and ``collections``: the ids of the connector's collections, in the order
-#: it joined them, read by a subquery of the same statement.
-CONNECTOR_ROW_WITH_COLLECTIONS = Columns(
-    Connector,
-    _CONNECTOR_COLUMNS,
-    json=("masked_config",),
-    uuid_lists={
-        "collections": ConnectorCollection.objects.filter(connector_id=OuterRef("pk"))
-        .order_by("id")
-        .values("collection_id")
-    },
-)
+#: The collections of a connector, in the order it joined them, read by a subquery of the row's
+#: own statement.
+_COLLECTION_IDS = {
+    "collections": ConnectorCollection.objects.filter(connector_id=OuterRef("pk"))
+    .order_by("id")
+    .values("collection_id")
+}
 
 
-def connector_columns(*, collections: bool = False) -> Columns:
-    """``CONNECTOR_ROW``; ``collections``: with the ids of the connector's collections too."""
-    return CONNECTOR_ROW_WITH_COLLECTIONS if collections else CONNECTOR_ROW
+@functools.cache
+def connector_columns(
+    *, collections: bool = False, names: tuple[str, ...] | None = None
+) -> Columns:
+    """What the API families show of a connector, read as plain rows (``connectors.rows``): its
+    columns, its definition's ids and credential keys, and the stored masked view of its config
+    (``names``: only these); ``collections``: the ids of its collections too."""
+    return Columns(
+        Connector,
+        _CONNECTOR_COLUMNS if names is None else names,
+        json=("masked_config",),
+        uuid_lists=_COLLECTION_IDS if collections else None,
+    )
 
 
 def connector_rows(queryset: QuerySet[Connector], *, collections: bool = False) -> list[dict]:

@@ -16,10 +16,12 @@ from connectors.selectors import CollectionPath, as_uuid
 class ConnectorRowsMixin:
     #: Whether the family shows each connector's collections.
     row_collections = False
+    #: The columns the family shows (``selectors.connector_columns``); None: all of them.
+    row_names: tuple[str, ...] | None = None
 
     def read_rows(self, queryset) -> list[dict]:
         """Read the rows of a (sliced) queryset; ``KeysetPagination`` reads its pages with it."""
-        rows = selectors.connector_rows(queryset, collections=self.row_collections)
+        rows = self.row_columns().rows(queryset)
         self.found_through_path(rows)
         return rows
 
@@ -36,7 +38,7 @@ class ConnectorRowsMixin:
         a row; None if there is none."""
         if not self._reads_compiled():
             queryset = self.get_queryset().filter(**lookup)
-            row = selectors.connector_row(queryset, collections=self.row_collections)
+            row = self.row_columns().first(queryset)
         else:
             scoped = type(self)._scoped
             read = self._compiled("row", lambda **values: scoped(**values)[:1])
@@ -101,12 +103,16 @@ class ConnectorRowsMixin:
         return queryset.filter(**lookup)
 
     @classmethod
+    def row_columns(cls):
+        return selectors.connector_columns(collections=cls.row_collections, names=cls.row_names)
+
+    @classmethod
     def _compiled(cls, name: str, build) -> CompiledRead:
         """The viewset's compiled read ``name``, made once: of ``build``, or of the page."""
         attribute = f"_compiled_{name}_read"
         read = cls.__dict__.get(attribute)
         if read is None:
-            columns = selectors.connector_columns(collections=cls.row_collections)
+            columns = cls.row_columns()
             if build is None:
                 read = KeysetRead(columns, cls.keyset_ordering, cls._scoped)
             else:

@@ -161,6 +161,17 @@ class StorageConnectorViewSet(ConnectorRowsMixin, WorkspaceScopedMixin, viewsets
     queryset = Connector.objects.order_by("name", "id")
     serializer_class = StorageConnectorSerializer
     filterset_class = ConnectorFilter
+    #: What ``StorageConnectorSerializer`` shows.
+    row_names = (
+        "id",
+        "name",
+        "definition.connector_id",
+        "masked_config",
+        "state",
+        "state_reason",
+        "created_at",
+        "updated_at",
+    )
     state_changing_actions = frozenset({"start", "stop", "fail"})
 
     def _named(self, read):
