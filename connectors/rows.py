@@ -175,7 +175,7 @@ class Columns:
             decoders.append(decode)
         self.selected = tuple(selected)
         self._decoders = tuple(
-            (position, decode) for position, decode in enumerate(decoders) if decode
+            (name, decode) for name, decode in zip(self.names, decoders, strict=True) if decode
         )
 
     def rows(self, queryset) -> list[dict]:
@@ -185,13 +185,10 @@ class Columns:
     def decoded(self, records: Iterable) -> list[dict]:
         """Rows of values as the database and Django's converters give them, as dicts."""
         names, decoders = self.names, self._decoders
-        found = []
-        for values in records:
-            if decoders:
-                values = list(values)
-                for position, decode in decoders:
-                    values[position] = decode(values[position])
-            found.append(dict(zip(names, values, strict=True)))
+        found = [dict(zip(names, values, strict=True)) for values in records]
+        for name, decode in decoders:
+            for row in found:
+                row[name] = decode(row[name])
         return found
 
     def first(self, queryset) -> dict | None:
