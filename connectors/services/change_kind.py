@@ -11,12 +11,11 @@ from django.db import transaction
 
 from config.actors import actor_label
 from config.events import emit
-from connectors import credentials
+from connectors import credentials, signals
 from connectors.errors import InvalidInput
 from connectors.lifecycle import Action, State, next_state
 from connectors.models import Connector, ConnectorDefinition
 from connectors.services.connectors import _enter_state, _lock, _usable_definition
-from syncs import services as sync_services
 
 
 @transaction.atomic
@@ -34,8 +33,8 @@ def connector_change_kind(
     connector.definition = definition
     credentials.store(connector, full)
     connector.cursor = None
-    sync_services.sync_cancel_active(
-        actor=actor, connector=connector, reason="The connector moved to another kind."
+    signals.source_replaced.send(
+        Connector, actor=actor, connector=connector, reason="The connector moved to another kind."
     )
     connector.updated_by = actor_label(actor)
     connector.save(

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from config.actors import actor_label
 from config.events import emit
-from connectors import credentials, crypto, schedules
+from connectors import credentials, crypto, schedules, signals
 from connectors.errors import InvalidInput, NotFound
 from connectors.lifecycle import DELETED, NOOP, Action, State, next_state
 from connectors.models import (
@@ -21,9 +21,6 @@ from connectors.models import (
 )
 from connectors.schema import secrets
 from connectors.services.common import validated
-from syncs import document_stats, scheduling, start_rules
-from syncs import services as sync_services
-from syncs.feed.memberships import membership_open, memberships_close
 
 _UNSET = object()
 NAME_TAKEN = "A connector with this name already exists in this workspace."
@@ -71,13 +68,9 @@ def _enter_state(connector: Connector, target: str, *, actor, reason: str = "") 
             "updated_at",
         ]
     )
-    scheduling.set_enabled(connector, target == State.RUNNING)
+    signals.state_entered.send(Connector, actor=actor, connector=connector, state=target)
     if target == State.STARTING:
         _enqueue_check(connector)
-    if target in (State.STOPPED, State.FAILED):
-        sync_services.sync_cancel_active(
-            actor=actor, connector=connector, reason=f"The connector was {target}."
-        )
     if previous != target:
         emit(
             "connector.state_changed",
@@ -152,7 +145,7 @@ def connector_create(
         raise InvalidInput({"name": [NAME_TAKEN]}) from None
     credentials.store(connector, full)
     connector.save(update_fields=[*credentials.STORED_FIELDS])
-    scheduling.apply(connector, schedule)
+    signals.schedule_set.send(Connector, connector=connector, schedule=schedule)
     emit(
         "connector.created",
         actor=actor,
@@ -162,7 +155,7 @@ def connector_create(
     )
     for collection in collections:
         connector_associate(actor=actor, connector=connector, collection=collection)
-    start_rules.connector_created(actor=actor, connector=connector, import_now=import_now)
+    signals.created.send(Connector, actor=actor, connector=connector, import_now=import_now)
     _enqueue_check(connector)
     return connector
 
@@ -216,7 +209,7 @@ def connector_update(
                     connector, State.STARTING, actor=actor, reason="Configuration changed."
                 )
     if schedule is not None and schedule != schedules.schedule_of(connector):
-        scheduling.apply(connector, schedule)
+        signals.schedule_set.send(Connector, connector=connector, schedule=schedule)
         changed.append("schedule")
     if changed:
         emit(
@@ -242,24 +235,16 @@ def _reads_differently(definition: ConnectorDefinition, stored: dict, full: dict
 @transaction.atomic
 def connector_delete(*, actor, connector: Connector) -> None:
     """Hide the connector at once; its syncs stop and its documents are purged by a task."""
-    from syncs.tasks import purge_connector
-
     connector = _lock(connector)
     assert next_state(connector.state, Action.DELETE) == DELETED
     connector.deleted_at = timezone.now()
     connector.check_token = None
     connector.updated_by = actor_label(actor)
     connector.save(update_fields=["deleted_at", "check_token", "updated_by", "updated_at"])
-    sync_services.sync_cancel_active(
-        actor=actor, connector=connector, reason="The connector was deleted."
-    )
-    scheduling.remove(connector)
-    memberships_close(actor=actor, connector=connector, reason="connector_deleted")
+    signals.deleting.send(Connector, actor=actor, connector=connector)
     ConnectorCollection.objects.filter(connector=connector).delete()
-    document_stats.forget(connector.pk)
+    signals.deleted.send(Connector, connector=connector)
     emit("connector.deleted", actor=actor, obj=connector, workspace_id=connector.workspace_id)
-    connector_pk = str(connector.pk)
-    transaction.on_commit(lambda: purge_connector.delay(connector_pk))
 
 
 @transaction.atomic
@@ -296,11 +281,11 @@ def connector_check_finished(*, connector_id, check_token, error: str | None) ->
     if connector is None:
         return None
     if error:
-        sync_services.sync_fail_queued(connector=connector, reason=error)
+        signals.check_failed.send(Connector, connector=connector, error=error)
         _enter_state(connector, State.FAILED, actor=None, reason=error)
         return connector
     _enter_state(connector, State.RUNNING, actor=None, reason="")
-    start_rules.check_passed(connector=connector)
+    signals.check_passed.send(Connector, connector=connector)
     return connector
 
 
@@ -316,7 +301,7 @@ def connector_associate(
         connector=connector, collection=collection
     )
     if created:
-        membership_open(actor=actor, connector=connector, collection=collection)
+        signals.joined.send(Connector, actor=actor, connector=connector, collection=collection)
         emit(
             "connector.associated",
             actor=actor,
@@ -324,7 +309,7 @@ def connector_associate(
             workspace_id=connector.workspace_id,
             collection=str(collection.pk),
         )
-        start_rules.connector_associated(actor=actor, connector=connector, collection=collection)
+        signals.associated.send(Connector, actor=actor, connector=connector, collection=collection)
     return association
 
 
@@ -334,9 +319,7 @@ def connector_dissociate(*, actor, connector: Connector, collection: Collection)
         connector=connector, collection=collection
     ).delete()
     if deleted:
-        memberships_close(
-            actor=actor, connector=connector, collection=collection, reason="connector_dissociated"
-        )
+        signals.left.send(Connector, actor=actor, connector=connector, collection=collection)
         emit(
             "connector.dissociated",
             actor=actor,
