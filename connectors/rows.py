@@ -202,8 +202,8 @@ class CompiledRead:
     once per thread, database and shape; every call then runs that SQL with its own values bound
     in. Building and compiling the query is the largest cost of a read by id or of a page.
 
-    ``values`` are uuids, integers, text, aware date-times, or lists of those (a list's length
-    is part of its shape). ``shape`` holds what may change the SQL itself (a page's limit,
+    ``values`` are uuids, integers, text, aware date-times, or non-empty lists of those (a
+    list's length is part of its shape). ``shape`` holds what may change the SQL itself (a page's limit,
     whether there is a cursor): each shape is compiled on its own.
 
     The first compile runs twice, with two sets of stand-in values. The read is refused unless

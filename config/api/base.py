@@ -278,5 +278,15 @@ class WorkspaceScopedMixin:
         path = self.path_collection() if self._unchecked_path is not None else None
         return scoped_to(queryset, self.workspace_field, self.workspace.pk, path)
 
+    def scope_values(self, **values) -> dict:
+        """``values`` and what a compiled read of the request's scope binds (the arguments of
+        ``scoped_to``): the workspace's id and, while the path is unchecked, its space's and
+        collection's."""
+        values["workspace_id"] = self.workspace.pk
+        if self._unchecked_path is not None:
+            path = self.path_collection()
+            values.update(space_id=path.space_id, collection_id=path.collection_id)
+        return values
+
     def get_queryset(self):
         return self.scoped(super().get_queryset())

@@ -150,8 +150,8 @@ class KeysetPagination(BasePagination):
         return self._page(read(queryset.order_by(*leading, *ordering)[: limit + 1]), limit, view)
 
     def paginate_read(self, request, view, read: "KeysetRead", **values) -> list[dict]:
-        """The same page as ``paginate_queryset`` of ``read.build(**values)``, read by a
-        ``KeysetRead``: compiled once per page size and cursor or none."""
+        """The same page as ``paginate_queryset`` of the ``KeysetRead``'s queryset for
+        ``values``, read compiled: once per page size and cursor or none."""
         limit, cursor = self._limit_and_cursor(request.query_params)
         after = read.typed_key(self._cursor_values(cursor, view)) if cursor else []
         leading = tuple(getattr(view, "keyset_leading", ()))

@@ -3,13 +3,15 @@ one query for a page or a connector, whatever the number of rows. A connector, a
 connectors no filter of the request narrows, are read by a ``CompiledRead``: the ORM builds and
 compiles their queries once per viewset, thread and page size."""
 
+from collections.abc import Callable
+
 from django.http import Http404
 
 from config.api.base import WorkspaceScopedMixin, scoped_to
 from config.api.filtering import names_a_filter
 from config.api.pagination import KeysetRead, offset_page
 from connectors import selectors
-from connectors.rows import CompiledRead
+from connectors.rows import Columns, CompiledRead
 from connectors.selectors import CollectionPath, as_uuid
 
 
@@ -40,9 +42,7 @@ class ConnectorRowsMixin:
             queryset = self.get_queryset().filter(**lookup)
             row = self.row_columns().first(queryset)
         else:
-            scoped = type(self)._scoped
-            read = self._compiled("row", lambda **values: scoped(**values)[:1])
-            row = read.first(**self._scope_values(lookup))
+            row = self._compiled("row", self._first_of).first(**self.scope_values(**lookup))
         self.found_through_path(row)
         return row
 
@@ -50,9 +50,9 @@ class ConnectorRowsMixin:
         """A page (``KeysetPagination``) of the request's connectors that ``lookup`` selects,
         filtered as the request asks."""
         if self._reads_compiled() and not names_a_filter(self.request, self):
-            read = self._compiled("page", None)
+            read = self._compiled("page", self._page_of)
             rows = self.paginator.paginate_read(
-                self.request, self, read, **self._scope_values(lookup)
+                self.request, self, read, **self.scope_values(**lookup)
             )
             self.found_through_path(rows)
             return rows
@@ -62,7 +62,7 @@ class ConnectorRowsMixin:
         """Every connector of the request's scope, in the viewset's order, filtered as the
         request asks."""
         if self._reads_compiled() and not names_a_filter(self.request, self):
-            rows = self._compiled("all", self._scoped).rows(**self._scope_values({}))
+            rows = self._compiled("all", self._all_of).rows(**self.scope_values())
             self.found_through_path(rows)
             return rows
         return self.read_rows(self.filter_queryset(self.get_queryset()))
@@ -72,11 +72,10 @@ class ConnectorRowsMixin:
         queryset = self.filter_queryset(self.get_queryset())
         first_page = None
         if self._reads_compiled() and not names_a_filter(self.request, self):
-            scoped = type(self)._scoped
-            read = self._compiled("first", lambda rows, **values: scoped(**values)[:rows])
+            read = self._compiled("first", self._first_rows_of)
 
             def first_page(rows: int) -> list[dict]:
-                found = read.rows({"rows": rows}, **self._scope_values({}))
+                found = read.rows({"rows": rows}, **self.scope_values())
                 self.found_through_path(found)
                 return found
 
@@ -85,13 +84,6 @@ class ConnectorRowsMixin:
     def _reads_compiled(self) -> bool:
         # A viewset that reads otherwise than ``_scoped`` below keeps its own queries.
         return type(self).get_queryset is WorkspaceScopedMixin.get_queryset
-
-    def _scope_values(self, lookup: dict) -> dict:
-        values = {"workspace_id": self.workspace.pk, **lookup}
-        if self._unchecked_path is not None:
-            path = self.path_collection()
-            values.update(space_id=path.space_id, collection_id=path.collection_id)
-        return values
 
     @classmethod
     def _scoped(cls, workspace_id, space_id=None, collection_id=None, **lookup):
@@ -107,15 +99,27 @@ class ConnectorRowsMixin:
         return selectors.connector_columns(collections=cls.row_collections, names=cls.row_names)
 
     @classmethod
-    def _compiled(cls, name: str, build) -> CompiledRead:
-        """The viewset's compiled read ``name``, made once: of ``build``, or of the page."""
+    def _first_of(cls, columns: Columns) -> CompiledRead:
+        return CompiledRead(columns, lambda **values: cls._scoped(**values)[:1])
+
+    @classmethod
+    def _page_of(cls, columns: Columns) -> CompiledRead:
+        return KeysetRead(columns, cls.keyset_ordering, cls._scoped)
+
+    @classmethod
+    def _all_of(cls, columns: Columns) -> CompiledRead:
+        return CompiledRead(columns, cls._scoped)
+
+    @classmethod
+    def _first_rows_of(cls, columns: Columns) -> CompiledRead:
+        return CompiledRead(columns, lambda rows, **values: cls._scoped(**values)[:rows])
+
+    @classmethod
+    def _compiled(cls, name: str, make: Callable[[Columns], CompiledRead]) -> CompiledRead:
+        """The viewset's compiled read ``name``, made once (by ``make``) of its columns."""
         attribute = f"_compiled_{name}_read"
         read = cls.__dict__.get(attribute)
         if read is None:
-            columns = cls.row_columns()
-            if build is None:
-                read = KeysetRead(columns, cls.keyset_ordering, cls._scoped)
-            else:
-                read = CompiledRead(columns, build)
+            read = make(cls.row_columns())
             setattr(cls, attribute, read)
         return read

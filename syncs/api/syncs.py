@@ -106,11 +106,7 @@ class ConnectorSyncViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
         if connector_id is None or names_a_filter(request, self):
             page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         else:
-            values = {"connector_id": connector_id, "workspace_id": self.workspace.pk}
-            if self._unchecked_path is not None:
-                values.update(
-                    space_id=self._unchecked_path[0], collection_id=self._unchecked_path[1]
-                )
+            values = self.scope_values(connector_id=connector_id)
             rows = self.paginator.paginate_read(request, self, _SYNCS_PAGE, **values)
             page = [sync_selectors.sync_from_row(row) for row in rows]
         if page:
