@@ -94,15 +94,6 @@ def connector_columns(
     )
 
 
-def connector_rows(queryset: QuerySet[Connector], *, collections: bool = False) -> list[dict]:
-    """The connectors of ``queryset`` (filtered, ordered, sliced) as rows, in one query."""
-    return connector_columns(collections=collections).rows(queryset)
-
-
-def connector_row(queryset: QuerySet[Connector], *, collections: bool = False) -> dict | None:
-    return next(iter(connector_rows(queryset[:1], collections=collections)), None)
-
-
 def for_listing(queryset: QuerySet[Connector]) -> QuerySet[Connector]:
     """Connectors as the API lists show them: each distinct definition is fetched once (one
     extra query) and shared by its connectors, so its ui_spec is decoded and its secret layout

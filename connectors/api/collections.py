@@ -145,7 +145,7 @@ class ConnectorPatchSerializer(StrictSerializer):
 
 
 class CollectionConnectorSerializer(FastRead, serializers.Serializer):
-    """Shows connector rows (``selectors.connector_rows`` with collections)."""
+    """Shows connector rows (``selectors.connector_columns`` with collections)."""
 
     id = serializers.UUIDField()
     name = serializers.CharField()

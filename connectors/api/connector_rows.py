@@ -1,4 +1,4 @@
-"""How the connector viewsets read what they show: plain rows (``selectors.connector_rows``),
+"""How the connector viewsets read what they show: plain rows (``selectors.connector_columns``),
 one query for a page or a connector, whatever the number of rows. A connector, and a page of
 connectors no filter of the request narrows, are read by a ``CompiledRead``: the ORM builds and
 compiles their queries once per viewset, thread and page size."""

@@ -1,5 +1,5 @@
 """Serializer fields every family uses to show a connector: its config with secrets masked, its
-schedule, its collections. They show connector rows (``selectors.connector_rows``) as well as
+schedule, its collections. They show connector rows (``selectors.connector_columns``) as well as
 model instances."""
 
 from functools import lru_cache
@@ -78,7 +78,7 @@ class ScheduleSerializer(FastRead, serializers.Serializer):
 @extend_schema_field({"type": "array", "items": {"type": "string", "format": "uuid"}})
 class CollectionIdsField(serializers.Field):
     """Ids of the collections a connector is associated with (a row's ``collections``, see
-    ``selectors.connector_rows``)."""
+    ``selectors.connector_columns``)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("source", "*")

@@ -106,7 +106,7 @@ class LiveSourceCreateSerializer(serializers.Serializer):
 
 
 class LiveSourceSerializer(FastRead, serializers.Serializer):
-    """Shows connector rows (``selectors.connector_rows``)."""
+    """Shows connector rows (``selectors.connector_columns``)."""
 
     id = serializers.UUIDField(help_text="The connectorId of the other endpoints.")
     name = serializers.CharField()

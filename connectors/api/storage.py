@@ -77,7 +77,7 @@ class StorageBodySerializer(StrictSerializer):
 
 
 class StorageConnectorSerializer(FastRead, serializers.Serializer):
-    """Shows connector rows (``selectors.connector_rows``)."""
+    """Shows connector rows (``selectors.connector_columns``)."""
 
     id = serializers.UUIDField()
     name = serializers.CharField()

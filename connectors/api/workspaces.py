@@ -126,7 +126,7 @@ _SPLIT_SCHEMA = {
 
 
 class WorkspaceConnectorSerializer(FastRead, serializers.Serializer):
-    """Shows connector rows (``selectors.connector_rows`` with collections)."""
+    """Shows connector rows (``selectors.connector_columns`` with collections)."""
 
     id = serializers.UUIDField()
     name = serializers.CharField()

@@ -38,7 +38,7 @@ def _orm_row(workspace_id, space_id, collection_id, connector_id):
         .filter(pk=connector_id)
         .filter(Exists(path.collections()))
     )
-    return selectors.connector_row(queryset, collections=True)
+    return selectors.connector_columns(collections=True).first(queryset)
 
 
 def test_rows_are_the_orms_rows_for_every_value(
