@@ -203,8 +203,8 @@ class CompiledRead:
     in. Building and compiling the query is the largest cost of a read by id or of a page.
 
     ``values`` are uuids, integers, text, aware date-times, or non-empty lists of those (a
-    list's length is part of its shape). ``shape`` holds what may change the SQL itself (a page's limit,
-    whether there is a cursor): each shape is compiled on its own.
+    list's length is part of its shape). ``shape`` holds what may change the SQL itself (a
+    page's limit, whether there is a cursor): each shape is compiled on its own.
 
     The first compile runs twice, with two sets of stand-in values. The read is refused unless
     both give the same SQL and every parameter is either the same in both (a constant) or the
@@ -247,7 +247,7 @@ class CompiledRead:
 
 def _value_kind(value) -> tuple:
     if isinstance(value, list):
-        return (list, len(value), *{type(item) for item in value})
+        return (list, len(value), frozenset(map(type, value)))
     return (type(value),)
 
 
@@ -289,9 +289,8 @@ _FORMS: tuple[Callable, ...] = (lambda value: value, lambda value: value.hex, st
 class _Template:
     alias: str
     sql: str
-    slots: (
-        tuple  # per parameter: (value name, item position or None, form), or (None, None, constant)
-    )
+    # Per parameter: (value name, item position or None, form), or (None, None, constant).
+    slots: tuple
     columns: int
     converters: tuple  # (position, Django's converters, expression)
 
