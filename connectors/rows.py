@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import orjson
-from django.db import connections, models
+from django.db import NotSupportedError, connections, models
 from django.db.models import F, Func, QuerySet, Subquery
 from django.db.models.expressions import Expression
 
@@ -54,6 +54,61 @@ class JsonText(Func):
     """A JSON column as its text, decoded by the row reader (orjson) instead of the field."""
 
     template = "%(expressions)s"
+    output_field = models.TextField()
+
+
+class JsonObject(Func):
+    """An object of the given members, written as compact JSON text by the database, members
+    in their order (PostgreSQL only). Text is escaped by ``to_json``; uuids and ``UtcZ``
+    date-times, which need no escaping, are quoted as they are; a ``JsonOf`` member is copied.
+    Built by concatenation: a third of the cost of ``json_build_object``."""
+
+    output_field = models.TextField()
+
+    def __init__(self, **members: Expression):
+        if not all(key.isidentifier() for key in members):
+            raise ValueError("A member's name is written into the SQL: use an identifier.")
+        self.keys = tuple(members)
+        super().__init__(*members.values())
+
+    def as_postgresql(self, compiler, connection, **extra):
+        parts, params = [], []
+        for number, (key, expression) in enumerate(
+            zip(self.keys, self.get_source_expressions(), strict=True)
+        ):
+            sql, expression_params = compiler.compile(expression)
+            params.extend(expression_params)
+            if isinstance(expression, JsonOf):
+                value = sql
+            elif isinstance(expression, UtcZ) or isinstance(
+                expression.output_field, models.UUIDField
+            ):
+                value = f"""'"' || {sql} || '"'"""
+            else:
+                value = f"to_json({sql})::text"
+            opening = "{" if number == 0 else ","
+            parts.append(f"""'{opening}"{key}":' || coalesce({value}, 'null')""")
+        return "(" + " || ".join([*parts, "'}'"]) + ")", params
+
+    def as_sql(self, compiler, connection, **extra):
+        raise NotSupportedError("JsonObject is written by PostgreSQL only.")
+
+
+class JsonOf(Func):
+    """A text column holding JSON: a ``JsonObject`` member copied as it is."""
+
+    template = "%(expressions)s"
+    output_field = models.TextField()
+
+
+class UtcZ(Func):
+    """A timestamp as DRF shows it in UTC, ``YYYY-MM-DDTHH:MM:SS[.ffffff]Z`` (PostgreSQL): the
+    text ``DateTimeField.to_representation`` writes when the current time zone is UTC."""
+
+    template = (
+        "replace(to_char(%(expressions)s AT TIME ZONE 'UTC', "
+        """'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), '.000000Z', 'Z')"""
+    )
     output_field = models.TextField()
 
 

@@ -16,8 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework import exceptions, status
 from rest_framework.response import Response
-from rest_framework.utils.encoders import JSONEncoder
 
+from config.api.renderers import JSONEncoder
 from connectors.models import ApiKey, IdempotencyRecord
 
 HEADER = "Idempotency-Key"

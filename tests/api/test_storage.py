@@ -1,6 +1,10 @@
 """The named storage API (001): names, secrets, edit, lifecycle, addressing."""
 
+import datetime
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from connectors import credentials
 from connectors.lifecycle import State
@@ -151,3 +155,33 @@ def test_list_is_by_name_and_filters(api):
     assert [c["name"] for c in api.get("/connectors?name=ET").json()] == ["zeta"]
     assert api.get("/connectors?created_before=2000-01-01T00:00:00Z").json() == []
     assert len(api.get("/connectors?created_after=2000-01-01T00:00:00Z").json()) == 3
+
+
+def test_the_list_written_by_the_database_shows_what_each_get_shows(api, make_connector):
+    """On PostgreSQL the database writes the list's JSON; it must be byte for byte what the
+    serializer writes, whatever the text holds, and a row without a stored masked config
+    still shows its config."""
+    api.post("/connectors/reports", s3_body(), format="json")
+    names = ['quote " back \\ slash', "tab\tnew\nline \x01 \x7f", "ünï 中文 \u2028 😀", "a/b"]
+    for name in names:
+        make_connector(name=name)
+    Connector.objects.filter(name="a/b").update(
+        state_reason='failed: "x" \\ y',
+        created_at=datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.UTC),
+    )
+    with CaptureQueriesContext(connection) as queries:
+        listed = api.get("/connectors")
+    written = any("to_json(" in query["sql"] for query in queries)
+    assert written == (connection.vendor == "postgresql")
+    by_orm = api.get("/connectors?created_after=2000-01-01T00:00:00Z")
+    assert listed.content == by_orm.content
+    rows = listed.json()
+    assert [row["name"] for row in rows] == sorted([*names, "reports"])
+    assert rows == [api.get(f"/connectors/{row['id']}").json() for row in rows]
+    assert next(row for row in rows if row["name"] == "a/b")["created_at"] == "2026-01-02T03:04:05Z"
+    assert SECRET_KEY_VALUE not in listed.content.decode()
+    indented = api.get("/connectors", HTTP_ACCEPT="application/json; indent=4")
+    assert indented.content.startswith(b"[\n    {") and indented.json() == rows
+
+    Connector.objects.filter(name="reports").update(masked_config="")
+    assert api.get("/connectors").json() == rows
