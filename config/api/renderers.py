@@ -37,6 +37,7 @@ def _default(obj):
         return orjson.Fragment(obj.text)
     return _encode(obj)
 
+
 _LINE_SEPARATOR, _PARAGRAPH_SEPARATOR = "\u2028".encode(), "\u2029".encode()
 
 
