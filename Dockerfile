@@ -24,6 +24,7 @@ RUN groupadd --system --gid 10001 hub \
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
 COPY manage.py ./
+COPY api ./api
 COPY config ./config
 COPY connectors ./connectors
 COPY syncs ./syncs
@@ -39,7 +40,7 @@ RUN SECRET_KEY=collectstatic-only CONNECTOR_HUB_ENCRYPTION_KEYS=Y29sbGVjdHN0YXRp
     CELERY_BROKER_URL=redis://localhost:6379/0 CONNECTOR_HUB_VAR_DIR=/tmp/collectstatic \
     python manage.py collectstatic --noinput -v0 \
     && rm -rf /tmp/collectstatic /tmp/collectstatic.sqlite3 \
-    && python -m compileall -q config connectors syncs ops
+    && python -m compileall -q api config connectors syncs ops audit webhooks
 USER hub
 VOLUME ["/var/lib/connector-hub"]
 EXPOSE 8000

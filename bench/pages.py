@@ -126,8 +126,8 @@ def pages(data: dict) -> list[tuple[str, str]]:
     deep_connector = oldest.filter(connector=connector).values_list("pk", flat=True)[60]
     document = Document.objects.filter(connector=connector).order_by("-id").first()
     sync = Sync.objects.filter(connector=connector).first()
-    collection_documents = reverse("connectors:collection_documents", args=[slug, collection.pk])
-    connector_documents = reverse("connectors:connector_documents", args=[slug, connector.pk])
+    collection_documents = reverse("syncs:collection_documents", args=[slug, collection.pk])
+    connector_documents = reverse("syncs:connector_documents", args=[slug, connector.pk])
     return [
         ("dashboard", reverse("connectors:dashboard", args=[slug])),
         ("connectors", reverse("connectors:connector_list", args=[slug])),
@@ -139,7 +139,7 @@ def pages(data: dict) -> list[tuple[str, str]]:
         ("collection documents, deep", f"{collection_documents}?before={deep_collection}"),
         ("connector documents", connector_documents),
         ("connector documents, deep", f"{connector_documents}?before={deep_connector}"),
-        ("document", reverse("connectors:document_detail", args=[slug, document.pk])),
+        ("document", reverse("syncs:document_detail", args=[slug, document.pk])),
         ("sync", reverse("syncs:sync_detail", args=[slug, sync.pk])),
         ("catalog", reverse("connectors:catalog", args=[slug])),
         ("keys", reverse("connectors:key_list", args=[slug])),
@@ -154,8 +154,8 @@ def api_pages(data: dict, client) -> list[tuple[str, str]]:
     """The collection API's documents: the first page and one after nearly every document."""
     from django.core import signing
 
+    from api.documents import CollectionDocumentViewSet
     from config.api.pagination import CURSOR_SALT
-    from syncs.api.documents import CollectionDocumentViewSet
     from syncs.models import Document
 
     collection = data["collection"]

@@ -5,25 +5,9 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from audit import api as audit_api
+from api.not_found import api_not_found
 from connectors import views
-from connectors.api import workspaces as workspaces_api
-from syncs.api import changes, documents, syncs
-from webhooks import api as webhooks_api
-
-
-def api_routes() -> list:
-    """Every app's API routes, in the order they are matched."""
-    return [
-        path("", include("connectors.api.urls")),
-        *syncs.urlpatterns,
-        *changes.urlpatterns,  # before documents/<document_id>
-        *documents.urlpatterns,
-        *workspaces_api.urlpatterns,
-        *audit_api.urlpatterns,
-        *webhooks_api.urlpatterns,
-    ]
-
+from connectors.views import errors
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -43,7 +27,7 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="swagger-ui", permanent=True),
         name="redoc",
     ),
-    *api_routes(),
+    path("", include("api.urls")),
 ]
 
 if settings.CONNECTOR_HUB_BENCH_HELLO:
@@ -53,5 +37,12 @@ if settings.CONNECTOR_HUB_BENCH_HELLO:
     urlpatterns.append(
         path("bench/hello-key", AuthenticatedHelloView.as_view(), name="bench-hello-key")
     )
-handler404 = "connectors.views.errors.not_found"
-handler403 = "connectors.views.errors.forbidden"
+
+
+def not_found(request, exception=None):
+    """A path no route matches: the JSON 404 of the API it falls under, else the 404 page."""
+    return api_not_found(request.path) or errors.not_found(request, exception)
+
+
+handler404 = not_found
+handler403 = errors.forbidden

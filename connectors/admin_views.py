@@ -14,8 +14,8 @@ from connectors import credentials, schedules, selectors, services
 from connectors.errors import DomainError, InvalidInput, NotFound
 from connectors.forms import DistributionForm
 from connectors.models import ConnectorDefinition, DefinitionStatus, Workspace
+from connectors.schedule_form import ScheduleForm, fold_schedule_fields
 from connectors.schema.forms import config_form_class
-from syncs.forms import ScheduleForm, fold_schedule_fields
 
 
 class AdminConnectorForm(forms.Form):

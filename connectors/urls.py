@@ -7,7 +7,6 @@ from connectors.views import (
     connector_form,
     connectors,
     dashboard,
-    documents,
     keys,
     members,
     registry,
@@ -39,11 +38,6 @@ urlpatterns = [
         workspaces.collection_delete,
         name="collection_delete",
     ),
-    path(
-        W + "collections/<uuid:collection_id>/documents/",
-        documents.collection_documents,
-        name="collection_documents",
-    ),
     path(W + "catalog/", catalog.catalog, name="catalog"),
     path(W + "connectors/", connectors.connector_list, name="connector_list"),
     path(
@@ -67,8 +61,6 @@ urlpatterns = [
         name="connector_collection_remove",
     ),
     path(CONNECTOR + "files/", connectors.connector_upload, name="connector_upload"),
-    path(CONNECTOR + "documents/", documents.connector_documents, name="connector_documents"),
-    path(W + "documents/<int:document_id>/", documents.document_detail, name="document_detail"),
     path(W + "keys/", keys.key_list, name="key_list"),
     path(W + "keys/<str:prefix>/revoke/", keys.key_revoke, name="key_revoke"),
     path(W + "members/", members.member_list, name="member_list"),

@@ -18,10 +18,10 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
+from connectors.compiled_read import CompiledRead
 from connectors.models import Collection, Connector, ConnectorCollection
 from connectors.rows import (
     Columns,
-    CompiledRead,
     IsoDateTime,
     ObjectList,
     as_datetime,

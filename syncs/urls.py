@@ -1,8 +1,9 @@
-"""Routes of the sync pages and live fragments (namespace ``syncs``)."""
+"""Routes of the sync and document pages and live fragments (namespace ``syncs``)."""
 
 from django.urls import path
 
-from syncs import views
+from syncs.views import documents
+from syncs.views import syncs as views
 
 app_name = "syncs"
 W = "w/<slug:workspace_slug>/"
@@ -19,4 +20,15 @@ urlpatterns = [
     path(W + "syncs/<uuid:sync_id>/", views.sync_detail, name="sync_detail"),
     path(W + "syncs/<uuid:sync_id>/live/", views.sync_live, name="sync_live"),
     path(W + "syncs/<uuid:sync_id>/cancel/", views.sync_cancel, name="sync_cancel"),
+    path(
+        W + "collections/<uuid:collection_id>/documents/",
+        documents.collection_documents,
+        name="collection_documents",
+    ),
+    path(
+        W + "connectors/<uuid:connector_id>/documents/",
+        documents.connector_documents,
+        name="connector_documents",
+    ),
+    path(W + "documents/<int:document_id>/", documents.document_detail, name="document_detail"),
 ]

@@ -1,4 +1,4 @@
 """What every app's API shares: API-key authentication and the acting workspace (``auth``,
 ``base``), errors in each family's shape (``errors``), pagination, idempotency keys, body
 parsers, rate limits, filtering, renderers, fast read-only serializers and the OpenAPI helpers.
-The families themselves live with their app (``connectors.api``, ``syncs.api``, ...)."""
+The families themselves are in the ``api`` package."""

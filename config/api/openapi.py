@@ -87,8 +87,8 @@ def path_id(name: str, description: str, type_=OpenApiTypes.UUID) -> OpenApiPara
     return OpenApiParameter(name, type_, OpenApiParameter.PATH, description=description)
 
 
-# The nested family's paths (003): its connectors (``connectors.api``), syncs and documents
-# (``syncs.api``) live under /v1/spaces/{space_id}/collections/{collection_id}/.
+# The nested family's paths (003): its connectors, syncs and documents live under
+# /v1/spaces/{space_id}/collections/{collection_id}/.
 SPACE_ID = path_id("space_id", "The space's id.")
 COLLECTION_ID = path_id("collection_id", "The collection's id.")
 CONNECTOR_ID = path_id("connector_id", "The connector's id.")

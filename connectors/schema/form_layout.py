@@ -10,7 +10,7 @@ selects them. What cannot be laid out as fields (free-form maps, arrays of objec
 """
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django import forms
 from django.forms.utils import pretty_name
@@ -18,57 +18,13 @@ from django.forms.utils import pretty_name
 from connectors.schema import secrets as secret_rules
 from connectors.schema import spec_schema, spec_ui_hints, ui_hint
 from connectors.schema.choices import default_option, discriminator_of, ordered, union, values_of
-from connectors.schema.form_fields import MISSING, Leaf, choice_key, make_field, nullable_option
+from connectors.schema.form_fields import MISSING, make_field, nullable_option
+from connectors.schema.layout_nodes import Condition, Node
 from connectors.schema.walk import resolve
 
 MAX_DEPTH = 8
 ROOT_FIELD = "__config__"
 REQUIRED = "This field is required."
-
-
-@dataclass(frozen=True)
-class Condition:
-    """Show a node only when the field at ``controller`` holds one of ``values`` (any value when
-    ``values`` is None); ``negate`` turns it around (an ``else`` branch)."""
-
-    controller: tuple[str, ...]
-    values: tuple | None = None
-    negate: bool = False
-
-    def holds(self, config: dict) -> bool:
-        value = secret_rules.get_path(config, self.controller, MISSING)
-        if self.values is None:
-            found = value is not MISSING and value not in ("", None, [], {})
-        else:
-            keys = {choice_key(v) for v in self.values}
-            found = value is not MISSING and choice_key(value) in keys
-        return found != self.negate
-
-
-@dataclass
-class Node:
-    """A field (``leaf``) or a fieldset (``children``) of the generated form."""
-
-    path: tuple[str, ...]
-    title: str = ""
-    description: str = ""
-    leaf: Leaf | None = None
-    children: list["Node"] = field(default_factory=list)
-    condition: Condition | None = None
-    required: tuple[str, ...] = ()  # a section's required child names
-    group: bool = False  # a fieldset of Airbyte's `group`, on its parent's object level
-    marked: bool = False  # required (within its branch, for a conditional node)
-    always_show: bool = False  # Airbyte's `always_show`: never folded into "Optional fields"
-    collapsed: bool = False  # the folded "Optional fields" of its parent level (a group too)
-
-    @property
-    def name(self) -> str:
-        return self.leaf.name if self.leaf else ".".join(self.path)
-
-    def walk(self):
-        yield self
-        for child in self.children:
-            yield from child.walk()
 
 
 @dataclass

@@ -21,7 +21,8 @@ from connectors.errors import InvalidInput
 from connectors.schema import secrets as secret_rules
 from connectors.schema.descriptions import description_html
 from connectors.schema.form_fields import MISSING, choice_key
-from connectors.schema.form_layout import REQUIRED, ROOT_FIELD, Condition, Node, build_layout
+from connectors.schema.form_layout import REQUIRED, ROOT_FIELD, build_layout
+from connectors.schema.layout_nodes import Condition, Node
 
 __all__ = ["ROOT_FIELD", "SchemaForm", "config_form_class"]
 

@@ -15,7 +15,8 @@ from connectors.schema.form_fields import (
     MULTI_ENUM,
     choice_key,
 )
-from connectors.schema.form_layout import Node, build_layout
+from connectors.schema.form_layout import build_layout
+from connectors.schema.layout_nodes import Node
 from connectors.schema.secrets import get_path
 
 NOT_SET = "Not set"

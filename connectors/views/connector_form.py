@@ -14,9 +14,9 @@ from connectors.connection_checks import run_check
 from connectors.errors import DomainError, InvalidInput
 from connectors.forms import ConnectorForm
 from connectors.models import Connector, ConnectorDefinition, DefinitionStatus
+from connectors.schedule_form import ScheduleForm, fold_schedule_fields
 from connectors.schema.forms import SchemaForm, config_form_class
 from syncs import start_rules
-from syncs.forms import ScheduleForm, fold_schedule_fields
 
 CHECK_TIMEOUT_SECONDS = 20
 SCHEDULE_KEYS = {"schedule", "scheduler_value", "scheduler_type", "timezone", "cron", "at"}

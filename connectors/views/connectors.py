@@ -19,7 +19,7 @@ from syncs import selectors as sync_selectors
 from syncs.forms import UploadFilesForm
 from syncs.models import SyncTrigger
 from syncs.uploads import accepts_uploads, files_of, upload_files
-from syncs.views import activity_context
+from syncs.views.syncs import activity_context
 
 LIFECYCLE = {
     Action.START: (services.connector_start, "Starting {name}: its connection is being checked."),

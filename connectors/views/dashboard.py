@@ -10,7 +10,7 @@ from connectors import selectors
 from connectors.lifecycle import State
 from connectors.views.charts import daily_bars
 from syncs import selectors as sync_selectors
-from syncs.views import running_context
+from syncs.views.syncs import running_context
 
 CHART_DAYS = 14
 FAILURE_DAYS = 7

@@ -1,4 +1,5 @@
-"""Running one sync in one task: claim it, read batches, store them, and end it or hand it on.
+"""Running one sync in one task, once claimed (``entry``): read batches, store them, and end it
+or hand it on.
 
 The reader's batches are stored in write groups (``groups``), each in one transaction that begins
 by proving the lease and also saves the counters, progress, heartbeat, ``Sync.checkpoint`` and
@@ -28,44 +29,12 @@ from syncs.engine.context import EngineContext, SyncLog
 from syncs.engine.ends import CANCELLED, PASS_RESET_MESSAGE, How, PassReset, RunEnd
 from syncs.engine.failures import Failure, backoff, classify
 from syncs.engine.groups import Limits
-from syncs.engine.lease import Claim, Lease, LeaseLost, claim
+from syncs.engine.lease import Claim, Lease, LeaseLost
 from syncs.engine.passes import PassState
 from syncs.engine.reading import ReadsAndStores
 from syncs.models import AttemptOutcome, ErrorOrigin, Sync, SyncLogLine, SyncStatus
 
 logger = logging.getLogger(__name__)
-
-
-def run(sync_id, *, inline: bool = False) -> None:
-    """Run the sync ``sync_id`` if it is waiting for a worker; otherwise do nothing. A sync read
-    in parts (``parts``) has its waiting parts' tasks sent instead.
-
-    ``inline`` keeps the whole sync in this process (the ``run_sync --inline`` command): where a
-    task would hand on to a fresh task after ``max_batches``, it claims the sync again here, and
-    the read is never split."""
-    while True:
-        if parts.is_split(sync_id):
-            parts.send_waiting(sync_id)
-            return
-        claimed = claim(sync_id)
-        if claimed is None:
-            logger.info("Sync %s is not waiting for a worker: nothing to do.", sync_id)
-            return
-        handed_on = SyncRun(sync_id, claimed, enqueue_hand_on=not inline).execute()
-        if not (inline and handed_on):
-            return
-
-
-def run_part(part_id) -> None:
-    """Run one part of a split sync if it is waiting for a worker; otherwise do nothing."""
-    from syncs.engine.part_run import PartRun
-
-    claimed = parts.claim(part_id)
-    if claimed is None:
-        logger.info("Sync part %s is not waiting for a worker: nothing to do.", part_id)
-        return
-    claim_, sync_id = claimed
-    PartRun(part_id, sync_id, claim_).execute()
 
 
 def _positive_int(value) -> int | None:

@@ -8,8 +8,8 @@ import pytest
 from django.db.models import Exists
 
 from connectors import selectors
+from connectors.compiled_read import CompiledRead
 from connectors.models import Connector
-from connectors.rows import CompiledRead
 from connectors.selectors import CollectionPath
 from syncs import selectors as sync_selectors
 from syncs.models import Document

@@ -29,7 +29,7 @@ def test_pages_of_fifty_newest_first_with_older_and_newer_links(
 ):
     make_documents(connector, 60)
     client = login(viewer)
-    listing = reverse("connectors:connector_documents", args=[workspace.slug, connector.pk])
+    listing = reverse("syncs:connector_documents", args=[workspace.slug, connector.pk])
     first = client.get(listing)
     titles = [d.title for d in first.context["documents"]]
     assert len(titles) == 50 and titles[0] == "Doc 59" and titles[-1] == "Doc 10"
@@ -48,7 +48,7 @@ def test_filtering_by_title_and_type(login, viewer, workspace, connector):
     make_documents(connector, 2, prefix="Report")
     Document.objects.filter(title="Report 1").update(mime_type="application/pdf")
     client = login(viewer)
-    listing = reverse("connectors:connector_documents", args=[workspace.slug, connector.pk])
+    listing = reverse("syncs:connector_documents", args=[workspace.slug, connector.pk])
     assert len(client.get(listing, {"title": "report"}).context["documents"]) == 2
     found = client.get(listing, {"mime_type": "application/pdf"}).context["documents"]
     assert [d.title for d in found] == ["Report 1"]
@@ -62,7 +62,7 @@ def test_a_collection_shows_the_documents_of_its_connectors_only(
     make_documents(associated, 2, prefix="Mine")
     outside = make_connector(name="outside")
     make_documents(outside, 2, prefix="Outside")
-    listing = reverse("connectors:collection_documents", args=[workspace.slug, collection.pk])
+    listing = reverse("syncs:collection_documents", args=[workspace.slug, collection.pk])
     response = login(viewer).get(listing)
     assert sorted(d.title for d in response.context["documents"]) == ["Mine 0", "Mine 1"]
     by_connector = login(viewer).get(listing, {"connector": str(associated.pk)})
@@ -83,7 +83,7 @@ def test_a_document_page_escapes_what_the_source_wrote(login, viewer, workspace,
     )
     html = (
         login(viewer)
-        .get(reverse("connectors:document_detail", args=[workspace.slug, document.pk]))
+        .get(reverse("syncs:document_detail", args=[workspace.slug, document.pk]))
         .content.decode()
     )
     assert "<script>alert" not in html and "&lt;script&gt;alert(&#x27;text&#x27;)" in html
@@ -95,7 +95,7 @@ def test_a_document_page_escapes_what_the_source_wrote(login, viewer, workspace,
 def test_a_document_page_links_its_source(login, viewer, workspace, documents):
     html = (
         login(viewer)
-        .get(reverse("connectors:document_detail", args=[workspace.slug, documents[1].pk]))
+        .get(reverse("syncs:document_detail", args=[workspace.slug, documents[1].pk]))
         .content.decode()
     )
     assert 'href="https://example.com/doc/1"' in html
@@ -110,14 +110,14 @@ def test_documents_of_other_workspaces_and_deleted_ones_are_not_found(
     client = login(stranger)
     assert (
         client.get(
-            reverse("connectors:document_detail", args=[other_workspace.slug, documents[0].pk])
+            reverse("syncs:document_detail", args=[other_workspace.slug, documents[0].pk])
         ).status_code
         == 404
     )
     Document.objects.filter(pk=documents[0].pk).update(deleted_at="2020-01-01T00:00:00Z")
     assert (
         login(viewer)
-        .get(reverse("connectors:document_detail", args=[workspace.slug, documents[0].pk]))
+        .get(reverse("syncs:document_detail", args=[workspace.slug, documents[0].pk]))
         .status_code
         == 404
     )
@@ -131,7 +131,7 @@ def test_the_oldest_page_is_one_jump_away_and_the_total_comes_from_the_counters(
         [SourceDocument(external_id=f"row-{index}", title=f"Row {index}") for index in range(120)],
     )
     client = login(viewer)
-    listing = reverse("connectors:connector_documents", args=[workspace.slug, connector.pk])
+    listing = reverse("syncs:connector_documents", args=[workspace.slug, connector.pk])
     first = client.get(listing)
     assert "120 documents" in first.content.decode()
     assert "Oldest »" in first.content.decode() and "« Newest" not in first.content.decode()
@@ -160,7 +160,7 @@ def test_a_table_row_reads_as_its_columns(login, viewer, workspace, connector):
     row = Document.objects.get(connector=connector, external_id="42")
     page = (
         login(viewer)
-        .get(reverse("connectors:document_detail", args=[workspace.slug, row.pk]))
+        .get(reverse("syncs:document_detail", args=[workspace.slug, row.pk]))
         .content.decode()
     )
     assert 'aria-label="Columns of this row"' in page
@@ -189,7 +189,7 @@ def test_a_web_page_s_structure_shows_rendered_and_sanitised(login, viewer, work
     row = Document.objects.get(connector=connector, external_id="https://example.com/faq")
     page = (
         login(viewer)
-        .get(reverse("connectors:document_detail", args=[workspace.slug, row.pk]))
+        .get(reverse("syncs:document_detail", args=[workspace.slug, row.pk]))
         .content.decode()
     )
     assert "<h2>How do I install it?</h2>" in page and "<strong>make run</strong>" in page

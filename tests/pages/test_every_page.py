@@ -22,15 +22,13 @@ def every_page(workspace, space, collection, associated, finished_sync, document
         "space delete": reverse("connectors:space_delete", args=[slug, space.pk]),
         "collection": reverse("connectors:collection_detail", args=[slug, collection.pk]),
         "collection delete": reverse("connectors:collection_delete", args=[slug, collection.pk]),
-        "collection documents": reverse(
-            "connectors:collection_documents", args=[slug, collection.pk]
-        ),
+        "collection documents": reverse("syncs:collection_documents", args=[slug, collection.pk]),
         "catalog": reverse("connectors:catalog", args=[slug]),
         "connectors": reverse("connectors:connector_list", args=[slug]),
         "connector": reverse("connectors:connector_detail", args=[slug, connector.pk]),
         "connector edit": reverse("connectors:connector_edit", args=[slug, connector.pk]),
         "connector delete": reverse("connectors:connector_delete", args=[slug, connector.pk]),
-        "connector documents": reverse("connectors:connector_documents", args=[slug, connector.pk]),
+        "connector documents": reverse("syncs:connector_documents", args=[slug, connector.pk]),
         "new postgres connector": reverse(
             "connectors:connector_create",
             args=[slug, catalog["postgres-connector"].registry_id],
@@ -38,7 +36,7 @@ def every_page(workspace, space, collection, associated, finished_sync, document
         "new upload connector": reverse(
             "connectors:connector_create", args=[slug, catalog["upload"].registry_id]
         ),
-        "document": reverse("connectors:document_detail", args=[slug, documents[0].pk]),
+        "document": reverse("syncs:document_detail", args=[slug, documents[0].pk]),
         "sync": reverse("syncs:sync_detail", args=[slug, finished_sync.pk]),
         "syncs": reverse("syncs:history", args=[slug]),
         "keys": reverse("connectors:key_list", args=[slug]),

@@ -54,10 +54,8 @@ def _page_urls(workspace, space, collection, connector) -> dict:
         "spaces": reverse("connectors:space_list", args=[slug]),
         "space": reverse("connectors:space_detail", args=[slug, space.pk]),
         "collection": reverse("connectors:collection_detail", args=[slug, collection.pk]),
-        "collection documents": reverse(
-            "connectors:collection_documents", args=[slug, collection.pk]
-        ),
-        "connector documents": reverse("connectors:connector_documents", args=[slug, connector.pk]),
+        "collection documents": reverse("syncs:collection_documents", args=[slug, collection.pk]),
+        "connector documents": reverse("syncs:connector_documents", args=[slug, connector.pk]),
         "catalog": reverse("connectors:catalog", args=[slug]),
         "keys": reverse("connectors:key_list", args=[slug]),
         "members": reverse("connectors:member_list", args=[slug]),

@@ -183,7 +183,7 @@ MATRIX: dict[str, Entry] = {
     "connectors:collection_delete": workspace_page(
         "/w/{workspace}/collections/{collection}/delete/", "edit"
     ),
-    "connectors:collection_documents": workspace_page(
+    "syncs:collection_documents": workspace_page(
         "/w/{workspace}/collections/{collection}/documents/", methods=("get",)
     ),
     "connectors:catalog": workspace_page("/w/{workspace}/catalog/", methods=("get",)),
@@ -217,10 +217,10 @@ MATRIX: dict[str, Entry] = {
     "connectors:connector_upload": workspace_page(
         "/w/{workspace}/connectors/{connector}/files/", "edit", methods=("post",)
     ),
-    "connectors:connector_documents": workspace_page(
+    "syncs:connector_documents": workspace_page(
         "/w/{workspace}/connectors/{connector}/documents/", methods=("get",)
     ),
-    "connectors:document_detail": workspace_page(
+    "syncs:document_detail": workspace_page(
         "/w/{workspace}/documents/{document}/", methods=("get",)
     ),
     "connectors:key_list": workspace_page("/w/{workspace}/keys/", "manage"),

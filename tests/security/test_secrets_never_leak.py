@@ -405,7 +405,7 @@ def test_secrets_typed_into_the_pages_never_leave(login, owner, workspace, catal
         ("connectors:dashboard", []),
         ("syncs:connector_activity", [connector.pk]),
         ("syncs:sync_detail", [sync.pk]),
-        ("connectors:connector_documents", [connector.pk]),
+        ("syncs:connector_documents", [connector.pk]),
     ]:
         responses.append(client.get(reverse(name, args=[slug, *args])))
 

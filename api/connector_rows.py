@@ -11,7 +11,8 @@ from config.api.base import WorkspaceScopedMixin, scoped_to
 from config.api.filtering import names_a_filter
 from config.api.pagination import KeysetRead, offset_page
 from connectors import selectors
-from connectors.rows import Columns, CompiledRead
+from connectors.compiled_read import CompiledRead
+from connectors.rows import Columns
 from connectors.selectors import CollectionPath, as_uuid
 
 

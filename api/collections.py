@@ -13,6 +13,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 
+from api import bodies
+from api.connector_rows import ConnectorRowsMixin
+from api.fields import CollectionIdsField, MaskedConfigField, ScheduleSerializer
 from config.api import openapi
 from config.api.base import WorkspaceScopedMixin
 from config.api.fast import FastRead
@@ -21,9 +24,6 @@ from config.api.openapi import CONNECTOR_ID, NESTED
 from config.api.pagination import KeysetPagination
 from config.api.strict import StrictSerializer
 from connectors import credentials, schedules, services
-from connectors.api import bodies
-from connectors.api.connector_rows import ConnectorRowsMixin
-from connectors.api.fields import CollectionIdsField, MaskedConfigField, ScheduleSerializer
 from connectors.errors import InvalidInput
 from connectors.filters import ConnectorFilter
 from connectors.models import Collection, Connector

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.response import Response
 
+from api.sync_serializers import DocumentDetailSerializer, DocumentSerializer
 from config.api import openapi
 from config.api.base import WorkspaceScopedMixin
 from config.api.filtering import names_a_filter
@@ -14,7 +15,6 @@ from config.api.openapi import NESTED
 from config.api.pagination import KeysetPagination, KeysetRead
 from connectors.selectors import CollectionPath
 from syncs import selectors as sync_selectors
-from syncs.api.serializers import DocumentDetailSerializer, DocumentSerializer
 from syncs.filters import DocumentFilter
 from syncs.models import Document
 

@@ -21,6 +21,15 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from api import bodies
+from api.connector_rows import ConnectorRowsMixin
+from api.fields import MaskedConfigField, masked_config_of
+from api.sync_serializers import (
+    SyncAttemptSerializer,
+    SyncCountsSerializer,
+    SyncErrorSerializer,
+    SyncProgressSerializer,
+)
 from config.api import openapi
 from config.api.base import WorkspaceScopedMixin
 from config.api.fast import FastRead
@@ -29,21 +38,12 @@ from config.api.pagination import MAX_START, offset_page
 from config.api.parsers import body_and_query_params
 from config.api.strict import StrictCharField
 from connectors import services
-from connectors.api import bodies
-from connectors.api.connector_rows import ConnectorRowsMixin
-from connectors.api.fields import MaskedConfigField, masked_config_of
 from connectors.errors import InvalidInput
 from connectors.filters import ConnectorFilter
 from connectors.models import Connector, Workspace
 from connectors.schema.secrets import MASK
 from connectors.selectors import as_uuid
 from syncs import selectors as sync_selectors
-from syncs.api.serializers import (
-    SyncAttemptSerializer,
-    SyncCountsSerializer,
-    SyncErrorSerializer,
-    SyncProgressSerializer,
-)
 from syncs.models import FINISHED_STATUSES
 
 LIVE_SOURCE_TYPES = ("WEBSITE", "RSS")

@@ -17,6 +17,10 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from api import bodies
+from api.connector_rows import ConnectorRowsMixin
+from api.fields import CollectionIdsField, masked_config_of
+from api.sync_serializers import SyncSerializer
 from config.api import openapi
 from config.api.base import WorkspaceScopedMixin
 from config.api.fast import FastRead, isoformat
@@ -24,15 +28,11 @@ from config.api.idempotency import idempotent
 from config.api.pagination import KeysetPagination
 from config.api.strict import StrictSerializer
 from connectors import schedules, selectors, services
-from connectors.api import bodies
-from connectors.api.connector_rows import ConnectorRowsMixin
-from connectors.api.fields import CollectionIdsField, masked_config_of
 from connectors.errors import InvalidInput
 from connectors.filters import ConnectorFilter
 from connectors.models import Connector, ScheduleType, Workspace
 from connectors.schema.secrets import deep_merge
 from syncs import selectors as sync_selectors
-from syncs.api.serializers import SyncSerializer
 
 WORKSPACE_TYPES = (
     "google_drive",

@@ -7,6 +7,7 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from api.sync_serializers import SyncSerializer, SyncTriggerSerializer
 from config.api import openapi
 from config.api.base import WorkspaceScopedMixin, scoped_to
 from config.api.filtering import names_a_filter
@@ -20,7 +21,6 @@ from connectors.selectors import CollectionPath, as_uuid
 from syncs import selectors as sync_selectors
 from syncs import services as sync_services
 from syncs import start_rules
-from syncs.api.serializers import SyncSerializer, SyncTriggerSerializer
 from syncs.filters import SyncFilter
 from syncs.models import Sync, SyncTrigger
 

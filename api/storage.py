@@ -17,6 +17,9 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from api import bodies
+from api.connector_rows import ConnectorRowsMixin
+from api.fields import MaskedConfigField
 from config.api import openapi
 from config.api.base import WorkspaceScopedMixin
 from config.api.fast import FastRead, shows_utc
@@ -25,13 +28,11 @@ from config.api.idempotency import idempotent
 from config.api.renderers import RawJson
 from config.api.strict import StrictSerializer
 from connectors import credentials, services
-from connectors.api import bodies
-from connectors.api.connector_rows import ConnectorRowsMixin
-from connectors.api.fields import MaskedConfigField
+from connectors.compiled_read import CompiledRead
 from connectors.errors import InvalidInput, NotFound
 from connectors.filters import ConnectorFilter
 from connectors.models import Connector, Workspace
-from connectors.rows import Columns, CompiledRead, JsonObject, JsonOf, UtcZ
+from connectors.rows import Columns, JsonObject, JsonOf, UtcZ
 from connectors.selectors import as_uuid
 
 STORAGE_TYPES = ("HttpData", "AmazonS3", "AzureStorage")
