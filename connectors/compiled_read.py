@@ -72,12 +72,21 @@ class _PreparedCursor(ServerBindingCursor):
         return super().execute(query, params, prepare=True, binary=binary)
 
 
+#: psycopg prepares a statement by itself after this many runs; a server-side binding cursor
+#: other than ``_PreparedCursor`` would need to run one this often.
+_ONLY_WHEN_ASKED = 2**31 - 1
+
+
 def _cursor(connection):
     """A cursor of the connection (Django's wrapper: query logging and error translation); on
     PostgreSQL one that prepares its statements."""
     if connection.vendor != "postgresql":
         return connection.cursor()
     connection.ensure_connection()
+    if connection.connection.prepare_threshold is None:
+        # Django leaves psycopg's preparing off; on, it takes effect only where asked for: its
+        # own cursors bind on the client and never prepare.
+        connection.connection.prepare_threshold = _ONLY_WHEN_ASKED
     with connection.wrap_database_errors:
         raw = _PreparedCursor(connection.connection)
     if connection.queries_logged:

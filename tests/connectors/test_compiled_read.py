@@ -1,11 +1,15 @@
 """``CompiledRead``: the ORM's SQL compiled once, run with each call's values."""
 
 import datetime
+import itertools
+import re
 import threading
 import uuid
 
 import pytest
+from django.db import connection
 from django.db.models import Exists
+from django.test.utils import CaptureQueriesContext
 
 from connectors import selectors
 from connectors.compiled_read import CompiledRead
@@ -180,3 +184,30 @@ def test_a_text_value_is_bound_as_itself(workspace, make_connector):
         connector.pk
     ]
     assert read.rows(workspace_id=workspace.pk, name="a/b") == []
+
+
+def test_on_postgresql_the_sql_is_prepared_once_per_connection(
+    workspace, space, collection, make_connector
+):
+    """The same SQL every call: PostgreSQL parses and plans it once (a prepared statement),
+    and the logged query (what query-count tests see) is still one per read."""
+    connector = make_connector(collections=[collection])
+    read = _connector_read()
+    values = {
+        "workspace_id": workspace.pk,
+        "space_id": space.pk,
+        "collection_id": collection.pk,
+        "connector_id": connector.pk,
+    }
+    with CaptureQueriesContext(connection) as queries:
+        rows = [read.first(**values) for _ in range(3)]
+    assert len(queries) == 3
+    assert rows[0] == rows[2] == _orm_row(**values)
+    if connection.vendor == "postgresql":
+        (template,) = read._local.templates.values()
+        numbers = itertools.count(1)
+        expected = re.sub("%s", lambda _: f"${next(numbers)}", template.sql)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            prepared = [statement for (statement,) in cursor.fetchall()]
+        assert prepared.count(expected) == 1
