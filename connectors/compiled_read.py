@@ -78,9 +78,10 @@ _ONLY_WHEN_ASKED = 2**31 - 1
 
 
 def _cursor(connection):
-    """A cursor of the connection (Django's wrapper: query logging and error translation); on
-    PostgreSQL one that prepares its statements."""
-    if connection.vendor != "postgresql":
+    """A cursor of the connection; on PostgreSQL one that prepares its statements, unless
+    queries are being logged (``DEBUG``, ``assertNumQueries``): Django logs a query by the text
+    psycopg keeps of it, which a prepared execution does not keep."""
+    if connection.vendor != "postgresql" or connection.queries_logged:
         return connection.cursor()
     connection.ensure_connection()
     if connection.connection.prepare_threshold is None:
@@ -88,10 +89,7 @@ def _cursor(connection):
         # own cursors bind on the client and never prepare.
         connection.connection.prepare_threshold = _ONLY_WHEN_ASKED
     with connection.wrap_database_errors:
-        raw = _PreparedCursor(connection.connection)
-    if connection.queries_logged:
-        return connection.make_debug_cursor(raw)
-    return connection.make_cursor(raw)
+        return connection.make_cursor(_PreparedCursor(connection.connection))
 
 
 def _value_kind(value) -> tuple:
