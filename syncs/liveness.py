@@ -15,6 +15,10 @@ from its own checkpoint, while the other parts go on; a part lost too often fail
 A sync waiting for a worker (queued on a running connector, between two task runs, or past its
 back-off) longer than the timeout gets its task message sent again: claims are conditional, so a
 duplicate is harmless.
+
+A ``when`` schedule fires once: when beat sent its tick but no sync came of it within the timeout
+(the file-system broker never redelivers a message its worker took to the grave), the tick runs
+here, once.
 """
 
 from datetime import timedelta
@@ -27,6 +31,7 @@ from django.utils import timezone
 
 from config.events import emit
 from connectors.lifecycle import State
+from syncs import scheduling, start_rules
 from syncs.engine import attempts, parts
 from syncs.engine.failures import backoff
 from syncs.engine.lease import lock_connector
@@ -212,4 +217,14 @@ def redispatch_waiting_syncs(*, now=None) -> int:
             if Sync.objects.filter(pk=sync_id, lease_token__isnull=True).update(heartbeat_at=now):
                 sent += 1
                 transaction.on_commit(lambda sync_id=str(sync_id): run_sync.delay(sync_id))
+    return sent
+
+
+def resend_lost_schedule_ticks(*, now=None) -> int:
+    now = now or timezone.now()
+    sent = 0
+    for connector_id in scheduling.unanswered_one_off_ticks(fired_before=_cutoff(now)):
+        with transaction.atomic():
+            start_rules.schedule_ticked(connector_id=connector_id)
+            sent += 1
     return sent

@@ -8,12 +8,14 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django_celery_beat.models import ClockedSchedule, CrontabSchedule, PeriodicTask
 
 from connectors.errors import InvalidInput
 from connectors.lifecycle import State
 from connectors.models import Connector, ScheduleType
 from connectors.schedules import Schedule
+from syncs.models import Sync, SyncTrigger
 
 SCHEDULED_SYNC_TASK = "syncs.tasks.scheduled_sync"
 
@@ -111,3 +113,33 @@ def _delete_task(task: PeriodicTask) -> None:
     task.delete()
     if clocked:
         clocked.delete()
+
+
+def unanswered_one_off_ticks(*, fired_before) -> list:
+    """Running connectors whose ``when`` schedule beat fired before ``fired_before`` with nothing
+    to show for it: no scheduled sync queued since its time, no skipped tick recorded. The tick's
+    message went missing with the worker that took it.
+
+    Beat disables a one-off task right after sending it (which also clears its ``last_run_at``);
+    while a connector runs nothing else disables its task, so the disabling's ``date_changed`` is
+    when the tick was sent."""
+    answered = Exists(
+        Sync.objects.filter(
+            connector=OuterRef("pk"),
+            trigger=SyncTrigger.SCHEDULE,
+            queued_at__gte=OuterRef("schedule_at"),
+        )
+    )
+    return list(
+        Connector.objects.filter(
+            state=State.RUNNING,
+            schedule_type=ScheduleType.WHEN,
+            periodic_task__one_off=True,
+            periodic_task__enabled=False,
+            periodic_task__date_changed__gte=F("schedule_at"),
+            periodic_task__date_changed__lt=fired_before,
+        )
+        .filter(Q(last_skipped_tick_at__isnull=True) | Q(last_skipped_tick_at__lt=F("schedule_at")))
+        .exclude(answered)
+        .values_list("pk", flat=True)
+    )

@@ -7,6 +7,7 @@
 | a connector joins a collection | ``connector_associated``: an ``imed`` connector that is starting or running syncs now |
 | the connector's check passes | ``check_passed``: syncs queued while it was starting run; a ``once`` connector syncs unless a sync is already waiting |
 | a beat tick of a ``cron`` or ``when`` schedule | ``schedule_ticked``: a running connector syncs unless one is active (the skipped tick is recorded) |
+| a ``when`` tick beat sent that no worker answered | ``syncs.liveness`` runs ``schedule_ticked`` for it, once |
 
 ``on_save`` says in one sentence what these rules will do with a connector saved with a schedule.
 """

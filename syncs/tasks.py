@@ -63,4 +63,5 @@ def check_liveness() -> dict:
         "lost_parts": liveness.recover_lost_parts(),
         "lost_checks": resend_lost_checks(),
         "redispatched": liveness.redispatch_waiting_syncs(),
+        "lost_ticks": liveness.resend_lost_schedule_ticks(),
     }

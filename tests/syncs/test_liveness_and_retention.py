@@ -250,7 +250,13 @@ def test_a_check_lost_with_its_worker_is_sent_again_with_the_same_token(
 
 
 def test_the_liveness_task_runs_every_check(make_sample_connector, owner):
-    assert check_liveness() == {"lost": 0, "lost_parts": 0, "lost_checks": 0, "redispatched": 0}
+    assert check_liveness() == {
+        "lost": 0,
+        "lost_parts": 0,
+        "lost_checks": 0,
+        "redispatched": 0,
+        "lost_ticks": 0,
+    }
 
 
 # -- retention ------------------------------------------------------------------------------------

@@ -276,3 +276,48 @@ def test_a_tick_runs_only_for_a_running_connector(make_sample_connector, owner):
     services.connector_stop(actor=owner, connector=connector)
     scheduled_sync(str(connector.pk))
     assert Sync.objects.filter(connector=connector).count() == 1
+
+
+def _beat_fires(connector) -> None:
+    """What beat does with a due one-off task, through beat's own entry: it sends the tick (here
+    the message is lost with its worker) and, on its next look, disables the task."""
+    from django_celery_beat.schedulers import ModelEntry
+
+    from config.celery import app
+
+    entry = ModelEntry(PeriodicTask.objects.get(pk=connector.periodic_task_id), app=app)
+    assert entry.is_due().is_due
+    next(entry).is_due()
+    assert not PeriodicTask.objects.get(pk=connector.periodic_task_id).enabled
+
+
+def test_a_when_tick_lost_with_its_worker_runs_once_from_liveness(
+    make_sample_connector, owner, settings
+):
+    from syncs.liveness import resend_lost_schedule_ticks
+
+    settings.CONNECTOR_HUB_SYNC_HEARTBEAT_TIMEOUT = 120
+    lost = make_sample_connector(name="lost", schedule=schedules.when("2030-01-04T11:00:00Z"))
+    answered = make_sample_connector(name="ok", schedule=schedules.when("2030-01-04T11:00:00Z"))
+    busy = make_sample_connector(name="busy", schedule=schedules.when("2030-01-04T11:00:00Z"))
+    stopped = make_sample_connector(name="off", schedule=schedules.when("2030-01-04T11:00:00Z"))
+    manual = sync_services.sync_trigger(actor=owner, connector=busy, trigger=SyncTrigger.API)
+    with time_machine.travel(datetime(2030, 1, 4, 11, 0, 2, tzinfo=UTC), tick=False):
+        for connector in (lost, answered, busy, stopped):
+            _beat_fires(connector)
+        scheduled_sync(str(answered.pk))  # the only tick whose message reached a worker
+    services.connector_stop(actor=owner, connector=stopped)
+
+    def ticks_resent(at) -> int:
+        with time_machine.travel(at, tick=False):
+            return resend_lost_schedule_ticks()
+
+    assert ticks_resent(datetime(2030, 1, 4, 11, 1, tzinfo=UTC)) == 0  # within the timeout
+    assert ticks_resent(datetime(2030, 1, 4, 11, 3, tzinfo=UTC)) == 2
+    (resent,) = Sync.objects.filter(connector=lost)
+    assert resent.trigger == SyncTrigger.SCHEDULE
+    assert Sync.objects.filter(connector=answered).count() == 1
+    assert list(Sync.objects.filter(connector=busy)) == [manual]  # skipped, and recorded
+    assert not Sync.objects.filter(connector=stopped).exists()
+    # Once: the resent tick is answered like any other.
+    assert ticks_resent(datetime(2030, 1, 4, 11, 10, tzinfo=UTC)) == 0
