@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db import connections
 from django.db.backends.postgresql.base import ServerBindingCursor
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from connectors.rows import Columns
 
@@ -43,7 +43,30 @@ class CompiledRead:
         with _cursor(connection) as cursor:
             cursor.execute(template.sql, template.bind(values))
             records = cursor.fetchall()
-        return self.columns.decoded(template.converted(records, connection))
+        rows = self.columns.decoded(template.converted(records, connection))
+        if rows and self.columns.linked:
+            ids = [row["id"] for row in rows]
+            for name, read in self._linked_reads().items():
+                pairs = [(row["key"], row["value"]) for row in read.rows(ids=ids)]
+                self.columns.linked[name].attach(name, rows, pairs)
+        return rows
+
+    def _linked_reads(self) -> dict[str, "CompiledRead"]:
+        """A compiled read of each of the columns' ``Linked`` lists, by the rows' ids."""
+        reads = self.__dict__.get("_linked")
+        if reads is None:
+            reads = self._linked = {
+                name: CompiledRead(
+                    Columns(
+                        linked.model,
+                        (),
+                        expressions={"key": F(linked.key), "value": F(linked.value)},
+                    ),
+                    linked.queryset,
+                )
+                for name, linked in self.columns.linked.items()
+            }
+        return reads
 
     def first(self, **values) -> dict | None:
         rows = self.rows(**values)

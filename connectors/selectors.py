@@ -4,7 +4,7 @@ import functools
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, QuerySet
+from django.db.models import QuerySet
 
 from connectors.errors import NotFound
 from connectors.models import (
@@ -16,7 +16,7 @@ from connectors.models import (
     Space,
     Workspace,
 )
-from connectors.rows import Columns
+from connectors.rows import Columns, Linked
 
 
 def as_uuid(value) -> uuid.UUID | None:
@@ -70,13 +70,8 @@ _CONNECTOR_COLUMNS = (
     "masked_config",
 )
 
-#: The collections of a connector, in the order it joined them, read by a subquery of the row's
-#: own statement.
-_COLLECTION_IDS = {
-    "collections": ConnectorCollection.objects.filter(connector_id=OuterRef("pk"))
-    .order_by("id")
-    .values("collection_id")
-}
+#: The collections of a connector, in the order it joined them.
+_COLLECTION_IDS = {"collections": Linked(ConnectorCollection, "connector_id", "collection_id")}
 
 
 @functools.cache
@@ -90,7 +85,7 @@ def connector_columns(
         Connector,
         _CONNECTOR_COLUMNS if names is None else names,
         json=("masked_config",),
-        uuid_lists=_COLLECTION_IDS if collections else None,
+        linked=_COLLECTION_IDS if collections else None,
     )
 
 

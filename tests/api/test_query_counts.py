@@ -60,19 +60,19 @@ def _rows(body) -> list:
 #: Queries of each list, whatever the page size: the API key, the workspace with the key's role (or,
 #: for a session, the collection with its space), then the page and what it shows. A request by
 #: key reads a collection's pages through the collection's path, which needs no lookup of its own
-#: when the page has rows; connectors are plain rows that carry their masked config, their
-#: definition's fields and their collections' ids.
+#: when the page has rows; connectors are plain rows that carry their masked config and their
+#: definition's fields, and the 003 and 004 lists read the page's collection ids in one more query.
 QUERIES = {
     "000 list": 3,
     "000 documents": 3,  # the connector with its documents counter, then the page
     "001 list": 2,
     "003 spaces": 2,
     "003 collections": 3,
-    "003 connectors": 2,
-    "003 all connectors": 2,
+    "003 connectors": 3,
+    "003 all connectors": 3,
     "003 syncs": 2,  # each sync's attempts read in the same query
     "003 documents": 3,  # the collection's connectors, then the page
-    "004 list": 2,
+    "004 list": 3,
 }
 
 

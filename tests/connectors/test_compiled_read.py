@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import Exists
 from django.test.utils import CaptureQueriesContext
 
-from connectors import selectors
+from connectors import selectors, services
 from connectors.compiled_read import CompiledRead
 from connectors.models import Connector
 from connectors.selectors import CollectionPath
@@ -203,12 +203,43 @@ def test_on_postgresql_the_sql_is_prepared_once_per_connection(
     assert rows[0] == rows[2] == _orm_row(**values)
     with CaptureQueriesContext(connection) as queries:
         assert read.first(**values) == rows[0]
-    assert len(queries) == 1 and "connectors_connector" in queries[0]["sql"]
+    # The connector, then its collections' ids (read for all the rows at once).
+    assert [query["sql"].split(" FROM ")[1].split()[0] for query in queries] == [
+        '"connectors_connector"',
+        '"connectors_connectorcollection"',
+    ]
     if connection.vendor == "postgresql":
+        (links_read,) = read._linked_reads().values()
         (template,) = read._local.templates.values()
-        numbers = itertools.count(1)
-        expected = re.sub("%s", lambda _: f"${next(numbers)}", template.sql)
+        (links_template,) = links_read._local.templates.values()
         with connection.cursor() as cursor:
             cursor.execute("SELECT statement FROM pg_prepared_statements")
             prepared = [statement for (statement,) in cursor.fetchall()]
-        assert prepared.count(expected) == 1
+        for sql in (template.sql, links_template.sql):
+            numbers = itertools.count(1)
+            assert prepared.count(re.sub("%s", lambda _: f"${next(numbers)}", sql)) == 1
+
+
+def test_each_row_shows_its_own_collections_in_the_order_it_joined_them(
+    workspace, owner, space, collection, make_connector
+):
+    second = services.collection_create(actor=owner, space=space, name="second")
+    third = services.collection_create(actor=owner, space=space, name="third")
+    both = make_connector(name="both", collections=[third])
+    services.connector_associate(actor=owner, connector=both, collection=second)
+    one = make_connector(name="one", collections=[second])
+    none = make_connector(name="none")
+    columns = selectors.connector_columns(collections=True)
+    read = CompiledRead(
+        columns,
+        lambda workspace_id: Connector.objects.filter(workspace_id=workspace_id).order_by("name"),
+    )
+    expected = {
+        "both": [str(third.pk), str(second.pk)],
+        "none": [],
+        "one": [str(second.pk)],
+    }
+    orm_rows = columns.rows(Connector.objects.filter(workspace=workspace).order_by("name"))
+    for rows in (read.rows(workspace_id=workspace.pk), orm_rows):
+        assert {row["name"]: row["collections"] for row in rows} == expected
+    assert [row["id"] for row in orm_rows] == [both.pk, none.pk, one.pk]
