@@ -216,8 +216,13 @@ def test_on_postgresql_the_sql_is_prepared_once_per_connection(
             cursor.execute("SELECT statement FROM pg_prepared_statements")
             prepared = [statement for (statement,) in cursor.fetchall()]
         for sql in (template.sql, links_template.sql):
-            numbers = itertools.count(1)
-            assert prepared.count(re.sub("%s", lambda _: f"${next(numbers)}", sql)) == 1
+            assert prepared.count(_numbered_placeholders(sql)) == 1
+
+
+def _numbered_placeholders(sql: str) -> str:
+    """The SQL as PostgreSQL keeps a prepared statement: ``$1``, ``$2``... for each ``%s``."""
+    numbers = itertools.count(1)
+    return re.sub("%s", lambda _: f"${next(numbers)}", sql)
 
 
 def test_each_row_shows_its_own_collections_in_the_order_it_joined_them(
