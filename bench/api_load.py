@@ -19,8 +19,8 @@ yardstick alike (hello+key's own row: its median run).
                                              # while a worker syncs a large connector
 
 Runs the production shape: a throw-away PostgreSQL (tests/servers/postgres.py), gunicorn from
-config/gunicorn.py (gthread workers, persistent database connections, access log off), an API key
-in the X-API-Key header. The data: CONNECTORS sample-data connectors in one collection, each with
+config/gunicorn.py (gthread workers, persistent database connections, access log off, each
+worker holding at most its share of the connections), an API key in the X-API-Key header. The data: CONNECTORS sample-data connectors in one collection, each with
 DOCUMENTS documents and a finished sync. wrk comes from Debian (installed when missing).
 
 Goals (issue 17): every list >= 0.5x and every get >= 0.7x of hello+key, in both phases.
@@ -503,6 +503,10 @@ def main() -> None:
             # No recycling of workers: at these rates each would be replaced every few seconds,
             # and its restart (Django's start-up) would land on whichever endpoint runs then.
             "GUNICORN_MAX_REQUESTS": "0",
+            # Each worker holds its share of wrk's keep-alive connections: uncapped, a gthread
+            # worker accepts all it is offered, and in about one run in four one worker held
+            # them all (one core working, the other idle), which halved that run's figure.
+            "GUNICORN_WORKER_CONNECTIONS": str(-(-args.connections // args.workers)),
             # Throughput, not the rate limits, is measured: a limit would answer 429s.
             "CONNECTOR_HUB_THROTTLE_ENABLED": "false",
         }

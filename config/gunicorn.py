@@ -7,6 +7,7 @@ Sized from the environment (gunicorn's own ``GUNICORN_CMD_ARGS`` still works on 
 | ``PORT`` / ``GUNICORN_BIND`` | ``8000`` / ``0.0.0.0:$PORT`` | where to listen |
 | ``WEB_CONCURRENCY`` | 2 x cores + 1 | worker processes |
 | ``GUNICORN_THREADS`` | ``4`` | threads per worker (``gthread`` workers; 1 = ``sync`` workers) |
+| ``GUNICORN_WORKER_CONNECTIONS`` | ``1000`` | connections a ``gthread`` worker holds at once (keep-alive ones included); more wait for another worker |
 | ``GUNICORN_TIMEOUT`` | ``30`` | seconds a request may take before its worker is restarted |
 | ``GUNICORN_MAX_REQUESTS`` | ``2000`` | requests before a worker is replaced (0 = never) |
 | ``GUNICORN_ACCESS_LOG`` | ``-`` (stdout) | ``off`` disables the access log |
@@ -31,6 +32,9 @@ def _int(name: str, default: int) -> int:
 bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{_int('PORT', 8000)}"
 workers = _int("WEB_CONCURRENCY", (os.cpu_count() or 1) * 2 + 1)
 threads = _int("GUNICORN_THREADS", 4)
+# A gthread worker accepts every connection it is offered, so a few keep-alive clients can all
+# land on one worker while the others idle; a cap spreads them (gunicorn's default is 1000).
+worker_connections = _int("GUNICORN_WORKER_CONNECTIONS", 1000)
 worker_class = "gthread" if threads > 1 else "sync"
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
