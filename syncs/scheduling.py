@@ -115,21 +115,37 @@ def _delete_task(task: PeriodicTask) -> None:
         clocked.delete()
 
 
-def unanswered_one_off_ticks(*, fired_before) -> list:
-    """Running connectors whose ``when`` schedule beat fired before ``fired_before`` with nothing
-    to show for it: no scheduled sync queued since its time, no skipped tick recorded. The tick's
-    message went missing with the worker that took it.
-
-    Beat disables a one-off task right after sending it (which also clears its ``last_run_at``);
-    while a connector runs nothing else disables its task, so the disabling's ``date_changed`` is
-    when the tick was sent."""
-    answered = Exists(
+def _one_off_answered() -> Q:
+    """A ``when`` connector whose one sync has come: a scheduled sync queued since its time, or
+    its tick skipped (a sync was active) since then."""
+    started = Exists(
         Sync.objects.filter(
             connector=OuterRef("pk"),
             trigger=SyncTrigger.SCHEDULE,
             queued_at__gte=OuterRef("schedule_at"),
         )
     )
+    return Q(schedule_type=ScheduleType.WHEN) & (
+        Q(last_skipped_tick_at__gte=F("schedule_at")) | Q(started)
+    )
+
+
+def one_off_answered(connector: Connector) -> bool:
+    """Whether a tick of ``connector``'s schedule comes after its one sync (a ``when`` schedule
+    runs once, however many times its tick arrives)."""
+    if connector.schedule_type != ScheduleType.WHEN:
+        return False
+    return Connector.objects.filter(pk=connector.pk).filter(_one_off_answered()).exists()
+
+
+def unanswered_one_off_ticks(*, fired_before) -> list:
+    """Running connectors whose ``when`` schedule beat fired before ``fired_before`` with nothing
+    to show for it (``_one_off_answered``): the tick's message went missing with the worker that
+    took it.
+
+    Beat disables a one-off task right after sending it (which also clears its ``last_run_at``);
+    while a connector runs nothing else disables its task, so the disabling's ``date_changed`` is
+    when the tick was sent."""
     return list(
         Connector.objects.filter(
             state=State.RUNNING,
@@ -139,7 +155,6 @@ def unanswered_one_off_ticks(*, fired_before) -> list:
             periodic_task__date_changed__gte=F("schedule_at"),
             periodic_task__date_changed__lt=fired_before,
         )
-        .filter(Q(last_skipped_tick_at__isnull=True) | Q(last_skipped_tick_at__lt=F("schedule_at")))
-        .exclude(answered)
+        .exclude(_one_off_answered())
         .values_list("pk", flat=True)
     )

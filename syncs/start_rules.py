@@ -6,7 +6,7 @@
 | a connector is created to import at once (live sources) | ``connector_created``: the first import is queued with the connector and runs once the check passes |
 | a connector joins a collection | ``connector_associated``: an ``imed`` connector that is starting or running syncs now |
 | the connector's check passes | ``check_passed``: syncs queued while it was starting run; a ``once`` connector syncs unless a sync is already waiting |
-| a beat tick of a ``cron`` or ``when`` schedule | ``schedule_ticked``: a running connector syncs unless one is active (the skipped tick is recorded) |
+| a beat tick of a ``cron`` or ``when`` schedule | ``schedule_ticked``: a running connector syncs unless one is active (the skipped tick is recorded); a ``when`` schedule's tick counts once, however often it arrives |
 | a ``when`` tick beat sent that no worker answered | ``syncs.liveness`` runs ``schedule_ticked`` for it, once |
 
 ``on_save`` says in one sentence what these rules will do with a connector saved with a schedule.
@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from connectors import schedules
 from connectors.lifecycle import State
 from connectors.models import Collection, Connector, ScheduleType
-from syncs import services
+from syncs import scheduling, services
 from syncs.models import Sync, SyncTrigger
 
 
@@ -74,7 +74,7 @@ def check_passed(*, connector: Connector) -> Sync | None:
 
 def schedule_ticked(*, connector_id) -> Sync | None:
     connector = Connector.objects.filter(pk=connector_id, state=State.RUNNING).first()
-    if connector is None:
+    if connector is None or scheduling.one_off_answered(connector):
         return None
     return services.sync_trigger_unless_active(
         actor=None, connector=connector, trigger=SyncTrigger.SCHEDULE

@@ -321,3 +321,18 @@ def test_a_when_tick_lost_with_its_worker_runs_once_from_liveness(
     assert not Sync.objects.filter(connector=stopped).exists()
     # Once: the resent tick is answered like any other.
     assert ticks_resent(datetime(2030, 1, 4, 11, 10, tzinfo=UTC)) == 0
+    # A tick that was only late, arriving after the resent one's sync ended, starts nothing.
+    Sync.objects.filter(connector=lost).update(status=SyncStatus.SUCCEEDED)
+    scheduled_sync(str(lost.pk))
+    assert list(Sync.objects.filter(connector=lost)) == [resent]
+
+
+def test_a_when_schedule_runs_once_however_often_its_tick_arrives(make_sample_connector):
+    connector = make_sample_connector(schedule=schedules.when("2030-01-04T11:00:00Z"))
+    with time_machine.travel(datetime(2030, 1, 4, 11, 0, 1, tzinfo=UTC), tick=False):
+        scheduled_sync(str(connector.pk))
+    (first,) = Sync.objects.filter(connector=connector)
+    Sync.objects.filter(pk=first.pk).update(status=SyncStatus.SUCCEEDED)
+    with time_machine.travel(datetime(2030, 1, 4, 11, 5, tzinfo=UTC), tick=False):
+        scheduled_sync(str(connector.pk))
+    assert list(Sync.objects.filter(connector=connector)) == [first]
