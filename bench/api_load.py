@@ -20,8 +20,9 @@ yardstick alike (hello+key's own row: its median run).
 
 Runs the production shape: a throw-away PostgreSQL (tests/servers/postgres.py), gunicorn from
 config/gunicorn.py (gthread workers, persistent database connections, access log off, each
-worker holding at most its share of the connections), an API key in the X-API-Key header. The data: CONNECTORS sample-data connectors in one collection, each with
-DOCUMENTS documents and a finished sync. wrk comes from Debian (installed when missing).
+worker holding at most its share of the connections), an API key in the X-API-Key header. The
+data: CONNECTORS sample-data connectors in one collection, each with DOCUMENTS documents and a
+finished sync. wrk comes from Debian (installed when missing).
 
 Goals (issue 17): every list >= 0.5x and every get >= 0.7x of hello+key, in both phases.
 """
