@@ -35,6 +35,18 @@ class CompiledRead:
         self.columns = columns
         self.build = build
         self._local = threading.local()
+        #: A compiled read of each of the columns' ``Linked`` lists, by the rows' ids.
+        self.linked_reads = {
+            name: CompiledRead(
+                Columns(
+                    linked.model,
+                    (),
+                    expressions={"key": F(linked.key), "value": F(linked.value)},
+                ),
+                linked.queryset,
+            )
+            for name, linked in columns.linked.items()
+        }
 
     def rows(self, shape: dict | None = None, /, **values) -> list[dict]:
         shape = shape or {}
@@ -44,29 +56,12 @@ class CompiledRead:
             cursor.execute(template.sql, template.bind(values))
             records = cursor.fetchall()
         rows = self.columns.decoded(template.converted(records, connection))
-        if rows and self.columns.linked:
+        if rows and self.linked_reads:
             ids = [row["id"] for row in rows]
-            for name, read in self._linked_reads().items():
+            for name, read in self.linked_reads.items():
                 pairs = [(row["key"], row["value"]) for row in read.rows(ids=ids)]
                 self.columns.linked[name].attach(name, rows, pairs)
         return rows
-
-    def _linked_reads(self) -> dict[str, "CompiledRead"]:
-        """A compiled read of each of the columns' ``Linked`` lists, by the rows' ids."""
-        reads = self.__dict__.get("_linked")
-        if reads is None:
-            reads = self._linked = {
-                name: CompiledRead(
-                    Columns(
-                        linked.model,
-                        (),
-                        expressions={"key": F(linked.key), "value": F(linked.value)},
-                    ),
-                    linked.queryset,
-                )
-                for name, linked in self.columns.linked.items()
-            }
-        return reads
 
     def first(self, **values) -> dict | None:
         rows = self.rows(**values)

@@ -209,7 +209,7 @@ def test_on_postgresql_the_sql_is_prepared_once_per_connection(
         '"connectors_connectorcollection"',
     ]
     if connection.vendor == "postgresql":
-        (links_read,) = read._linked_reads().values()
+        (links_read,) = read.linked_reads.values()
         (template,) = read._local.templates.values()
         (links_template,) = links_read._local.templates.values()
         with connection.cursor() as cursor:
