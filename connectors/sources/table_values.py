@@ -10,12 +10,17 @@ import uuid
 import orjson
 
 
+def _decimal_text(value: decimal.Decimal) -> str:
+    """Every digit, without an exponent: as PostgreSQL writes a numeric."""
+    return format(value, "f")
+
+
 def json_value(value):
     """A database value as JSON: dates as ISO strings, decimals as exact strings, bytes base64."""
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
-        return str(value)
+        return _decimal_text(value)
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, dt.timedelta):
@@ -60,7 +65,7 @@ def decode_key_part(part: dict):
 
 
 # The types a table's rows hold most (orjson calls back for each value it cannot encode itself).
-_TEXT_TYPES = {decimal.Decimal: str, uuid.UUID: str}
+_TEXT_TYPES = {decimal.Decimal: _decimal_text, uuid.UUID: str}
 
 
 def _json_default(value):

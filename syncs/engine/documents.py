@@ -13,6 +13,7 @@ an upsert, and the rest of the pass upserts.
 
 import hashlib
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import orjson
@@ -104,33 +105,54 @@ def _valid_id(external_id) -> bool:
     return isinstance(external_id, str) and 0 < len(external_id) <= EXTERNAL_ID_MAX
 
 
-def _rows(connector_id, pass_id, documents, now) -> list[list]:
-    """The stored rows of documents, in ``document_store.COLUMNS`` order."""
-    memo = JsonMemo()
-    rows = []
-    for document in documents:
-        content = _text(document.content)
-        encoded = content.encode()
-        size = document.size
-        rows.append(
-            [
-                connector_id,
-                document.external_id,
-                _text(document.title),
-                _text(document.url),
-                _text(document.mime_type)[:MIME_TYPE_MAX],
-                content,
-                content_hash(document, memo, encoded),
-                document.metadata or {},
-                len(encoded) if size is None else size,
-                document.source_created_at,
-                document.source_updated_at,
-                now,
-                now,
-                pass_id,
-            ]
-        )
-    return rows
+def stored_values(document: SourceDocument, memo: JsonMemo) -> tuple:
+    """What is stored of a document from the source: ``document_store.COLUMNS`` from the
+    external id to ``source_updated_at``."""
+    content = _text(document.content)
+    encoded = content.encode()
+    size = document.size
+    return (
+        document.external_id,
+        _text(document.title),
+        _text(document.url),
+        _text(document.mime_type)[:MIME_TYPE_MAX],
+        content,
+        content_hash(document, memo, encoded),
+        document.metadata or {},
+        len(encoded) if size is None else size,
+        document.source_created_at,
+        document.source_updated_at,
+    )
+
+
+class StoredRows(Sequence):
+    """The stored rows of documents, in ``document_store.COLUMNS`` order, built as they are
+    first iterated: a ``COPY`` sends each row as soon as it is built, so the database stores
+    while Python builds the next. Built rows are kept for a second write of the same rows."""
+
+    def __init__(self, connector_id, pass_id, documents: list[SourceDocument], now):
+        self.documents = documents
+        self.built: list[list] = []
+        self.memo = JsonMemo()
+        self.keys = connector_id, (now, now, pass_id)
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    def __iter__(self):
+        yield from self.built
+        connector_id, written = self.keys
+        for document in self.documents[len(self.built) :]:
+            values = stored_values(document, self.memo)
+            row = [connector_id, *values, *written]
+            self.built.append(row)
+            yield row
+
+    def __getitem__(self, index):
+        if len(self.built) < len(self.documents):
+            for _ in self:
+                pass
+        return self.built[index]
 
 
 class DocumentWriter:
@@ -156,7 +178,7 @@ class DocumentWriter:
             else:
                 rejected.append(document.external_id)
         kept = [e for e, d in latest.items() if d.unchanged]
-        rows = _rows(
+        rows = StoredRows(
             self.connector_id, pass_id, [d for d in latest.values() if not d.unchanged], now
         )
         if self.fresh and not kept and self._insert_new(rows):
@@ -174,7 +196,7 @@ class DocumentWriter:
         counts.seen = counts.created + counts.updated + counts.unchanged
         return counts, rejected
 
-    def _insert_new(self, rows: list[list]) -> bool:
+    def _insert_new(self, rows: StoredRows) -> bool:
         """True when every row went in as new; False (nothing written) on a repeated id."""
         try:
             with transaction.atomic():
@@ -184,7 +206,7 @@ class DocumentWriter:
             self.fresh = False
             return False
 
-    def _upsert(self, rows: list[list], counts: Counts, now) -> list[str]:
+    def _upsert(self, rows: StoredRows, counts: Counts, now) -> list[str]:
         """Write the rows; count them; return the ids of those stored unchanged."""
         written = store.upsert(rows)
         restored = []

@@ -23,9 +23,9 @@ A row written again gets a larger stamp, so a document changed several times bet
 delivered once, in its latest state.
 
 In hand-written statements use ``sql()`` or ``assignments()``; in ORM writes ``expressions()``;
-each call stands for one statement, inside the writing transaction. An insert that leaves the
-columns out is stamped by the column defaults (the engine's COPY on PostgreSQL) or by the model
-fields' defaults (ORM inserts on both).
+each call stands for one statement, inside the writing transaction (the engine's ``COPY`` selects
+them once and sends the values with every row). An insert that leaves the columns out is stamped
+by the column defaults or by the model fields' defaults (ORM inserts on both).
 """
 
 from django.db import connection, transaction

@@ -353,6 +353,25 @@ def test_a_composite_primary_key_is_the_external_id(db, table_name):
     assert [d.external_id for d in documents_of(rest)] == ['["a", 1]']
 
 
+def test_numerics_are_their_exact_digits_in_content_and_as_keys(db, table_name):
+    db.execute(
+        f"CREATE TABLE {table_name} (code DECIMAL(30,10) PRIMARY KEY, amount DECIMAL(30,10), "
+        "changed DATE)",
+        f"INSERT INTO {table_name} VALUES (0.0000001, 12345678901234567890.5, '2024-01-01'), "
+        "(2, -0.25, '2024-01-01'), (10, 0, '2024-01-02')",
+    )
+    config = make_config(db, table_name, timestamp_column="changed")
+    first = next(iter(reader(db, config, batch_size=1).read(None)))
+    rest, _ = read_all(reader(db, config, batch_size=1), first.cursor)
+    documents = [*first.documents, *documents_of(rest)]
+    assert [d.external_id for d in documents] == ["0.0000001000", "2.0000000000", "10.0000000000"]
+    assert [json.loads(d.content)["amount"] for d in documents] == [
+        "12345678901234567890.5000000000",
+        "-0.2500000000",
+        "0.0000000000",
+    ]
+
+
 def test_the_reader_ticks_the_heartbeat_and_stops_when_cancelled(db, table_name):
     from connectors.sources.base import SyncCancelled
 

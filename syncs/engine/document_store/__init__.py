@@ -1,8 +1,8 @@
 """Every statement of the engine that writes ``syncs_document``, for PostgreSQL and SQLite.
 
-Rows arrive as lists in ``COLUMNS`` order (``documents.py`` builds them). Each statement reaches
-the rows it writes through the unique index on (connector_id, external_id) or the primary key,
-so no plan depends on the table's statistics:
+Rows arrive as lists in ``COLUMNS`` order (``documents.StoredRows`` builds them as a statement
+reads them). Each statement reaches the rows it writes through the unique index on
+(connector_id, external_id) or the primary key, so no plan depends on the table's statistics:
 
 - ``insert_new``: a pass over a connector that had no documents writes straight into the table
   (PostgreSQL: binary ``COPY``); a duplicate id raises ``IntegrityError``.
@@ -12,8 +12,8 @@ so no plan depends on the table's statistics:
 - ``restore``, ``soft_delete``, ``prune``, ``soft_delete_unlisted``: ``deleted_at`` set or cleared.
 
 Every insert, update, restore and soft-delete also sets the change feed's stamp columns
-(``syncs.feed.stamps``: each call of ``stamps.sql()`` is one statement's stamp). A ``COPY``
-leaves them to their database defaults, which stamp the same way on PostgreSQL.
+(``syncs.feed.stamps``: each call of ``stamps.sql()`` is one statement's stamp). The ``COPY``
+of ``insert_new`` takes its stamp once and sends it with every row.
 
 The row's layout is in ``layout``; where the two databases write differently, ``postgres`` and
 ``sqlite`` each hold their way; the statements they share are here.

@@ -21,6 +21,7 @@ from syncs.engine.document_store.layout import (
 # version byte and the JSON text) and the uuids (their 16 bytes) go in so, through psycopg's C
 # bytes dumper; its own dumpers for these two types run in Python, once per value.
 COPY_TYPES = [("bytea" if t in ("jsonb", "uuid") else t) for t in PG_TYPES]
+STAMP_TYPES = ["int8", "timestamptz"]  # the types of ``stamps.COLUMNS``
 _CONNECTOR, _METADATA, _PASS = (
     COLUMNS.index(c) for c in ("connector_id", "metadata", "last_pass_id")
 )
@@ -47,7 +48,9 @@ def _raw_cursor():
         yield cursor
 
 
-def _copy(cursor, table: str, rows: list[list]) -> None:
+def _copy(cursor, table: str, rows, stamps: tuple = ()) -> None:
+    """Binary COPY of rows; ``stamps`` (the values of ``layout.stamp_values()``) end every row
+    when given."""
     cursor.adapters.register_dumper(None, BytesBinaryDumper)  # for the bytea of COPY_TYPES
     encoded: dict[int, bytes | None] = {}  # each object once: most are shared by every row
 
@@ -57,10 +60,11 @@ def _copy(cursor, table: str, rows: list[list]) -> None:
             found = encoded[id(value)] = as_bytes(value)
         return found
 
-    with cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN (FORMAT BINARY)") as copy:
-        copy.set_types(COPY_TYPES)
+    columns = columns_list(COLUMNS) if stamps else ", ".join(COLUMNS)
+    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types(COPY_TYPES + STAMP_TYPES if stamps else COPY_TYPES)
         for row in rows:
-            row = list(row)
+            row = [*row, *stamps]
             row[_CONNECTOR] = binary(row[_CONNECTOR], _uuid_bytes)
             row[_METADATA] = binary(row[_METADATA], _jsonb_bytes)
             row[_PASS] = binary(row[_PASS], _uuid_bytes)
@@ -83,9 +87,12 @@ def _fill_incoming(cursor, rows: list[list] | None = None, external_ids=None) ->
             copy.write_row((external_id,))
 
 
-def insert_new(rows: list[list]) -> None:
+def insert_new(rows) -> None:
+    # The statement's stamps are taken once and sent with every row: as column defaults they
+    # would be computed again for each.
     with _raw_cursor() as cursor:
-        _copy(cursor, TABLE, rows)
+        cursor.execute(f"SELECT {', '.join(stamp_values())}")
+        _copy(cursor, TABLE, rows, stamps=cursor.fetchone())
 
 
 def upsert(rows: list[list]) -> list[tuple]:
