@@ -12,7 +12,8 @@ domain's words (the services speak only the latter).
 - the audit trail and webhooks: ``audit``, ``webhooks``
 
 Shared by the families: ``bodies`` (a body's config onto a definition), ``fields`` (how a
-connector shows), ``connector_rows`` (how connector lists are read), ``sync_serializers``. What
+connector shows), ``connector_rows`` (how connector lists are read); a sync and a document
+show as ``syncs.serializers`` says, in the API and in the commands' output alike. What
 every API shares with the pages (authentication, the acting workspace, errors, pagination) is
 in ``config.api``. ``urls`` holds every route.
 """

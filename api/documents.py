@@ -7,7 +7,6 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.response import Response
 
-from api.sync_serializers import DocumentDetailSerializer, DocumentSerializer
 from config.api import openapi
 from config.api.base import WorkspaceScopedMixin
 from config.api.filtering import names_a_filter
@@ -17,6 +16,7 @@ from connectors.selectors import CollectionPath
 from syncs import selectors as sync_selectors
 from syncs.filters import DocumentFilter
 from syncs.models import Document
+from syncs.serializers import DocumentDetailSerializer, DocumentSerializer
 
 DOCUMENT_ID = openapi.path_id("document_id", "The document's id.", OpenApiTypes.INT)
 

@@ -24,12 +24,6 @@ from rest_framework.response import Response
 from api import bodies
 from api.connector_rows import ConnectorRowsMixin
 from api.fields import MaskedConfigField, masked_config_of
-from api.sync_serializers import (
-    SyncAttemptSerializer,
-    SyncCountsSerializer,
-    SyncErrorSerializer,
-    SyncProgressSerializer,
-)
 from config.api import openapi
 from config.api.base import WorkspaceScopedMixin
 from config.api.fast import FastRead
@@ -45,6 +39,12 @@ from connectors.schema.secrets import MASK
 from connectors.selectors import as_uuid
 from syncs import selectors as sync_selectors
 from syncs.models import FINISHED_STATUSES
+from syncs.serializers import (
+    SyncAttemptSerializer,
+    SyncCountsSerializer,
+    SyncErrorSerializer,
+    SyncProgressSerializer,
+)
 
 LIVE_SOURCE_TYPES = ("WEBSITE", "RSS")
 

@@ -7,7 +7,6 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.sync_serializers import SyncSerializer, SyncTriggerSerializer
 from config.api import openapi
 from config.api.base import WorkspaceScopedMixin, scoped_to
 from config.api.filtering import names_a_filter
@@ -23,6 +22,7 @@ from syncs import services as sync_services
 from syncs import start_rules
 from syncs.filters import SyncFilter
 from syncs.models import Sync, SyncTrigger
+from syncs.serializers import SyncSerializer, SyncTriggerSerializer
 
 SYNC_ID = openapi.path_id("sync_id", "The sync's id.")
 SYNC_ORDER = ("-queued_at", "-id")

@@ -20,7 +20,6 @@ from rest_framework.response import Response
 from api import bodies
 from api.connector_rows import ConnectorRowsMixin
 from api.fields import CollectionIdsField, masked_config_of
-from api.sync_serializers import SyncSerializer
 from config.api import openapi
 from config.api.base import WorkspaceScopedMixin
 from config.api.fast import FastRead, isoformat
@@ -33,6 +32,7 @@ from connectors.filters import ConnectorFilter
 from connectors.models import Connector, ScheduleType, Workspace
 from connectors.schema.secrets import deep_merge
 from syncs import selectors as sync_selectors
+from syncs.serializers import SyncSerializer
 
 WORKSPACE_TYPES = (
     "google_drive",

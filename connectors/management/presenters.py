@@ -63,60 +63,6 @@ def connector_detail(connector) -> dict:
     }
 
 
-def sync_row(sync) -> dict:
-    return {
-        "id": str(sync.pk),
-        "connector": sync.connector.name,
-        "trigger": sync.trigger,
-        "status": sync.status,
-        "done": sync.progress_done,
-        "total": sync.progress_total,
-        "percent": sync.percent,
-        "queued_at": sync.queued_at,
-        "finished_at": sync.finished_at,
-    }
-
-
-def sync_detail(sync) -> dict:
-    return {
-        **sync_row(sync),
-        "connector_id": str(sync.connector_id),
-        "full": sync.full,
-        "counts": {
-            "seen": sync.documents_seen,
-            "created": sync.documents_created,
-            "updated": sync.documents_updated,
-            "unchanged": sync.documents_unchanged,
-            "deleted": sync.documents_deleted,
-            "failed": sync.documents_failed,
-        },
-        "started_at": sync.started_at,
-        "heartbeat_at": sync.heartbeat_at,
-        "error": {
-            "origin": sync.error_origin,
-            "type": sync.error_type,
-            "message": sync.error_message,
-            "retryable": sync.error_retryable,
-        }
-        if sync.error_message
-        else None,
-        "attempts": [
-            {
-                "number": attempt.number,
-                "started_at": attempt.started_at,
-                "finished_at": attempt.finished_at,
-                "outcome": attempt.outcome,
-                "reason": attempt.reason,
-                "documents": attempt.stored,
-            }
-            for attempt in sync.attempt_records.all()
-        ],
-        "log": [
-            f"{line.at:%H:%M:%S} {line.level}: {line.message}" for line in sync.log_lines.all()
-        ],
-    }
-
-
 def definition_row(definition) -> dict:
     return {
         "id": definition.registry_id,

@@ -34,7 +34,7 @@ def test_run_list_show_cancel(running, workspace):
     )
     assert [s["id"] for s in listed] == [queued["id"]]
     shown = json.loads(run("show_sync", "--workspace", workspace.slug, queued["id"], "--json"))
-    assert shown["counts"]["seen"] == 0
+    assert shown["documents"]["seen"] == 0
     with pytest.raises(CommandError, match="already"):
         run("run_sync", "--workspace", workspace.slug, "feed")
     assert "cancelled" in run("cancel_sync", "--workspace", workspace.slug, "--connector", "feed")

@@ -22,7 +22,7 @@ def test_inline_runs_the_whole_sync_in_the_command_process(cli, sample_connector
     assert result.returncode == 0, result.stderr
     shown = json.loads(result.stdout)
     assert shown["status"] == SyncStatus.SUCCEEDED
-    assert shown["counts"]["created"] == 120
+    assert shown["documents"]["created"] == 120
     assert Document.objects.filter(connector=connector).count() == 120
 
 

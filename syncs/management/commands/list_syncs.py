@@ -1,6 +1,6 @@
 from connectors.management.base import HubCommand
-from connectors.management.presenters import sync_row
 from syncs import selectors
+from syncs.management.presenters import sync_row
 from syncs.models import Sync, SyncStatus
 
 

@@ -5,8 +5,8 @@ from django.core.management.base import CommandError
 
 from connectors.lifecycle import State
 from connectors.management.base import HubCommand
-from connectors.management.presenters import sync_detail
 from syncs import start_rules
+from syncs.management.presenters import sync_detail
 from syncs.models import FINISHED_STATUSES, Sync, SyncStatus, SyncTrigger
 
 

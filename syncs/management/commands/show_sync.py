@@ -1,5 +1,5 @@
 from connectors.management.base import HubCommand
-from connectors.management.presenters import sync_detail
+from syncs.management.presenters import sync_detail
 from syncs.selectors import sync_in
 
 

@@ -1,4 +1,5 @@
-"""How the collection API shows syncs and documents."""
+"""How a sync and a document show: in every API family that returns them, and in the
+commands' output (``syncs.management.presenters``)."""
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
