@@ -131,20 +131,19 @@ class StoredRows(Sequence):
     while Python builds the next. Built rows are kept for a second write of the same rows."""
 
     def __init__(self, connector_id, pass_id, documents: list[SourceDocument], now):
+        self.connector_id = connector_id
         self.documents = documents
+        self.seen = (now, now, pass_id)  # first_seen_at, last_seen_at, last_pass_id
         self.built: list[list] = []
         self.memo = JsonMemo()
-        self.keys = connector_id, (now, now, pass_id)
 
     def __len__(self) -> int:
         return len(self.documents)
 
     def __iter__(self):
         yield from self.built
-        connector_id, written = self.keys
         for document in self.documents[len(self.built) :]:
-            values = stored_values(document, self.memo)
-            row = [connector_id, *values, *written]
+            row = [self.connector_id, *stored_values(document, self.memo), *self.seen]
             self.built.append(row)
             yield row
 

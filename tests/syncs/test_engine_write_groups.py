@@ -105,3 +105,29 @@ def test_a_listing_marks_deleted_what_it_no_longer_names(scripted_connector, syn
     again = sync_to_end(connector)
     assert (again.documents_updated, again.documents_deleted) == (0, 1)
     assert _live(connector) == {f"k{n}" for n in (0, 1, 2, 4, 5, 6, 8)}
+
+
+def test_stored_rows_are_built_once_in_order_however_their_reads_are_cut(monkeypatch):
+    import uuid
+
+    from django.utils import timezone
+
+    from syncs.engine import documents
+
+    built = []
+    stored_values = documents.stored_values
+
+    def counting(document, memo):
+        built.append(document.external_id)
+        return stored_values(document, memo)
+
+    monkeypatch.setattr(documents, "stored_values", counting)
+    batch = [SourceDocument(external_id=f"r{n}", content=str(n)) for n in range(5)]
+    rows = documents.StoredRows(uuid.uuid4(), uuid.uuid4(), batch, timezone.now())
+    assert len(rows) == 5 and built == []  # nothing is built before a statement reads it
+    for row in rows:
+        if row[1] == "r1":
+            break  # a COPY refused part-way
+    assert built == ["r0", "r1"]
+    assert [row[1] for row in rows] == ["r0", "r1", "r2", "r3", "r4"]
+    assert rows[-1][1] == "r4" and built == ["r0", "r1", "r2", "r3", "r4"]
