@@ -16,9 +16,8 @@ A sync waiting for a worker (queued on a running connector, between two task run
 back-off) longer than the timeout gets its task message sent again: claims are conditional, so a
 duplicate is harmless.
 
-A ``when`` schedule fires once: when beat sent its tick but no sync came of it within the timeout
-(the file-system broker never redelivers a message its worker took to the grave), the tick runs
-here, once.
+A ``when`` schedule fires once: when its time is older than the timeout and no sync came of it
+(beat's tick went to a worker that died with it), the tick runs here, once.
 """
 
 from datetime import timedelta
@@ -223,7 +222,7 @@ def redispatch_waiting_syncs(*, now=None) -> int:
 def resend_lost_schedule_ticks(*, now=None) -> int:
     now = now or timezone.now()
     sent = 0
-    for connector_id in scheduling.unanswered_one_off_ticks(fired_before=_cutoff(now)):
+    for connector_id in scheduling.unanswered_one_off_ticks(due_before=_cutoff(now)):
         with transaction.atomic():
             start_rules.schedule_ticked(connector_id=connector_id)
             sent += 1

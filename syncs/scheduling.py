@@ -138,22 +138,16 @@ def one_off_answered(connector: Connector) -> bool:
     return Connector.objects.filter(pk=connector.pk).filter(_one_off_answered()).exists()
 
 
-def unanswered_one_off_ticks(*, fired_before) -> list:
-    """Running connectors whose ``when`` schedule beat fired before ``fired_before`` with nothing
-    to show for it (``_one_off_answered``): the tick's message went missing with the worker that
-    took it.
+def unanswered_one_off_ticks(*, due_before) -> list:
+    """Running connectors whose ``when`` time came before ``due_before`` with nothing to show for
+    it (``_one_off_answered``): beat's tick went missing with the worker that took it.
 
-    Beat disables a one-off task right after sending it (which also clears its ``last_run_at``);
-    while a connector runs nothing else disables its task, so the disabling's ``date_changed`` is
-    when the tick was sent."""
+    Beat's own record of the tick is no evidence either way: it writes that it sent a task only
+    when it next saves its schedule, minutes later at worst, and disables a one-off task only
+    when it next looks at it. A tick that was merely late finds its schedule answered."""
     return list(
         Connector.objects.filter(
-            state=State.RUNNING,
-            schedule_type=ScheduleType.WHEN,
-            periodic_task__one_off=True,
-            periodic_task__enabled=False,
-            periodic_task__date_changed__gte=F("schedule_at"),
-            periodic_task__date_changed__lt=fired_before,
+            state=State.RUNNING, schedule_type=ScheduleType.WHEN, schedule_at__lt=due_before
         )
         .exclude(_one_off_answered())
         .values_list("pk", flat=True)

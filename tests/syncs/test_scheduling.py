@@ -278,9 +278,9 @@ def test_a_tick_runs_only_for_a_running_connector(make_sample_connector, owner):
     assert Sync.objects.filter(connector=connector).count() == 1
 
 
-def _beat_fires(connector) -> None:
-    """What beat does with a due one-off task, through beat's own entry: it sends the tick (here
-    the message is lost with its worker) and, on its next look, disables the task."""
+def _beat_looks_again(connector) -> None:
+    """What beat does with a one-off task it sent, when it next looks at it (minutes later at
+    worst, when it reloads its schedule): it disables it, through beat's own entry."""
     from django_celery_beat.schedulers import ModelEntry
 
     from config.celery import app
@@ -297,14 +297,15 @@ def test_a_when_tick_lost_with_its_worker_runs_once_from_liveness(
     from syncs.liveness import resend_lost_schedule_ticks
 
     settings.CONNECTOR_HUB_SYNC_HEARTBEAT_TIMEOUT = 120
-    lost = make_sample_connector(name="lost", schedule=schedules.when("2030-01-04T11:00:00Z"))
-    answered = make_sample_connector(name="ok", schedule=schedules.when("2030-01-04T11:00:00Z"))
-    busy = make_sample_connector(name="busy", schedule=schedules.when("2030-01-04T11:00:00Z"))
-    stopped = make_sample_connector(name="off", schedule=schedules.when("2030-01-04T11:00:00Z"))
+    at = schedules.when("2030-01-04T11:00:00Z")
+    lost = make_sample_connector(name="lost", schedule=at)  # beat has recorded nothing yet
+    disabled = make_sample_connector(name="disabled", schedule=at)
+    answered = make_sample_connector(name="ok", schedule=at)
+    busy = make_sample_connector(name="busy", schedule=at)
+    stopped = make_sample_connector(name="off", schedule=at)
     manual = sync_services.sync_trigger(actor=owner, connector=busy, trigger=SyncTrigger.API)
     with time_machine.travel(datetime(2030, 1, 4, 11, 0, 2, tzinfo=UTC), tick=False):
-        for connector in (lost, answered, busy, stopped):
-            _beat_fires(connector)
+        _beat_looks_again(disabled)
         scheduled_sync(str(answered.pk))  # the only tick whose message reached a worker
     services.connector_stop(actor=owner, connector=stopped)
 
@@ -313,9 +314,10 @@ def test_a_when_tick_lost_with_its_worker_runs_once_from_liveness(
             return resend_lost_schedule_ticks()
 
     assert ticks_resent(datetime(2030, 1, 4, 11, 1, tzinfo=UTC)) == 0  # within the timeout
-    assert ticks_resent(datetime(2030, 1, 4, 11, 3, tzinfo=UTC)) == 2
+    assert ticks_resent(datetime(2030, 1, 4, 11, 3, tzinfo=UTC)) == 3
     (resent,) = Sync.objects.filter(connector=lost)
     assert resent.trigger == SyncTrigger.SCHEDULE
+    assert Sync.objects.get(connector=disabled).trigger == SyncTrigger.SCHEDULE
     assert Sync.objects.filter(connector=answered).count() == 1
     assert list(Sync.objects.filter(connector=busy)) == [manual]  # skipped, and recorded
     assert not Sync.objects.filter(connector=stopped).exists()
