@@ -89,7 +89,7 @@ class SyncRun(ReadsAndStores):
             if failure is not None:
                 self._fail(failure)
             elif self.split_into:
-                pass  # the parts' own tasks read the source
+                pass  # the parts read the source (``entry.run`` reads the first)
             elif self._connector_gone():
                 self._cancel()
             elif not self._pass_is_current():
@@ -155,7 +155,7 @@ class SyncRun(ReadsAndStores):
                     f"The read is split into {len(self.split_into)} parts, read by several "
                     "workers at once."
                 )
-                parts.send(self.split_into)
+                parts.send(self.split_into[1:])  # the first part is read by this task
             emit(
                 "sync.started",
                 actor=None,

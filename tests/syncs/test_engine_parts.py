@@ -59,7 +59,7 @@ def _start(connector, owner, *, full=False) -> Sync:
     sync = sync_services.sync_trigger(
         actor=owner, connector=connector, trigger=SyncTrigger.MANUAL, full=full
     )
-    engine.run(sync.pk)  # the first task run splits the read
+    engine.run(sync.pk)  # the first task run splits the read and reads the first part
     return sync
 
 
@@ -84,7 +84,9 @@ def test_a_split_sync_reads_every_document_once_and_prunes_once(
     connector = scripted_connector(Numbered)
     sync = _start(connector, owner)
 
-    assert SyncPart.objects.filter(sync=sync).count() == 3
+    # The task run that split the read went on with the first part: four batches, then handed on.
+    done = SyncPart.objects.filter(sync=sync).values_list("number", "done", "lease_token")
+    assert list(done) == [(1, 8, None), (2, 0, None), (3, 0, None)]
     sync.refresh_from_db()
     assert (sync.status, sync.lease_token, sync.progress_total) == (
         SyncStatus.RUNNING,
@@ -133,8 +135,6 @@ def test_a_cancel_stops_every_part_and_ends_the_sync_once(
 ):
     connector = scripted_connector(Numbered)
     sync = _start(connector, owner)
-    first, *others = _part_ids(sync)
-    engine.run_part(first)  # four batches stored, then handed on
     sync_services.sync_cancel(actor=owner, sync=Sync.objects.get(pk=sync.pk))
 
     sync = _run_parts_in_turn(sync)
@@ -150,7 +150,6 @@ def test_a_part_whose_worker_died_resumes_from_its_own_checkpoint(
     connector = scripted_connector(Numbered)
     sync = _start(connector, owner)
     first = _part_ids(sync)[0]
-    engine.run_part(first)
     # Its worker dies holding the lease after the part's first task run stored 8 documents.
     SyncPart.objects.filter(pk=first).update(lease_token=sync.pk, heartbeat_at=timezone.now())
     assert engine.run_part(first) is None  # leased: a duplicate task does nothing
