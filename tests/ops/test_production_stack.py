@@ -167,18 +167,20 @@ def test_fifty_scheduled_connectors_survive_a_worker_restart(stack, caplog):
         statuses = latest_statuses()
         return statuses if all(s in FINISHED for s in statuses.values()) else None
 
-    def unfinished() -> str:
+    def still_waiting() -> str:
         """The connectors still waiting, with their latest sync: what a failure needs to show."""
         report = []
         for connector_id, status in latest_statuses().items():
             if status not in FINISHED:
                 connector = api.get(f"{base}/{connector_id}").json()
-                report.append(f"{connector}\n  latest sync: {(syncs_of(connector_id) or [None])[0]}")
+                report.append(
+                    f"{connector}\n  latest sync: {(syncs_of(connector_id) or [None])[0]}"
+                )
         return "\n".join(report) + "\n" + stack.logs()
 
     # The syncs the killed worker was running are taken up again by themselves: a new attempt
     # resumes each from its checkpoint.
-    statuses = wait_until(all_finished, timeout=120, interval=1, message=unfinished)
+    statuses = wait_until(all_finished, timeout=120, interval=1, message=still_waiting)
     assert set(statuses.values()) == {"succeeded"}, statuses
     interrupted = []
     for connector_id in connectors:
