@@ -26,6 +26,7 @@ WORKDIR /app
 COPY manage.py ./
 COPY api ./api
 COPY config ./config
+COPY tenancy ./tenancy
 COPY connectors ./connectors
 COPY syncs ./syncs
 COPY ops ./ops

@@ -13,7 +13,7 @@ from audit.selectors import entries_of
 from config.api import openapi
 from config.api.base import WorkspaceScopedMixin
 from config.api.pagination import KeysetPagination
-from connectors.permissions import MANAGE
+from tenancy.permissions import MANAGE
 
 TAG = "Audit trail"
 

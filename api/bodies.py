@@ -17,8 +17,8 @@ Config errors are reported under the body field that carried the value
 
 import copy
 
+from config.errors import InvalidInput, NotFound
 from connectors import credentials, selectors
-from connectors.errors import InvalidInput, NotFound
 from connectors.models import ConnectorDefinition, DefinitionStatus
 
 

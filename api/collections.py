@@ -23,11 +23,12 @@ from config.api.idempotency import idempotent
 from config.api.openapi import CONNECTOR_ID, NESTED
 from config.api.pagination import KeysetPagination
 from config.api.strict import StrictSerializer
+from config.errors import InvalidInput
 from connectors import credentials, schedules, services
-from connectors.errors import InvalidInput
 from connectors.filters import ConnectorFilter
-from connectors.models import Collection, Connector
+from connectors.models import Connector
 from connectors.schema.secrets import deep_merge
+from tenancy.models import Collection
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from config.api.pagination import KeysetRead, offset_page
 from connectors import selectors
 from connectors.compiled_read import CompiledRead
 from connectors.rows import Columns
-from connectors.selectors import CollectionPath, as_uuid
+from tenancy.selectors import CollectionPath, as_uuid
 
 
 class ConnectorRowsMixin:

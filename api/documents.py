@@ -12,11 +12,11 @@ from config.api.base import WorkspaceScopedMixin
 from config.api.filtering import names_a_filter
 from config.api.openapi import NESTED
 from config.api.pagination import KeysetPagination, KeysetRead
-from connectors.selectors import CollectionPath
 from syncs import selectors as sync_selectors
 from syncs.filters import DocumentFilter
 from syncs.models import Document
 from syncs.serializers import DocumentDetailSerializer, DocumentSerializer
+from tenancy.selectors import CollectionPath
 
 DOCUMENT_ID = openapi.path_id("document_id", "The document's id.", OpenApiTypes.INT)
 

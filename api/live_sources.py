@@ -31,12 +31,11 @@ from config.api.idempotency import idempotent
 from config.api.pagination import MAX_START, offset_page
 from config.api.parsers import body_and_query_params
 from config.api.strict import StrictCharField
+from config.errors import InvalidInput
 from connectors import services
-from connectors.errors import InvalidInput
 from connectors.filters import ConnectorFilter
-from connectors.models import Connector, Workspace
+from connectors.models import Connector
 from connectors.schema.secrets import MASK
-from connectors.selectors import as_uuid
 from syncs import selectors as sync_selectors
 from syncs.models import FINISHED_STATUSES
 from syncs.serializers import (
@@ -45,6 +44,8 @@ from syncs.serializers import (
     SyncErrorSerializer,
     SyncProgressSerializer,
 )
+from tenancy.models import Workspace
+from tenancy.selectors import as_uuid
 
 LIVE_SOURCE_TYPES = ("WEBSITE", "RSS")
 

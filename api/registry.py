@@ -15,9 +15,10 @@ from rest_framework.views import APIView
 
 from api import registry_envelope as envelope
 from api.registry_validation import body_errors, sentence
+from config import errors
 from config.api.auth import actor_of
 from config.api.parsers import BoundedJSONParser
-from connectors import errors, selectors
+from connectors import selectors
 from connectors.models import DefinitionStatus
 from connectors.services import definition_register
 from connectors.services.definitions import require_registry_writer

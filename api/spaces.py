@@ -11,9 +11,9 @@ from config.api.idempotency import idempotent
 from config.api.openapi import SPACE_ID
 from config.api.pagination import KeysetPagination
 from config.api.strict import StrictSerializer
-from connectors import services
 from connectors.filters import CollectionFilter, SpaceFilter
-from connectors.models import Collection, Space
+from tenancy import services
+from tenancy.models import Collection, Space
 
 
 class SpaceSerializer(StrictSerializer):

@@ -27,13 +27,14 @@ from config.api.filtering import names_a_filter
 from config.api.idempotency import idempotent
 from config.api.renderers import RawJson
 from config.api.strict import StrictSerializer
+from config.errors import InvalidInput, NotFound
 from connectors import credentials, services
 from connectors.compiled_read import CompiledRead
-from connectors.errors import InvalidInput, NotFound
 from connectors.filters import ConnectorFilter
-from connectors.models import Connector, Workspace
+from connectors.models import Connector
 from connectors.rows import Columns, JsonObject, JsonOf, UtcZ
-from connectors.selectors import as_uuid
+from tenancy.models import Workspace
+from tenancy.selectors import as_uuid
 
 STORAGE_TYPES = ("HttpData", "AmazonS3", "AzureStorage")
 STORAGE_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")

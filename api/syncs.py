@@ -13,16 +13,16 @@ from config.api.filtering import names_a_filter
 from config.api.idempotency import idempotent
 from config.api.openapi import CONNECTOR_ID, NESTED
 from config.api.pagination import KeysetPagination, KeysetRead
+from config.errors import Conflict
 from connectors import selectors
-from connectors.errors import Conflict
 from connectors.models import Connector
-from connectors.selectors import CollectionPath, as_uuid
 from syncs import selectors as sync_selectors
 from syncs import services as sync_services
 from syncs import start_rules
 from syncs.filters import SyncFilter
 from syncs.models import Sync, SyncTrigger
 from syncs.serializers import SyncSerializer, SyncTriggerSerializer
+from tenancy.selectors import CollectionPath, as_uuid
 
 SYNC_ID = openapi.path_id("sync_id", "The sync's id.")
 SYNC_ORDER = ("-queued_at", "-id")

@@ -12,8 +12,8 @@ from rest_framework.views import APIView
 from config.api import openapi
 from config.api.base import WorkspaceScopedMixin
 from config.api.openapi import COLLECTIONS
+from config.errors import NotFound
 from connectors import selectors
-from connectors.errors import NotFound
 from syncs.uploads import UploadResult, upload_files
 
 

@@ -12,9 +12,9 @@ from config.api import openapi
 from config.api.base import WorkspaceScopedMixin
 from config.api.pagination import KeysetPagination
 from config.api.strict import StrictSerializer
-from connectors.errors import NotFound
-from connectors.permissions import MANAGE
-from connectors.selectors import as_uuid
+from config.errors import NotFound
+from tenancy.permissions import MANAGE
+from tenancy.selectors import as_uuid
 from webhooks import services, signing
 from webhooks.models import EventType, WebhookDelivery, WebhookSubscription
 

@@ -26,13 +26,15 @@ from config.api.fast import FastRead, isoformat
 from config.api.idempotency import idempotent
 from config.api.pagination import KeysetPagination
 from config.api.strict import StrictSerializer
+from config.errors import InvalidInput
 from connectors import schedules, selectors, services
-from connectors.errors import InvalidInput
 from connectors.filters import ConnectorFilter
-from connectors.models import Connector, ScheduleType, Workspace
+from connectors.models import Connector, ScheduleType
 from connectors.schema.secrets import deep_merge
 from syncs import selectors as sync_selectors
 from syncs.serializers import SyncSerializer
+from tenancy import selectors as tenancy_selectors
+from tenancy.models import Workspace
 
 WORKSPACE_TYPES = (
     "google_drive",
@@ -261,7 +263,7 @@ class WorkspaceConnectorViewSet(ConnectorRowsMixin, WorkspaceScopedMixin, viewse
         body = AssociationBodySerializer(data=request.data)
         body.is_valid(raise_exception=True)
         connector = selectors.connector_in(self.workspace, body.validated_data["connector_id"])
-        collection = selectors.collection_in_workspace(
+        collection = tenancy_selectors.collection_in_workspace(
             self.workspace, body.validated_data["collection_id"]
         )
         association = services.connector_associate(

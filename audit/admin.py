@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 
 from audit.models import AuditEntry
-from connectors.models import Membership, Role
+from tenancy.models import Membership, Role
 
 
 def owned_workspace_ids(user):

@@ -5,7 +5,8 @@ import uuid
 
 from django.urls import reverse
 
-from connectors.models import Collection, Connector, Space
+from connectors.models import Connector
+from tenancy.models import Collection, Space
 
 # object_type -> (its objects in a workspace, the page of one)
 LINKED = {

@@ -39,6 +39,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tenancy import services as tenancy_services
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -78,10 +80,10 @@ def seed(connectors: int, documents: int) -> dict:
 
     definition = definition_for_type("sample-data")
     user = get_user_model().objects.create_user(username="bench")
-    workspace = services.workspace_create(actor=user, name="Bench", slug="bench")
-    _, key = services.api_key_create(actor=user, workspace=workspace, name="bench")
-    space = services.space_create(actor=user, workspace=workspace, name="Space")
-    collection = services.collection_create(actor=user, space=space, name="Collection")
+    workspace = tenancy_services.workspace_create(actor=user, name="Bench", slug="bench")
+    _, key = tenancy_services.api_key_create(actor=user, workspace=workspace, name="bench")
+    space = tenancy_services.space_create(actor=user, workspace=workspace, name="Space")
+    collection = tenancy_services.collection_create(actor=user, space=space, name="Collection")
     now = timezone.now()
     created = []
     for n in range(connectors):
@@ -386,11 +388,11 @@ def soak(wrk: str, server, ids: dict, args, work: Path) -> bool:
     from django.contrib.auth import get_user_model
 
     from connectors import services
-    from connectors.models import Workspace
     from connectors.selectors import definition_for_type
     from connectors.tasks import check_connector
     from syncs import services as sync_services
     from syncs.models import Document, SyncTrigger
+    from tenancy.models import Workspace
     from tests.servers.celery_worker import purge_broker, service_env, start_worker
 
     purge_broker()

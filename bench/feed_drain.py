@@ -30,6 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tenancy import services as tenancy_services
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -53,10 +55,10 @@ def seed(documents: int, connectors: int) -> dict:
         call_command("load_catalog", stdout=quiet)
     definition = definition_for_type("sample-data")
     user = get_user_model().objects.create_user(username="bench")
-    workspace = services.workspace_create(actor=user, name="Bench", slug="bench")
-    _, key = services.api_key_create(actor=user, workspace=workspace, name="bench")
-    space = services.space_create(actor=user, workspace=workspace, name="Space")
-    collection = services.collection_create(actor=user, space=space, name="Collection")
+    workspace = tenancy_services.workspace_create(actor=user, name="Bench", slug="bench")
+    _, key = tenancy_services.api_key_create(actor=user, workspace=workspace, name="bench")
+    space = tenancy_services.space_create(actor=user, workspace=workspace, name="Space")
+    collection = tenancy_services.collection_create(actor=user, space=space, name="Collection")
     each = documents // connectors
     created = []
     for n in range(connectors):

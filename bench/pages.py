@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tenancy import services as tenancy_services
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -49,10 +51,10 @@ def seed(database, *, connectors: int, documents: int) -> dict:
     call_command("load_catalog", stdout=io.StringIO())
     definition = definition_for_type("sample-data")
     user = get_user_model().objects.create_user(username="bench")
-    workspace = services.workspace_create(actor=user, name="Bench", slug="bench")
-    space = services.space_create(actor=user, workspace=workspace, name="Space")
-    collection = services.collection_create(actor=user, space=space, name="Everything")
-    services.collection_create(actor=user, space=space, name="Empty")
+    workspace = tenancy_services.workspace_create(actor=user, name="Bench", slug="bench")
+    space = tenancy_services.space_create(actor=user, workspace=workspace, name="Space")
+    collection = tenancy_services.collection_create(actor=user, space=space, name="Everything")
+    tenancy_services.collection_create(actor=user, space=space, name="Empty")
     created = [
         services.connector_create(
             actor=user,
@@ -253,9 +255,10 @@ def main() -> None:
 
 
 def api_key(data: dict) -> str:
-    from connectors import services
 
-    _, key = services.api_key_create(actor=data["user"], workspace=data["workspace"], name="b")
+    _, key = tenancy_services.api_key_create(
+        actor=data["user"], workspace=data["workspace"], name="b"
+    )
     return key
 
 

@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tenancy import services as tenancy_services
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -66,13 +68,12 @@ def _sample_definition():
 def _workspace():
     from django.contrib.auth import get_user_model
 
-    from connectors import services
-    from connectors.models import Workspace
+    from tenancy.models import Workspace
 
     user, _ = get_user_model().objects.get_or_create(username="bench")
     workspace = Workspace.objects.filter(slug="bench").first()
     if workspace is None:
-        workspace = services.workspace_create(actor=user, name="Bench", slug="bench")
+        workspace = tenancy_services.workspace_create(actor=user, name="Bench", slug="bench")
     return user, workspace
 
 

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from connectors.models import ApiKey
+from tenancy.models import ApiKey
 
 
 def actor_label(actor) -> str:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from config import request_context
 from config.actors import actor_label
-from connectors.models import ApiKey
+from tenancy.models import ApiKey
 
 domain_event = Signal()
 

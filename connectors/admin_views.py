@@ -10,12 +10,13 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from config.errors import DomainError, InvalidInput, NotFound
 from connectors import credentials, schedules, selectors, services
-from connectors.errors import DomainError, InvalidInput, NotFound
 from connectors.forms import DistributionForm
-from connectors.models import ConnectorDefinition, DefinitionStatus, Workspace
+from connectors.models import ConnectorDefinition, DefinitionStatus
 from connectors.schedule_form import ScheduleForm, fold_schedule_fields
 from connectors.schema.forms import config_form_class
+from tenancy.models import Workspace
 
 
 class AdminConnectorForm(forms.Form):

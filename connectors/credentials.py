@@ -15,8 +15,8 @@ from functools import lru_cache
 
 import orjson
 
+from config.errors import InvalidInput
 from connectors import crypto
-from connectors.errors import InvalidInput
 from connectors.models import Connector, ConnectorDefinition, Credential
 from connectors.schema import secrets
 from connectors.schema.validation import validate_config

@@ -4,7 +4,8 @@ import django_filters
 from django.db.models import Q
 
 from connectors.lifecycle import State
-from connectors.models import Collection, Connector, ConnectorDefinition, DefinitionStatus, Space
+from connectors.models import Connector, ConnectorDefinition, DefinitionStatus
+from tenancy.models import Collection, Space
 
 
 class CreatedFilterMixin(django_filters.FilterSet):

@@ -6,9 +6,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from config.errors import DomainError
 from connectors import services
-from connectors.errors import DomainError
-from connectors.models import ApiKeyRole, Collection, Role
+from tenancy.models import ApiKeyRole, Collection, Role
 
 NAME_MAX = 200
 

@@ -66,7 +66,7 @@ def allowed_actions(state: str) -> list[str]:
 
 def next_state(state: str, action: str) -> str:
     """The outcome of ``action`` in ``state``; raises TransitionRefused when the table says no."""
-    from connectors.errors import TransitionRefused
+    from config.errors import TransitionRefused
 
     try:
         return TRANSITIONS[state][action]

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
 
+from config.errors import InvalidInput
 from connectors import schedules
-from connectors.errors import InvalidInput
 from connectors.forms import PageForm
 from connectors.models import ScheduleType
 

@@ -12,7 +12,7 @@ from cron_descriptor import get_description
 from croniter import croniter
 from django.utils import timezone as dj_timezone
 
-from connectors.errors import InvalidInput
+from config.errors import InvalidInput
 from connectors.models import Connector, ScheduleType
 
 PERIODIC_CRONS = {

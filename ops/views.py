@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api.base import WorkspaceScopedMixin
-from connectors.models import Space
+from tenancy.models import Space
 
 
 class HelloView(APIView):

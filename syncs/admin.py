@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from connectors.errors import DomainError
+from config.errors import DomainError
 from syncs import services
 from syncs.models import Document, Sync, SyncAttempt, SyncLogLine, SyncPart, UploadedFile
 

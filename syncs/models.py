@@ -8,8 +8,9 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
 
-from connectors.models import Collection, Connector
+from connectors.models import Connector
 from syncs.feed import stamps
+from tenancy.models import Collection
 
 
 class SyncStatus(models.TextChoices):

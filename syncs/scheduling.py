@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django_celery_beat.models import ClockedSchedule, CrontabSchedule, PeriodicTask
 
-from connectors.errors import InvalidInput
+from config.errors import InvalidInput
 from connectors.lifecycle import State
 from connectors.models import Connector, ScheduleType
 from connectors.schedules import Schedule

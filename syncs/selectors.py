@@ -19,7 +19,7 @@ from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from connectors.compiled_read import CompiledRead
-from connectors.models import Collection, Connector, ConnectorCollection
+from connectors.models import Connector, ConnectorCollection
 from connectors.rows import (
     Columns,
     IsoDateTime,
@@ -27,7 +27,6 @@ from connectors.rows import (
     as_datetime,
     json_objects,
 )
-from connectors.selectors import CollectionPath
 from syncs.models import (
     Document,
     DocumentCount,
@@ -36,6 +35,8 @@ from syncs.models import (
     SyncAttempt,
     documents_stored,
 )
+from tenancy.models import Collection
+from tenancy.selectors import CollectionPath
 
 
 def syncs_of(connector: Connector | uuid.UUID, *, attempts_as_rows=False) -> QuerySet[Sync]:
@@ -287,8 +288,8 @@ def documents_of_collection(collection: Collection) -> QuerySet[Document]:
 
 def sync_in(workspace, sync_id) -> Sync:
     """A sync of a visible connector of the workspace, by id."""
-    from connectors.errors import NotFound
-    from connectors.selectors import as_uuid
+    from config.errors import NotFound
+    from tenancy.selectors import as_uuid
 
     pk = as_uuid(sync_id)
     sync = (
@@ -395,7 +396,7 @@ def with_last_sync(connectors: QuerySet) -> QuerySet:
 
 def document_in(workspace, document_id) -> Document:
     """A live document of a visible connector of the workspace."""
-    from connectors.errors import NotFound
+    from config.errors import NotFound
 
     document = (
         Document.objects.filter(

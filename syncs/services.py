@@ -4,11 +4,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from config.actors import actor_label
+from config.errors import Conflict, SyncAlreadyActive
 from config.events import emit
-from connectors.errors import Conflict, SyncAlreadyActive
 from connectors.lifecycle import Action, State, next_state
-from connectors.models import Collection, Connector
+from connectors.models import Connector
 from syncs.models import ACTIVE_STATUSES, ErrorOrigin, Sync, SyncLogLine, SyncStatus
+from tenancy.models import Collection
 
 
 def _enqueue(sync: Sync) -> None:

@@ -16,9 +16,10 @@ from zoneinfo import ZoneInfo
 
 from connectors import schedules
 from connectors.lifecycle import State
-from connectors.models import Collection, Connector, ScheduleType
+from connectors.models import Connector, ScheduleType
 from syncs import scheduling, services
 from syncs.models import Sync, SyncTrigger
+from tenancy.models import Collection
 
 
 def sync_requested(

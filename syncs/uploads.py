@@ -13,13 +13,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
 from config.actors import actor_label
+from config.errors import InvalidInput, NotFound, TransitionRefused
 from config.events import emit
-from connectors.errors import InvalidInput, NotFound, TransitionRefused
-from connectors.models import Collection, Connector
+from connectors.models import Connector
 from connectors.sources.base import StoredFile
 from connectors.sources.extract import detect_type
 from syncs import services as sync_services
 from syncs.models import Sync, SyncTrigger, UploadedFile
+from tenancy.models import Collection
 
 UPLOAD_IMPLEMENTATION = "upload"
 ALLOWED_SUFFIXES = "txt, md, html, pdf, docx, csv, json"

@@ -5,7 +5,9 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from connectors import services
-from connectors.models import ConnectorDefinition, DefinitionStatus, Role
+from connectors.models import ConnectorDefinition, DefinitionStatus
+from tenancy import services as tenancy_services
+from tenancy.models import Role
 from tests.servers.fixtures import *  # noqa: F403 (the shared server fixtures)
 from tests.sources.resolver import resolver  # noqa: F401 (a fixture: scripted DNS answers)
 
@@ -79,26 +81,26 @@ def owner(make_user):
 
 @pytest.fixture
 def workspace(owner):
-    return services.workspace_create(actor=owner, name="Acme", slug="acme")
+    return tenancy_services.workspace_create(actor=owner, name="Acme", slug="acme")
 
 
 @pytest.fixture
 def other_workspace(make_user):
     stranger = make_user("stranger")
-    return services.workspace_create(actor=stranger, name="Other", slug="other")
+    return tenancy_services.workspace_create(actor=stranger, name="Other", slug="other")
 
 
 @pytest.fixture
 def editor(make_user, workspace, owner):
     user = make_user("editor")
-    services.membership_set(actor=owner, workspace=workspace, user=user, role=Role.EDITOR)
+    tenancy_services.membership_set(actor=owner, workspace=workspace, user=user, role=Role.EDITOR)
     return user
 
 
 @pytest.fixture
 def viewer(make_user, workspace, owner):
     user = make_user("viewer")
-    services.membership_set(actor=owner, workspace=workspace, user=user, role=Role.VIEWER)
+    tenancy_services.membership_set(actor=owner, workspace=workspace, user=user, role=Role.VIEWER)
     return user
 
 
@@ -109,12 +111,12 @@ def outsider(make_user):
 
 @pytest.fixture
 def space(workspace, owner):
-    return services.space_create(actor=owner, workspace=workspace, name="Research")
+    return tenancy_services.space_create(actor=owner, workspace=workspace, name="Research")
 
 
 @pytest.fixture
 def collection(space, owner):
-    return services.collection_create(actor=owner, space=space, name="Papers")
+    return tenancy_services.collection_create(actor=owner, space=space, name="Papers")
 
 
 SECRET_PASSWORD = "pl41ntext-Secret-Zq9"

@@ -4,7 +4,7 @@ once) and their deliveries with the receivers' answers, read-only."""
 from django import forms
 from django.contrib import admin, messages
 
-from connectors.errors import DomainError
+from config.errors import DomainError
 from webhooks import services
 from webhooks.models import EventType, WebhookDelivery, WebhookSubscription
 

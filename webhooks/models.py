@@ -2,7 +2,7 @@ import uuid
 
 from django.db import models
 
-from connectors.models import Workspace
+from tenancy.models import Workspace
 
 
 class EventType(models.TextChoices):

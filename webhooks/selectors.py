@@ -2,8 +2,8 @@
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 
-from connectors.errors import NotFound
-from connectors.selectors import as_uuid
+from config.errors import NotFound
+from tenancy.selectors import as_uuid
 from webhooks.models import WebhookDelivery, WebhookSubscription
 
 

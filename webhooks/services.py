@@ -8,12 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.actors import actor_label
+from config.errors import InvalidInput, validated
 from config.events import emit
 from connectors import crypto
-from connectors.errors import InvalidInput
-from connectors.models import Workspace
-from connectors.services.common import validated
 from connectors.sources.egress import EgressRefused, check_url
+from tenancy.models import Workspace
 from webhooks import signing
 from webhooks.models import DeliveryStatus, EventType, WebhookDelivery, WebhookSubscription
 

@@ -4,9 +4,9 @@ answers. Every write goes through ``webhooks.services``."""
 
 from django.shortcuts import redirect
 
+from config.errors import InvalidInput
 from config.pages.base import MANAGE, add_errors, attempt, error_summary, page, workspace_page
 from config.pages.paging import keyset_page
-from connectors.errors import InvalidInput
 from webhooks import selectors, services, signing
 from webhooks.forms import WebhookForm
 

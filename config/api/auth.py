@@ -2,8 +2,8 @@
 
 from rest_framework import authentication, exceptions
 
-from connectors.models import ApiKey
-from connectors.services import api_key_touch
+from tenancy.models import ApiKey
+from tenancy.services import api_key_touch
 
 
 class KeyPrincipal:

@@ -22,9 +22,9 @@ from rest_framework.permissions import SAFE_METHODS
 
 from config.api.auth import actor_of
 from config.api.parsers import BoundedJSONParser
-from connectors.errors import NotFound, PermissionDenied
-from connectors.models import ApiKey, Collection, Space, Workspace
-from connectors.permissions import (
+from config.errors import NotFound, PermissionDenied
+from tenancy.models import ApiKey, Collection, Space, Workspace
+from tenancy.permissions import (
     EDIT,
     VIEW,
     allows,
@@ -32,7 +32,7 @@ from connectors.permissions import (
     workspace_and_role,
     workspaces_for,
 )
-from connectors.selectors import CollectionPath, as_uuid
+from tenancy.selectors import CollectionPath, as_uuid
 
 SESSION_WORKSPACE_KEY = "workspace_id"
 WORKSPACE_HEADER = "X-Workspace"

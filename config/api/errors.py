@@ -12,8 +12,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from config.errors import DomainError, InvalidInput, SyncAlreadyActive, TransitionRefused
 from connectors.crypto import DecryptionFailed
-from connectors.errors import DomainError, InvalidInput, SyncAlreadyActive, TransitionRefused
 
 
 def _iso(moment):

@@ -18,7 +18,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from config.api.renderers import JSONEncoder
-from connectors.models import ApiKey, IdempotencyRecord
+from connectors.models import IdempotencyRecord
+from tenancy.models import ApiKey
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"

@@ -18,7 +18,7 @@ from django.core.cache import cache
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
 from config.request_context import client_ip
-from connectors.models import ApiKey
+from tenancy.models import ApiKey
 
 _parse_rate = SimpleRateThrottle.parse_rate
 

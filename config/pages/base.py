@@ -15,10 +15,10 @@ from django.http import Http404
 from django.shortcuts import render
 
 from config.api.base import SESSION_WORKSPACE_KEY
-from connectors.errors import DomainError, InvalidInput, NotFound, PermissionDenied
-from connectors.models import Workspace
-from connectors.permissions import EDIT, MANAGE, VIEW, can, can_write_registry, workspaces_for
-from connectors.selectors import as_uuid
+from config.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from tenancy.models import Workspace
+from tenancy.permissions import EDIT, MANAGE, VIEW, can, can_write_registry, workspaces_for
+from tenancy.selectors import as_uuid
 
 __all__ = ["EDIT", "MANAGE", "VIEW", "attempt", "fragment", "page", "workspace_page"]
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from connectors.errors import InvalidInput
+from config.errors import InvalidInput
 
 EXTENSIONS = (".zip", ".tar", ".tar.gz", ".tgz")
 # Below this many uncompressed bytes a high ratio is harmless (a tar's zero padding compresses

@@ -8,10 +8,11 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 
+from config.errors import DomainError
 from connectors import selectors
 from connectors.crypto import DecryptionFailed
-from connectors.errors import DomainError
-from connectors.models import Workspace
+from tenancy import selectors as tenancy_selectors
+from tenancy.models import Workspace
 
 
 class HubCommand(BaseCommand):
@@ -151,7 +152,7 @@ class CollectionMemberCommand(HubCommand):
         target = self.workspace(workspace)
         return (
             self.connector(target, connector),
-            selectors.collection_in_workspace(target, collection),
+            tenancy_selectors.collection_in_workspace(target, collection),
         )
 
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from django import forms
 from django.forms.utils import flatatt
 
+from config.errors import InvalidInput
 from connectors import credentials
-from connectors.errors import InvalidInput
 from connectors.schema import secrets as secret_rules
 from connectors.schema.descriptions import description_html
 from connectors.schema.form_fields import MISSING, choice_key

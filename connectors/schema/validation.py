@@ -18,7 +18,7 @@ from jsonschema import (
     validators,
 )
 
-from connectors.errors import InvalidInput
+from config.errors import InvalidInput
 from connectors.schema import spec_schema
 from connectors.schema.walk import resolve
 

@@ -23,20 +23,3 @@ from connectors.services.definitions import (  # noqa: F401
     definition_register_package,
     definition_retire,
 )
-from connectors.services.members import member_create  # noqa: F401
-from connectors.services.workspaces import (  # noqa: F401
-    api_key_create,
-    api_key_revoke,
-    api_key_touch,
-    collection_create,
-    collection_delete,
-    collection_update,
-    membership_remove,
-    membership_set,
-    space_create,
-    space_delete,
-    space_update,
-    workspace_create,
-    workspace_delete,
-    workspace_update,
-)

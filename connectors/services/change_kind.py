@@ -10,9 +10,9 @@ prunes the documents read from the old source (a pass removes what it did not se
 from django.db import transaction
 
 from config.actors import actor_label
+from config.errors import InvalidInput
 from config.events import emit
 from connectors import credentials, signals
-from connectors.errors import InvalidInput
 from connectors.lifecycle import Action, State, next_state
 from connectors.models import Connector, ConnectorDefinition
 from connectors.services.connectors import _enter_state, _lock, _usable_definition

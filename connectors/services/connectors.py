@@ -6,21 +6,19 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from config.actors import actor_label
+from config.errors import InvalidInput, NotFound, validated
 from config.events import emit
 from connectors import credentials, crypto, schedules, signals
-from connectors.errors import InvalidInput, NotFound
 from connectors.lifecycle import DELETED, NOOP, Action, State, next_state
 from connectors.models import (
-    Collection,
     Connector,
     ConnectorCollection,
     ConnectorDefinition,
     Credential,
     DefinitionStatus,
-    Workspace,
 )
 from connectors.schema import secrets
-from connectors.services.common import validated
+from tenancy.models import Collection, Workspace
 
 _UNSET = object()
 NAME_TAKEN = "A connector with this name already exists in this workspace."

@@ -11,13 +11,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from config.actors import actor_label
+from config.errors import Conflict, InvalidInput, PermissionDenied, validated
 from config.events import emit
 from connectors import distribution
-from connectors.errors import Conflict, InvalidInput, PermissionDenied
 from connectors.models import ConnectorDefinition, DefinitionStatus
-from connectors.permissions import can_write_registry
-from connectors.services.common import validated
 from connectors.sources.registry import kind_folders
+from tenancy.permissions import can_write_registry
 
 REGISTRY_WRITE_DENIED = (
     "Writing the connector registry needs an API key created with the registry permission "

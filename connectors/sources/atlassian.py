@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import httpx
 
-from connectors.errors import InvalidInput
+from config.errors import InvalidInput
 from connectors.sources.base import Source, SourceContext, SourceError
 from connectors.sources.changes import parse_iso
 from connectors.sources.rest import JsonApi

@@ -140,7 +140,7 @@ class Source:
     @classmethod
     def prepare_config(cls, config: dict) -> dict:
         """The kind's own rules on a config before schema validation (normalise, extra checks).
-        Raise ``connectors.errors.InvalidInput`` naming the field."""
+        Raise ``config.errors.InvalidInput`` naming the field."""
         return config
 
     def split(self, parts: int, *, least: int) -> Split | None:

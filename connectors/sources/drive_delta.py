@@ -15,7 +15,7 @@ import copy
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from connectors.errors import InvalidInput
+from config.errors import InvalidInput
 from connectors.sources.base import Batch, Source, SourceDocument, SourceError
 from connectors.sources.changes import parse_iso
 from connectors.sources.filetext import MAX_FILE_BYTES, file_document, worth_fetching

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from connectors.errors import InvalidInput
+from config.errors import InvalidInput
 from connectors.sources.base import Batch, Source, SourceDocument, Split
 from connectors.sources.changes import OVERLAP, changed_since, next_since, now, to_iso
 from connectors.sources.filetext import MAX_FILE_BYTES, file_document, worth_fetching

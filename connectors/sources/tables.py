@@ -23,7 +23,7 @@ The engine-specific parts (connecting, the catalog, quoting, the keyset query) l
 import datetime as dt
 from collections.abc import Iterator
 
-from connectors.errors import InvalidInput
+from config.errors import InvalidInput
 from connectors.sources.base import Batch, Source, SourceDocument, SourceError, Split
 from connectors.sources.table_driver import KeySpan, TableDriver, TableLayout, settings_from
 from connectors.sources.table_values import (

@@ -8,10 +8,10 @@ from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
 
+from config.errors import DomainError, InvalidInput
 from config.pages.base import EDIT, VIEW, error_summary, page, wants_fragment, workspace_page
 from connectors import credentials, schedules, selectors, services
 from connectors.connection_checks import run_check
-from connectors.errors import DomainError, InvalidInput
 from connectors.forms import ConnectorForm
 from connectors.models import Connector, ConnectorDefinition, DefinitionStatus
 from connectors.schedule_form import ScheduleForm, fold_schedule_fields

@@ -7,19 +7,19 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
+from config.errors import InvalidInput
 from config.pages.base import EDIT, VIEW, attempt, page, workspace_page
 from connectors import credentials, schedules, selectors, services
-from connectors.errors import InvalidInput
 from connectors.filters import ConnectorFilter
 from connectors.forms import AddCollectionForm
 from connectors.lifecycle import Action, State
-from connectors.models import Collection
 from connectors.schema.outline import config_outline
 from syncs import selectors as sync_selectors
 from syncs.forms import UploadFilesForm
 from syncs.models import SyncTrigger
 from syncs.uploads import accepts_uploads, files_of, upload_files
 from syncs.views.syncs import activity_context
+from tenancy.models import Collection
 
 LIFECYCLE = {
     Action.START: (services.connector_start, "Starting {name}: its connection is being checked."),

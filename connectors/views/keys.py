@@ -5,12 +5,12 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from config.errors import InvalidInput
 from config.pages.base import MANAGE, add_errors, attempt, error_summary, page, workspace_page
-from connectors import services
-from connectors.errors import InvalidInput
 from connectors.forms import ApiKeyForm
-from connectors.models import ApiKey
-from connectors.permissions import can_write_registry
+from tenancy import services
+from tenancy.models import ApiKey
+from tenancy.permissions import can_write_registry
 
 
 @workspace_page(MANAGE)

@@ -7,12 +7,12 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from config.errors import DomainError, InvalidInput
 from config.pages.base import MANAGE, add_errors, attempt, error_summary, page, workspace_page
-from connectors import services
-from connectors.errors import DomainError, InvalidInput
 from connectors.forms import InviteForm, NewMemberForm, RoleForm
-from connectors.models import Membership
-from connectors.permissions import VIEW, can
+from tenancy import services
+from tenancy.models import Membership
+from tenancy.permissions import VIEW, can
 
 
 def _membership(request, user_id) -> Membership:

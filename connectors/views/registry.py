@@ -12,8 +12,8 @@ from connectors import selectors, services
 from connectors.filters import DefinitionFilter
 from connectors.forms import DistributionForm
 from connectors.models import ConnectorDefinition, DefinitionStatus
-from connectors.permissions import can_write_registry
 from connectors.sources.registry import is_installed
+from tenancy.permissions import can_write_registry
 
 STATUS_ORDER = [
     DefinitionStatus.LIVE,

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from config.errors import InvalidInput
 from config.pages.base import (
     EDIT,
     VIEW,
@@ -19,12 +20,13 @@ from config.pages.base import (
     require,
     workspace_page,
 )
-from connectors import selectors, services
-from connectors.errors import InvalidInput
+from connectors import selectors
 from connectors.filters import SpaceFilter
 from connectors.forms import NamedForm
-from connectors.models import Collection
-from connectors.permissions import workspaces_for
+from tenancy import selectors as tenancy_selectors
+from tenancy import services
+from tenancy.models import Collection
+from tenancy.permissions import workspaces_for
 
 
 @login_required
@@ -70,7 +72,7 @@ def space_list(request):
                 return redirect("connectors:space_detail", request.workspace.slug, space.pk)
     filterset = SpaceFilter(
         request.GET or None,
-        queryset=selectors.spaces_in(request.workspace)
+        queryset=tenancy_selectors.spaces_in(request.workspace)
         .prefetch_related(Prefetch("collections", queryset=_collections_with_counts()))
         .order_by("name"),
     )
@@ -102,7 +104,7 @@ def _rename(request, form, call, success):
 
 @workspace_page(VIEW)
 def space_detail(request, space_id):
-    space = selectors.space_in(request.workspace, space_id)
+    space = tenancy_selectors.space_in(request.workspace, space_id)
     action = request.POST.get("form") if request.method == "POST" else None
     rename = NamedForm(
         request.POST if action == "rename" else None,
@@ -150,7 +152,7 @@ def space_detail(request, space_id):
 
 @workspace_page(EDIT)
 def space_delete(request, space_id):
-    space = selectors.space_in(request.workspace, space_id)
+    space = tenancy_selectors.space_in(request.workspace, space_id)
     if request.method == "POST":
         if attempt(
             request,
@@ -173,7 +175,7 @@ def space_delete(request, space_id):
 
 @workspace_page(VIEW)
 def collection_detail(request, collection_id):
-    collection = selectors.collection_in_workspace(request.workspace, collection_id)
+    collection = tenancy_selectors.collection_in_workspace(request.workspace, collection_id)
     rename = NamedForm(
         request.POST if request.method == "POST" else None,
         prefix="rename",
@@ -213,7 +215,7 @@ def collection_detail(request, collection_id):
 
 @workspace_page(EDIT)
 def collection_delete(request, collection_id):
-    collection = selectors.collection_in_workspace(request.workspace, collection_id)
+    collection = tenancy_selectors.collection_in_workspace(request.workspace, collection_id)
     if request.method == "POST":
         attempt(
             request,

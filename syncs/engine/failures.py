@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import httpx
 from django.db import DatabaseError, InterfaceError, OperationalError
 
+from config.errors import DomainError
 from connectors.crypto import DecryptionFailed
-from connectors.errors import DomainError
 from connectors.schema.secrets import redact
 from connectors.sources.base import SourceError
 from connectors.sources.throttling import retry_after_seconds

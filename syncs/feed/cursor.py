@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from django.core import signing
 
-from connectors.errors import InvalidInput
+from config.errors import InvalidInput
 
 SALT = "connector-hub.changes.cursor"
 LEFT, JOINED, CHANGE, DONE = 0, 1, 2, 3

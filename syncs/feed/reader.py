@@ -21,7 +21,7 @@ from django.db import connection
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
-from connectors.errors import CursorExpired, InvalidInput
+from config.errors import CursorExpired, InvalidInput
 from syncs.feed import stamps
 from syncs.feed.cursor import CHANGE, DONE, JOINED, LEFT, FeedCursor
 from syncs.models import ChangeClock, CollectionMembership, Document

@@ -7,6 +7,7 @@ from connectors import selectors
 from syncs import selectors as sync_selectors
 from syncs.document_text import rendered_text
 from syncs.filters import DocumentFilter
+from tenancy import selectors as tenancy_selectors
 
 
 def _listing(request, connector_ids, *, title, context):
@@ -36,7 +37,7 @@ def _listing(request, connector_ids, *, title, context):
 
 @workspace_page(VIEW)
 def collection_documents(request, collection_id):
-    collection = selectors.collection_in_workspace(request.workspace, collection_id)
+    collection = tenancy_selectors.collection_in_workspace(request.workspace, collection_id)
     return _listing(
         request,
         sync_selectors.collection_connector_ids(collection),

@@ -5,8 +5,8 @@ import json
 import pytest
 from rest_framework.test import APIClient
 
-from connectors import services
-from connectors.models import ApiKeyRole
+from tenancy import services
+from tenancy.models import ApiKeyRole
 from tests.api import kinds
 from tests.servers.celery_worker import celery_processes  # noqa: F401 (a fixture)
 

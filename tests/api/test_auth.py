@@ -4,8 +4,8 @@ import pytest
 from django.middleware.csrf import get_token
 from django.test import RequestFactory
 
-from connectors import services
-from connectors.models import ApiKey
+from tenancy import services
+from tenancy.models import ApiKey
 from tests.api.conftest import s3_body
 
 pytestmark = pytest.mark.database

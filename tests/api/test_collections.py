@@ -5,8 +5,10 @@ from django.utils import timezone
 
 from connectors import credentials
 from connectors.lifecycle import State
-from connectors.models import Collection, Connector, ConnectorCollection
+from connectors.models import Connector, ConnectorCollection
 from syncs.models import Document
+from tenancy import services as tenancy_services
+from tenancy.models import Collection
 
 pytestmark = pytest.mark.database
 
@@ -137,7 +139,7 @@ def test_delete_dissociates_and_deletes_when_no_collection_is_left(
 ):
     from connectors import services
 
-    second = services.collection_create(actor=owner, space=space, name="Second")
+    second = tenancy_services.collection_create(actor=owner, space=space, name="Second")
     created = api.post(
         f"{collection_path}/connectors",
         {"name": "Shared", "type": "test-db", "config": DB_CONFIG},

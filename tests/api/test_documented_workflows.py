@@ -5,8 +5,8 @@ local website as the source."""
 import pytest
 import requests
 
-from connectors import services
-from connectors.models import ApiKeyRole
+from tenancy import services
+from tenancy.models import ApiKeyRole
 from tests.servers.celery_worker import wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.database]

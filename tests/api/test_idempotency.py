@@ -7,8 +7,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from connectors.models import ApiKeyRole, Connector, IdempotencyRecord
+from connectors.models import Connector, IdempotencyRecord
 from syncs.models import Sync
+from tenancy.models import ApiKeyRole
 from tests.api.conftest import SECRET_KEY_VALUE, _client, _key, s3_body
 
 pytestmark = pytest.mark.database

@@ -8,7 +8,7 @@ from threading import Barrier
 import httpx
 import pytest
 
-from connectors.models import Space
+from tenancy.models import Space
 from tests.api.conftest import _key
 from tests.servers.web import web_server
 

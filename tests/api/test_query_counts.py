@@ -2,8 +2,8 @@
 
 import pytest
 
-from connectors import services
 from syncs.models import AttemptOutcome, Document, Sync, SyncAttempt, SyncStatus, SyncTrigger
+from tenancy import services
 
 pytestmark = pytest.mark.database
 

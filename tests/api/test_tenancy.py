@@ -6,8 +6,8 @@ from django.middleware.csrf import get_token
 from django.test import RequestFactory
 
 from config.api.base import SESSION_WORKSPACE_KEY
-from connectors import services
 from syncs.models import Document
+from tenancy import services
 from tests.api.conftest import s3_body
 
 pytestmark = pytest.mark.database

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
+from config.errors import InvalidInput
 from connectors import credentials
-from connectors.errors import InvalidInput
 from connectors.lifecycle import State
 from connectors.models import Connector, ScheduleType
 from syncs.models import Sync, SyncTrigger

@@ -10,7 +10,9 @@ from django.test import Client
 
 from audit.models import AuditEntry
 from connectors import services
-from connectors.models import ApiKey, ApiKeyRole, ConnectorDefinition, IdempotencyRecord, Role
+from connectors.models import ConnectorDefinition, IdempotencyRecord
+from tenancy import services as tenancy_services
+from tenancy.models import ApiKey, ApiKeyRole, Role
 from tests.leaks import Secrets
 
 pytestmark = pytest.mark.database
@@ -20,7 +22,9 @@ CLIENT_IP = "203.0.113.9"
 
 
 def key_client(workspace, owner, role=ApiKeyRole.ADMIN, name="k", **extra) -> tuple[Client, str]:
-    api_key, raw = services.api_key_create(actor=owner, workspace=workspace, name=name, role=role)
+    api_key, raw = tenancy_services.api_key_create(
+        actor=owner, workspace=workspace, name=name, role=role
+    )
     return Client(HTTP_X_API_KEY=raw, REMOTE_ADDR=CLIENT_IP, **extra), api_key.prefix
 
 
@@ -90,9 +94,9 @@ def test_definitions_keys_syncs_and_workspaces_are_recorded(catalog, owner, work
     services.definition_retire(
         actor=owner.__class__.objects.create_superuser("root"), definition=definition
     )
-    api_key, _ = services.api_key_create(actor=owner, workspace=workspace, name="temp")
-    services.api_key_revoke(actor=owner, api_key=api_key)
-    services.workspace_update(actor=owner, workspace=workspace, name="Renamed")
+    api_key, _ = tenancy_services.api_key_create(actor=owner, workspace=workspace, name="temp")
+    tenancy_services.api_key_revoke(actor=owner, api_key=api_key)
+    tenancy_services.workspace_update(actor=owner, workspace=workspace, name="Renamed")
     connector = services.connector_create(
         actor=owner, workspace=workspace, definition=catalog["upload"], name="files", config={}
     )
@@ -122,8 +126,8 @@ def test_the_api_list_is_the_keys_workspace_only_newest_first_and_paginated(
     workspace, owner, other_workspace, make_user
 ):
     for number in range(5):
-        services.space_create(actor=owner, workspace=workspace, name=f"space {number}")
-    services.space_create(actor=owner, workspace=other_workspace, name="theirs")
+        tenancy_services.space_create(actor=owner, workspace=workspace, name=f"space {number}")
+    tenancy_services.space_create(actor=owner, workspace=other_workspace, name="theirs")
     api, _ = key_client(workspace, owner)
     first = api.get("/v1/audit?limit=3&action=space.created")
     assert first.status_code == 200
@@ -140,7 +144,7 @@ def test_the_api_list_is_the_keys_workspace_only_newest_first_and_paginated(
     viewer, _ = key_client(workspace, owner, role=ApiKeyRole.VIEWER, name="viewer")
     assert viewer.get("/v1/audit").status_code == 403
     editor = make_user("editor-person")
-    services.membership_set(actor=owner, workspace=workspace, user=editor, role=Role.EDITOR)
+    tenancy_services.membership_set(actor=owner, workspace=workspace, user=editor, role=Role.EDITOR)
     session = Client()
     session.force_login(editor)
     assert session.get("/v1/audit").status_code == 403
@@ -161,8 +165,8 @@ def test_the_address_behind_a_trusted_proxy(workspace, owner, settings):
 @pytest.mark.django_db(transaction=True)
 def test_idempotency_records_keep_a_hash_of_the_body_never_the_body(workspace, owner, definition):
     api, _ = key_client(workspace, owner)
-    space = services.space_create(actor=owner, workspace=workspace, name="S")
-    collection = services.collection_create(actor=owner, space=space, name="C")
+    space = tenancy_services.space_create(actor=owner, workspace=workspace, name="S")
+    collection = tenancy_services.collection_create(actor=owner, space=space, name="C")
     body = {
         "name": "db",
         "type": "test-db",

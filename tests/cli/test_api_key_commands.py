@@ -4,7 +4,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from connectors.models import ApiKey
+from tenancy.models import ApiKey
 
 pytestmark = pytest.mark.database
 

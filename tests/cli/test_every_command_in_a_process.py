@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import get_commands, load_command_class
 
-from connectors.models import Workspace
+from tenancy.models import Workspace
 from tests.servers.celery_worker import ROOT, service_env
 
 pytestmark = pytest.mark.database

@@ -4,7 +4,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from connectors.models import Collection, Space, Workspace
+from tenancy.models import Collection, Space, Workspace
 
 pytestmark = pytest.mark.database
 

@@ -14,9 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from connectors import selectors, services
 from connectors.compiled_read import CompiledRead
 from connectors.models import Connector
-from connectors.selectors import CollectionPath
 from syncs import selectors as sync_selectors
 from syncs.models import Document
+from tenancy import services as tenancy_services
+from tenancy.selectors import CollectionPath
 
 pytestmark = pytest.mark.database
 
@@ -228,8 +229,8 @@ def _numbered_placeholders(sql: str) -> str:
 def test_each_row_shows_its_own_collections_in_the_order_it_joined_them(
     workspace, owner, space, collection, make_connector
 ):
-    second = services.collection_create(actor=owner, space=space, name="second")
-    third = services.collection_create(actor=owner, space=space, name="third")
+    second = tenancy_services.collection_create(actor=owner, space=space, name="second")
+    third = tenancy_services.collection_create(actor=owner, space=space, name="third")
     both = make_connector(name="both", collections=[third])
     services.connector_associate(actor=owner, connector=both, collection=second)
     one = make_connector(name="one", collections=[second])

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from connectors.models import ApiKey, ApiKeyRole, Workspace
+from tenancy.models import ApiKey, ApiKeyRole, Workspace
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.database

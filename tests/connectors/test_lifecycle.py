@@ -2,13 +2,14 @@
 
 import pytest
 
+from config.errors import SyncAlreadyActive, TransitionRefused
 from connectors import services
-from connectors.errors import SyncAlreadyActive, TransitionRefused
 from connectors.lifecycle import DELETED, NOOP, TRANSITIONS, Action, State, next_state
 from connectors.models import Connector
 from connectors.tasks import check_connector
 from syncs import services as sync_services
 from syncs.models import Sync, SyncStatus, SyncTrigger
+from tenancy import services as tenancy_services
 
 REFUSED = "refused"
 # Rows: state; columns: start, stop, fail, edit config, sync now, delete (design.md).
@@ -240,7 +241,7 @@ def test_remove_from_last_collection_deletes_the_connector(
     make_connector, owner, collection, space
 ):
     connector = make_connector()
-    second = services.collection_create(actor=owner, space=space, name="Second")
+    second = tenancy_services.collection_create(actor=owner, space=space, name="Second")
     services.connector_associate(actor=owner, connector=connector, collection=collection)
     services.connector_associate(actor=owner, connector=connector, collection=second)
     assert (

@@ -3,15 +3,9 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from connectors.models import (
-    Connector,
-    ConnectorCollection,
-    ConnectorDefinition,
-    Membership,
-    Role,
-    Workspace,
-)
+from connectors.models import Connector, ConnectorCollection, ConnectorDefinition
 from syncs.models import Sync, SyncStatus, SyncTrigger
+from tenancy.models import Membership, Role, Workspace
 
 pytestmark = pytest.mark.database
 

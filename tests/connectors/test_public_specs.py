@@ -11,10 +11,12 @@ import pytest
 from django.urls import reverse
 from lxml import html as lxml_html
 
-from connectors import credentials, services
-from connectors.models import ApiKeyRole, Connector, ConnectorDefinition, DefinitionStatus
+from connectors import credentials
+from connectors.models import Connector, ConnectorDefinition, DefinitionStatus
 from connectors.schema import secrets as secret_rules
 from connectors.schema.forms import config_form_class
+from tenancy import services
+from tenancy.models import ApiKeyRole
 from tests.connectors.forms_helpers import post_data
 from tests.connectors.packages import make_zip, package_files
 from tests.connectors.spec_values import SOURCES, connector_id, load_spec, ui_spec, valid_config

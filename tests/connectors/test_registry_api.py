@@ -11,7 +11,9 @@ from django.core.management import call_command
 from django.test import Client
 
 from connectors import services
-from connectors.models import ApiKeyRole, ConnectorDefinition, DefinitionStatus
+from connectors.models import ConnectorDefinition, DefinitionStatus
+from tenancy import services as tenancy_services
+from tenancy.models import ApiKeyRole
 from tests.connectors.packages import make_tar, make_zip, package_files
 
 pytestmark = pytest.mark.database
@@ -32,7 +34,7 @@ DOC_LIST_BODY = {
 @pytest.fixture
 def api_key(workspace, owner):
     def make(role=ApiKeyRole.ADMIN, registry=False):
-        _, raw = services.api_key_create(
+        _, raw = tenancy_services.api_key_create(
             actor=owner, workspace=workspace, name=f"{role}{registry}", role=role, registry=registry
         )
         return raw

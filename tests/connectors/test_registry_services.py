@@ -4,10 +4,12 @@ retired definition still does."""
 import pytest
 from django.core.management import call_command
 
+from config.errors import Conflict, InvalidInput, PermissionDenied
 from connectors import services
-from connectors.errors import Conflict, InvalidInput, PermissionDenied
-from connectors.models import ApiKeyRole, ConnectorDefinition, DefinitionStatus
+from connectors.models import ConnectorDefinition, DefinitionStatus
 from connectors.sources.registry import kind_folders
+from tenancy import services as tenancy_services
+from tenancy.models import ApiKeyRole
 from tests.connectors.packages import make_zip, package_files
 
 pytestmark = pytest.mark.database
@@ -21,7 +23,7 @@ def _register(actor=None, version="2.0.0", draft=False):
 @pytest.fixture
 def keys(workspace, owner):
     def make(role=ApiKeyRole.ADMIN, registry=False):
-        key, _ = services.api_key_create(
+        key, _ = tenancy_services.api_key_create(
             actor=owner,
             workspace=workspace,
             name=f"{role}-{registry}",

@@ -7,7 +7,7 @@ required marks."""
 import pytest
 from lxml import html as lxml_html
 
-from connectors.errors import InvalidInput
+from config.errors import InvalidInput
 from connectors.schema.forms import config_form_class
 from connectors.schema.validation import validate_config
 from tests.connectors.forms_helpers import definition_for, post_data

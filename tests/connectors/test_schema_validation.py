@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from connectors.errors import InvalidInput
+from config.errors import InvalidInput
 from connectors.schema.validation import schema_problem, translate_pattern, validate_config
 from connectors.sources.registry import KINDS_DIR
 from tests.connectors.specs import DRAFT_2020, REGISTRY_002

@@ -8,7 +8,9 @@ import pytest
 
 from connectors import credentials, schedules, services
 from connectors.lifecycle import State
-from connectors.models import ApiKeyRole, Connector, ScheduleType
+from connectors.models import Connector, ScheduleType
+from tenancy import services as tenancy_services
+from tenancy.models import ApiKeyRole
 from tests.api.conftest import _client
 from tests.e2e.test_web import TOKEN, http_data_config, private, records
 from tests.servers.moto_s3 import REGION
@@ -18,7 +20,7 @@ pytestmark = [pytest.mark.worker, pytest.mark.database]
 
 @pytest.fixture
 def storage_api(workspace):
-    _, raw = services.api_key_create(
+    _, raw = tenancy_services.api_key_create(
         actor=None, workspace=workspace, name="storage client", role=ApiKeyRole.ADMIN
     )
     return _client(raw)

@@ -7,10 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from config.api.auth import KeyPrincipal
-from connectors import services
-from connectors.models import ApiKeyRole
 from syncs.models import Sync, UploadedFile
 from syncs.uploads import uploaded_file_delete
+from tenancy import services
+from tenancy.models import ApiKeyRole
 from tests.e2e.conftest import counts
 from tests.sources.files import make_pdf
 

@@ -6,6 +6,7 @@ import pytest
 
 from connectors import services
 from syncs.feed.reader import changes_page
+from tenancy import services as tenancy_services
 from tests.feed.conftest import Consumer, live_view
 
 pytestmark = [pytest.mark.database, pytest.mark.django_db(transaction=True)]
@@ -111,7 +112,7 @@ def test_association_brings_the_connectors_documents_as_upserts(
 
 
 def test_dissociation_deletes_in_that_collection_only(warehouse, write, collection, space, owner):
-    other = services.collection_create(actor=owner, space=space, name="Other")
+    other = tenancy_services.collection_create(actor=owner, space=space, name="Other")
     services.connector_associate(actor=owner, connector=warehouse, collection=other)
     write(warehouse, upsert=["a", "b"])
     here, there = Consumer(collection), Consumer(other)

@@ -13,6 +13,7 @@ from connectors import services
 from syncs import retention
 from syncs.feed import stamps
 from syncs.models import Document
+from tenancy import services as tenancy_services
 from tests.api.conftest import _client, _key
 from tests.feed.conftest import settled, stamps_frontier
 
@@ -118,7 +119,7 @@ def test_an_altered_cursor_is_a_400(api, changes, warehouse, write):
 
 
 def test_another_collections_cursor_is_a_400(api, changes, space, owner, warehouse):
-    other = services.collection_create(actor=owner, space=space, name="Other")
+    other = tenancy_services.collection_create(actor=owner, space=space, name="Other")
     cursor = api.get(f"/v1/spaces/{space.pk}/collections/{other.pk}/documents/changes").json()
     response = api.get(changes, {"cursor": cursor["next_cursor"]})
     assert response.status_code == 400
@@ -127,8 +128,8 @@ def test_another_collections_cursor_is_a_400(api, changes, space, owner, warehou
 
 def test_another_workspaces_cursor_is_a_400(api, changes, other_workspace):
     stranger = other_workspace.memberships.get().user
-    space = services.space_create(actor=stranger, workspace=other_workspace, name="S")
-    theirs = services.collection_create(actor=stranger, space=space, name="C")
+    space = tenancy_services.space_create(actor=stranger, workspace=other_workspace, name="S")
+    theirs = tenancy_services.collection_create(actor=stranger, space=space, name="C")
     their_api = _client(_key(other_workspace, name="theirs"))
     path = f"/v1/spaces/{space.pk}/collections/{theirs.pk}/documents/changes"
     cursor = their_api.get(path).json()["next_cursor"]

@@ -6,6 +6,7 @@ import pytest
 
 from audit.models import AuditEntry
 from connectors import services
+from tenancy import services as tenancy_services
 from webhooks import tasks as webhook_tasks
 from webhooks.models import WebhookDelivery
 from webhooks.services import webhook_create
@@ -36,7 +37,7 @@ def test_one_event_per_committed_write_group_with_ids_and_counts(
     subscribed, make_sample_connector, sync_to_end, collection, space, owner, settings
 ):
     settings.CONNECTOR_HUB_SYNC_COMMIT_ROWS = 100
-    other = services.collection_create(actor=owner, space=space, name="Other")
+    other = tenancy_services.collection_create(actor=owner, space=space, name="Other")
     connector = make_sample_connector(
         document_count=250, document_size=50, operations_config={"batch_size": 100}
     )

@@ -7,6 +7,7 @@ from connectors import services
 from connectors.models import Connector
 from syncs import services as sync_services
 from syncs.models import Document, SyncTrigger
+from tenancy import services as tenancy_services
 from webhooks.services import webhook_create
 
 
@@ -26,10 +27,12 @@ class Seed:
 
 
 def seed(owner, catalog) -> Seed:
-    workspace = services.workspace_create(actor=owner, name="Fuzzed", slug="fuzzed")
-    _, key = services.api_key_create(actor=owner, workspace=workspace, name="fuzz", registry=True)
-    space = services.space_create(actor=owner, workspace=workspace, name="Space")
-    collection = services.collection_create(actor=owner, space=space, name="Collection")
+    workspace = tenancy_services.workspace_create(actor=owner, name="Fuzzed", slug="fuzzed")
+    _, key = tenancy_services.api_key_create(
+        actor=owner, workspace=workspace, name="fuzz", registry=True
+    )
+    space = tenancy_services.space_create(actor=owner, workspace=workspace, name="Space")
+    collection = tenancy_services.collection_create(actor=owner, space=space, name="Collection")
     result = Seed(
         key=key,
         workspace_slug=workspace.slug,

@@ -214,12 +214,10 @@ def test_workspaces_spaces_and_collections_are_added_and_renamed_through_the_ser
     admin_client, workspace, django_capture_on_commit_callbacks
 ):
     from audit.models import AuditEntry
-    from connectors.models import Collection, Space, Workspace
+    from tenancy.models import Collection, Space, Workspace
 
     def save(model: str, data: dict, pk=None) -> None:
-        url = reverse(
-            f"admin:connectors_{model}_{'change' if pk else 'add'}", args=[pk] if pk else []
-        )
+        url = reverse(f"admin:tenancy_{model}_{'change' if pk else 'add'}", args=[pk] if pk else [])
         with django_capture_on_commit_callbacks(execute=True):
             response = admin_client.post(url, {**data, "_save": "Save"})
         assert response.status_code == 302, response.content.decode()[-2000:]

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from audit.models import ActorType, AuditEntry
 from connectors import services
+from tenancy import services as tenancy_services
 from tests.conftest import SECRET_PASSWORD
 from tests.leaks import Secrets
 
@@ -38,7 +39,7 @@ def recorded(owner, workspace, definition, make_user, django_capture_on_commit_c
     space, a connector with a secret whose credentials are then changed, and another workspace's
     connector."""
     with django_capture_on_commit_callbacks(execute=True):
-        space = services.space_create(actor=owner, workspace=workspace, name="Research")
+        space = tenancy_services.space_create(actor=owner, workspace=workspace, name="Research")
         connector = services.connector_create(
             actor=owner,
             workspace=workspace,
@@ -52,8 +53,8 @@ def recorded(owner, workspace, definition, make_user, django_capture_on_commit_c
             config={"connector_config": {"host": "db", "port": 5432, "password": NEW_SECRET}},
         )
         stranger = make_user("someone-else")
-        theirs = services.workspace_create(actor=stranger, name="Theirs", slug="theirs")
-        services.space_create(actor=stranger, workspace=theirs, name="Their secret space")
+        theirs = tenancy_services.workspace_create(actor=stranger, name="Theirs", slug="theirs")
+        tenancy_services.space_create(actor=stranger, workspace=theirs, name="Their secret space")
     return {"space": space, "connector": connector}
 
 

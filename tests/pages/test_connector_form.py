@@ -11,6 +11,7 @@ from lxml import html as lxml_html
 
 from connectors import credentials
 from connectors.models import Connector, ScheduleType
+from tenancy import services
 from tests.leaks import Secrets
 from tests.pages.forms import PG_PASSWORD, connector_post, postgres_fields
 from tests.servers.ports import free_port
@@ -260,7 +261,6 @@ def test_an_invalid_edit_changes_nothing(login, editor, workspace, pg):
 def test_editing_the_collections_adds_and_removes(
     login, editor, workspace, associated, collection, space, owner
 ):
-    from connectors import services
 
     other = services.collection_create(actor=owner, space=space, name="Other")
     client = login(editor)

@@ -9,6 +9,7 @@ from connectors import services
 from connectors.lifecycle import State
 from connectors.models import Connector
 from syncs.models import Sync, SyncStatus, UploadedFile
+from tenancy import services as tenancy_services
 
 pytestmark = pytest.mark.database
 
@@ -95,8 +96,8 @@ def test_a_collection_of_another_workspace_cannot_be_added(
     login, editor, workspace, connector, other_workspace
 ):
     stranger = other_workspace.memberships.get().user
-    space = services.space_create(actor=stranger, workspace=other_workspace, name="S")
-    foreign = services.collection_create(actor=stranger, space=space, name="C")
+    space = tenancy_services.space_create(actor=stranger, workspace=other_workspace, name="S")
+    foreign = tenancy_services.collection_create(actor=stranger, space=space, name="C")
     response = login(editor).post(
         url("connectors:connector_collection_add", workspace, connector.pk),
         {"collection": foreign.pk},

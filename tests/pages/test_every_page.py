@@ -5,7 +5,7 @@ CSRF on every POST form, a label for every control, one h1."""
 import pytest
 from django.urls import reverse
 
-from connectors.models import ApiKey
+from tenancy.models import ApiKey
 from tests.pages.conftest import parse
 
 pytestmark = pytest.mark.database

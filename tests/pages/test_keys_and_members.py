@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from connectors.models import ApiKey, Membership, Role
+from tenancy.models import ApiKey, Membership, Role
 
 pytestmark = pytest.mark.database
 

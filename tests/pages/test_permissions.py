@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 
 from connectors.lifecycle import State
-from connectors.models import ApiKey, Collection, Connector, Membership, Space
+from connectors.models import Connector
 from syncs.models import Sync
+from tenancy.models import ApiKey, Collection, Membership, Space
 
 pytestmark = pytest.mark.database
 

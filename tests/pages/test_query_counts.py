@@ -8,6 +8,7 @@ from django.urls import reverse
 from connectors import services
 from connectors.models import Connector
 from syncs.models import Document, Sync
+from tenancy import services as tenancy_services
 
 pytestmark = pytest.mark.database
 
@@ -21,7 +22,7 @@ def queries(client, url) -> int:
 def grow(workspace, owner, space, make_connector, start, count):
     for index in range(start, start + count):
         connector = make_connector(name=f"c{index}")
-        collection = services.collection_create(actor=owner, space=space, name=f"k{index}")
+        collection = tenancy_services.collection_create(actor=owner, space=space, name=f"k{index}")
         services.connector_associate(actor=owner, connector=connector, collection=collection)
         Sync.objects.create(connector=connector, trigger="manual", status="failed")
         Document.objects.create(connector=connector, external_id="d", content_hash="h" * 64)
@@ -93,9 +94,9 @@ def test_each_page_runs_a_fixed_number_of_queries(
 ):
     client = login(owner)
     first = make_connector(name="first")
-    collection = services.collection_create(actor=owner, space=space, name="main")
+    collection = tenancy_services.collection_create(actor=owner, space=space, name="main")
     services.connector_associate(actor=owner, connector=first, collection=collection)
-    services.collection_create(actor=owner, space=space, name="other")  # one to add it to
+    tenancy_services.collection_create(actor=owner, space=space, name="other")  # one to add it to
     url = _page_urls(workspace, space, collection, first)[name]
     client.get(url)  # the first visit also records the workspace in the session
     counts = [queries(client, url)]

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from config.api.base import SESSION_WORKSPACE_KEY
-from connectors import services
-from connectors.models import Collection, Role, Space
+from tenancy import services
+from tenancy.models import Collection, Role, Space
 
 pytestmark = pytest.mark.database
 

@@ -6,9 +6,10 @@ import pytest
 from django.test import Client
 
 from connectors import services
-from connectors.models import ApiKeyRole, Role
 from syncs import services as sync_services
 from syncs.models import Document, SyncTrigger
+from tenancy import services as tenancy_services
+from tenancy.models import ApiKeyRole, Role
 from tests.conftest import SECRET_PASSWORD
 from webhooks.services import webhook_create
 
@@ -78,9 +79,13 @@ def victim(make_user, definition, django_capture_on_commit_callbacks):
 
 def _make_victim(make_user, definition) -> Victim:
     owner = make_user("victim-owner")
-    workspace = services.workspace_create(actor=owner, name="Victim Works", slug="victim-works")
-    space = services.space_create(actor=owner, workspace=workspace, name="Victim space")
-    collection = services.collection_create(actor=owner, space=space, name="Victim collection")
+    workspace = tenancy_services.workspace_create(
+        actor=owner, name="Victim Works", slug="victim-works"
+    )
+    space = tenancy_services.space_create(actor=owner, workspace=workspace, name="Victim space")
+    collection = tenancy_services.collection_create(
+        actor=owner, space=space, name="Victim collection"
+    )
     connector = services.connector_create(
         actor=owner,
         workspace=workspace,
@@ -111,7 +116,9 @@ def _make_victim(make_user, definition) -> Victim:
         url="http://127.0.0.1:9/victim-hook",
         events=["sync.failed"],
     )
-    api_key, _ = services.api_key_create(actor=owner, workspace=workspace, name="victim-key")
+    api_key, _ = tenancy_services.api_key_create(
+        actor=owner, workspace=workspace, name="victim-key"
+    )
     return Victim(workspace, space, collection, connector, document, sync, webhook, owner, api_key)
 
 
@@ -125,14 +132,16 @@ def outsiders(victim, make_user):
     sessions do not enforce CSRF here, so that what is proven is the authorisation itself.
     ``viewer_member`` is the only one who belongs to the victim workspace (as a viewer)."""
     attacker = make_user("attacker")
-    theirs = services.workspace_create(actor=attacker, name="Attacker", slug="attacker")
-    _, other_key = services.api_key_create(actor=attacker, workspace=theirs, name="attacker")
-    _, viewer_key = services.api_key_create(
+    theirs = tenancy_services.workspace_create(actor=attacker, name="Attacker", slug="attacker")
+    _, other_key = tenancy_services.api_key_create(
+        actor=attacker, workspace=theirs, name="attacker"
+    )
+    _, viewer_key = tenancy_services.api_key_create(
         actor=victim.owner, workspace=victim.workspace, name="viewer", role=ApiKeyRole.VIEWER
     )
     stranger = make_user("stranger")
     victim_viewer = make_user("victim-viewer")
-    services.membership_set(
+    tenancy_services.membership_set(
         actor=victim.owner, workspace=victim.workspace, user=victim_viewer, role=Role.VIEWER
     )
 
@@ -159,8 +168,8 @@ def staff_outsider(make_user, victim, django_capture_on_commit_callbacks):
     """A staff user (may use the admin) who owns another workspace, not the victim's."""
     user = make_user("staff-outsider", is_staff=True)
     with django_capture_on_commit_callbacks(execute=True):
-        theirs = services.workspace_create(actor=user, name="Staff own", slug="staff-own")
-        services.membership_set(actor=user, workspace=theirs, user=user, role=Role.OWNER)
+        theirs = tenancy_services.workspace_create(actor=user, name="Staff own", slug="staff-own")
+        tenancy_services.membership_set(actor=user, workspace=theirs, user=user, role=Role.OWNER)
     client = Client()
     client.force_login(user)
     return client

@@ -6,10 +6,10 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
-from connectors import services
-from connectors.models import Role
 from syncs import services as sync_services
 from syncs.models import SyncTrigger
+from tenancy import services
+from tenancy.models import Role
 from tests.servers.web import web_server
 from webhooks.services import webhook_create
 

@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils.html import escape
 
 from connectors import services
+from tenancy import services as tenancy_services
 from tests.connectors import packages
 from tests.servers.echo import echo_server
 
@@ -32,7 +33,7 @@ def counts() -> dict[str, int]:
     """Rows per table of the apps that hold user data."""
     return {
         model._meta.label: model._default_manager.count()
-        for app in ("connectors", "syncs", "webhooks")
+        for app in ("tenancy", "connectors", "syncs", "webhooks")
         for model in apps.get_app_config(app).get_models()
         if model._meta.label != "connectors.IdempotencyRecord"
     }
@@ -40,7 +41,7 @@ def counts() -> dict[str, int]:
 
 @pytest.fixture
 def api(workspace, owner):
-    _, key = services.api_key_create(actor=owner, workspace=workspace, name="tests")
+    _, key = tenancy_services.api_key_create(actor=owner, workspace=workspace, name="tests")
     return Client(HTTP_X_API_KEY=key)
 
 
@@ -205,7 +206,7 @@ def test_injection_strings_are_stored_as_text_and_never_run(
     found = api.get(f"{collection_path_of}/connectors?name={text}")
     assert found.status_code == 200 and [c["name"] for c in found.json()["data"]] == [text]
     after = counts()
-    assert after["connectors.Space"] == tables["connectors.Space"] + 1
+    assert after["tenancy.Space"] == tables["tenancy.Space"] + 1
     assert after["connectors.Connector"] == tables["connectors.Connector"] + 1
     page = admin_client.get(f"/admin/connectors/connector/{connector.json()['id']}/change/")
     html = page.content.decode()
@@ -215,7 +216,7 @@ def test_injection_strings_are_stored_as_text_and_never_run(
 
 
 def test_hostile_archives_are_400_and_store_nothing(api, catalog, workspace, owner):
-    _, key = services.api_key_create(
+    _, key = tenancy_services.api_key_create(
         actor=owner, workspace=workspace, name="registrar", registry=True
     )
     registrar = Client(HTTP_X_API_KEY=key)

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from connectors import services
+from tenancy import services
 
 pytestmark = pytest.mark.database
 

@@ -29,6 +29,7 @@ from connectors.tasks import check_connector
 from syncs import services as sync_services
 from syncs.engine import run as run_sync
 from syncs.models import Document, Sync, SyncStatus, SyncTrigger
+from tenancy import services as tenancy_services
 from tests.connectors.forms_helpers import definition_for, post_data
 from tests.leaks import Secrets
 from tests.pages.forms import PG_PASSWORD, connector_post, postgres_fields
@@ -143,7 +144,7 @@ def test_no_secret_of_any_kind_leaves_in_clear(
     assert failed_syncs >= len(kinds) - 1, errors
     secrets.assert_not_in_text(str(errors), where="the sync errors")
 
-    _, key = services.api_key_create(actor=owner, workspace=workspace, name="reader")
+    _, key = tenancy_services.api_key_create(actor=owner, workspace=workspace, name="reader")
     api = Client(HTTP_X_API_KEY=key)
     space_path = f"/v1/spaces/{collection.space_id}/collections/{collection.pk}"
     paths = [

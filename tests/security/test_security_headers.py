@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from connectors.models import ConnectorDefinition
+from tenancy import services
 from tests.security.tenancy_matrix import MATRIX
 
 pytestmark = pytest.mark.database
@@ -104,9 +105,9 @@ def page_urls(workspace):
         "/login/",
         "/admin/",
         "/admin/connectors/connector/",
-        "/admin/connectors/workspace/",
-        f"/admin/connectors/workspace/{workspace.pk}/change/",
-        "/admin/connectors/workspace/add/",
+        "/admin/tenancy/workspace/",
+        f"/admin/tenancy/workspace/{workspace.pk}/change/",
+        "/admin/tenancy/workspace/add/",
         "/admin/audit/auditentry/",
         "/admin/webhooks/webhooksubscription/add/",
         "/admin/webhooks/webhookdelivery/",
@@ -187,7 +188,6 @@ def test_the_login_pages_satisfy_the_policy_before_logging_in():
 
 
 def test_api_answers_carry_the_headers_too(workspace, owner):
-    from connectors import services
 
     _, key = services.api_key_create(actor=owner, workspace=workspace, name="k")
     client = Client(HTTP_X_API_KEY=key)

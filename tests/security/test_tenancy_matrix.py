@@ -9,17 +9,10 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
-from connectors.models import (
-    ApiKey,
-    Collection,
-    Connector,
-    ConnectorDefinition,
-    Credential,
-    Membership,
-    Space,
-    Workspace,
-)
+from connectors.models import Connector, ConnectorDefinition, Credential
 from syncs.models import Document, Sync
+from tenancy import services
+from tenancy.models import ApiKey, Collection, Membership, Space, Workspace
 from tests.leaks import Secrets
 from tests.security.conftest import VICTIM_MARKERS
 from tests.security.tenancy_matrix import ADMIN_NAMESPACE, ADMIN_ROUTE_PREFIX, MATRIX
@@ -183,7 +176,6 @@ def test_outsiders_get_the_documented_refusal_and_no_victim_data(victim, outside
 def test_the_victim_itself_reaches_every_object_of_the_matrix(victim):
     """The paths are right: the victim's owner, with an admin key, reads them (so the outsiders'
     404s above are refusals, not typos)."""
-    from connectors import services
 
     _, key = services.api_key_create(actor=victim.owner, workspace=victim.workspace, name="own")
     client = outsiders_client(key)

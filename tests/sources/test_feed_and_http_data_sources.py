@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from connectors.errors import InvalidInput
+from config.errors import InvalidInput
 from connectors.schedules import from_config
 from connectors.sources.base import SourceError
 from connectors.sources.registry import implementation

@@ -6,8 +6,8 @@ import re
 import pytest
 from jsonschema import Draft7Validator
 
+from config.errors import InvalidInput
 from connectors import credentials, services
-from connectors.errors import InvalidInput
 from connectors.sources.registry import KINDS_DIR, implementation
 
 FOLDERS = ["web_scraper", "website", "rss", "upload", "http_data"]

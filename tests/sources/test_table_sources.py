@@ -322,7 +322,7 @@ def test_database_hosts_pass_the_egress_guard(db, table_name, settings):
 
 def test_timestamp_column_names_are_checked_before_validation():
     source_class = implementation("postgres-connector")
-    from connectors.errors import InvalidInput
+    from config.errors import InvalidInput
 
     config = {"connector_config": {"schemaInfo": {"table": "t", "timestampColumn": "a\nb"}}}
     with pytest.raises(InvalidInput) as caught:

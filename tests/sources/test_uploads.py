@@ -8,12 +8,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from config.api.auth import KeyPrincipal
-from connectors import services
-from connectors.errors import InvalidInput
-from connectors.models import ApiKeyRole
+from config.errors import InvalidInput
 from connectors.sources.registry import implementation
 from syncs.models import Sync, SyncStatus, UploadedFile
 from syncs.uploads import files_of, stored_files, upload_files, uploaded_file_delete
+from tenancy import services
+from tenancy.models import ApiKeyRole
 from tests.reading import RecordingContext, documents_of, read_all
 from tests.sources.files import make_docx, make_pdf
 

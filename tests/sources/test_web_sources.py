@@ -2,7 +2,7 @@
 
 import pytest
 
-from connectors.errors import InvalidInput
+from config.errors import InvalidInput
 from connectors.sources.base import SourceError
 from connectors.sources.registry import implementation
 from tests.reading import RecordingContext, documents_of, read_all

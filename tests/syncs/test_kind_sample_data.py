@@ -3,8 +3,8 @@ the knobs tests and benchmarks use (size, delay, failure, content version)."""
 
 import pytest
 
+from config.errors import InvalidInput
 from connectors.credentials import prepare
-from connectors.errors import InvalidInput
 from connectors.kinds.sample_data.source import SampleDataSource
 from connectors.sources.base import SourceError
 from connectors.sources.registry import implementation

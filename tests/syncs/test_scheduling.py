@@ -8,8 +8,8 @@ import pytest
 import time_machine
 from django_celery_beat.models import ClockedSchedule, CrontabSchedule, PeriodicTask
 
+from config.errors import InvalidInput
 from connectors import schedules, services
-from connectors.errors import InvalidInput
 from connectors.lifecycle import State
 from connectors.models import Connector, Credential, ScheduleType
 from connectors.tasks import check_connector

@@ -4,7 +4,7 @@ on between task runs on either worker, never two active syncs for one connector.
 import pytest
 from django.db.models import Count
 
-from connectors.errors import SyncAlreadyActive
+from config.errors import SyncAlreadyActive
 from syncs import services as sync_services
 from syncs.models import ACTIVE_STATUSES, FINISHED_STATUSES, Document, Sync, SyncStatus, SyncTrigger
 from syncs.tasks import scheduled_sync

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from connectors import services
+from tenancy import services
 from tests.servers.receiver import webhook_receiver
 from webhooks import delivery, signing
 from webhooks.models import DeliveryStatus, WebhookDelivery

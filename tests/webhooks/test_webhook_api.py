@@ -4,8 +4,8 @@ after; owners and admin keys only; deliveries listed with the receivers' answers
 import pytest
 from django.test import Client
 
-from connectors import services
-from connectors.models import ApiKeyRole
+from tenancy import services
+from tenancy.models import ApiKeyRole
 from tests.leaks import Secrets
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 

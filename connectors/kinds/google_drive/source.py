@@ -25,7 +25,7 @@ from google.oauth2 import service_account
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
-from connectors.errors import InvalidInput
+from config.errors import InvalidInput
 from connectors.kinds.google_drive.guarded_http import GuardedHttp
 from connectors.sources.base import Batch, Source, SourceDocument, SourceError
 from connectors.sources.changes import OVERLAP, changed_since, next_since, now, parse_iso, to_iso

@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from connectors.errors import InvalidInput
+from config.errors import InvalidInput
 from connectors.sources import egress
 from connectors.sources.base import Batch, SourceDocument, SourceError
 from connectors.sources.base import Source as BaseSource

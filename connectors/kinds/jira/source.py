@@ -13,7 +13,7 @@ deleted issues, so a full read (no cursor) is what prunes them.
 import re
 from collections.abc import Iterator
 
-from connectors.errors import InvalidInput
+from config.errors import InvalidInput
 from connectors.kinds.jira.adf import adf_text
 from connectors.sources import atlassian
 from connectors.sources.base import Batch, SourceDocument, SourceError

@@ -6,9 +6,9 @@ import time
 import httpx
 from django.contrib.auth import get_user_model
 
-from connectors import services
 from connectors.management.base import HubCommand
-from connectors.models import Membership, Role, Workspace
+from tenancy import services
+from tenancy.models import Membership, Role, Workspace
 
 
 class Command(HubCommand):

@@ -1,9 +1,9 @@
 from django.core.management.base import CommandError
 
-from connectors import services
-from connectors.errors import DomainError
+from config.errors import DomainError
 from connectors.management.base import HubCommand
-from connectors.models import ApiKeyRole, Workspace
+from tenancy import services
+from tenancy.models import ApiKeyRole, Workspace
 
 
 class Command(HubCommand):

@@ -1,6 +1,7 @@
-from connectors import selectors, services
 from connectors.management.base import HubCommand
 from connectors.management.presenters import collection_row
+from tenancy import selectors as tenancy_selectors
+from tenancy import services
 
 
 class Command(HubCommand):
@@ -14,7 +15,7 @@ class Command(HubCommand):
         parser.add_argument("--description", default="")
 
     def handle(self, *args, workspace, space, name, description, **options):
-        target = selectors.space_by_name_or_id(self.workspace(workspace), space)
+        target = tenancy_selectors.space_by_name_or_id(self.workspace(workspace), space)
         collection = services.collection_create(
             actor=None, space=target, name=name, description=description
         )

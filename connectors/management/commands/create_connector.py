@@ -7,6 +7,7 @@ from connectors.management.connector_args import (
     schedule_from_options,
 )
 from connectors.management.presenters import connector_detail
+from tenancy import selectors as tenancy_selectors
 
 
 class Command(HubCommand):
@@ -43,6 +44,8 @@ class Command(HubCommand):
             description=description,
             config=config_from_options(self, options) or {},
             schedule=schedule_from_options(options),
-            collections=[selectors.collection_in_workspace(target, pk) for pk in collection],
+            collections=[
+                tenancy_selectors.collection_in_workspace(target, pk) for pk in collection
+            ],
         )
         self.print_object(connector_detail(connector), options)

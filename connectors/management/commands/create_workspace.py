@@ -1,6 +1,6 @@
-from connectors import services
 from connectors.management.base import HubCommand
 from connectors.management.presenters import workspace_row
+from tenancy import services
 
 
 class Command(HubCommand):

@@ -1,5 +1,6 @@
-from connectors import selectors, services
 from connectors.management.base import HubCommand
+from tenancy import selectors as tenancy_selectors
+from tenancy import services
 
 
 class Command(HubCommand):
@@ -11,7 +12,7 @@ class Command(HubCommand):
         parser.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
 
     def handle(self, *args, workspace, collection, **options):
-        target = selectors.collection_in_workspace(self.workspace(workspace), collection)
+        target = tenancy_selectors.collection_in_workspace(self.workspace(workspace), collection)
         self.confirm(f"Delete collection {target.name}?", options)
         services.collection_delete(actor=None, collection=target)
         self.stdout.write(f"Deleted collection {target.name}.")

@@ -1,5 +1,6 @@
-from connectors import selectors, services
 from connectors.management.base import HubCommand
+from tenancy import selectors as tenancy_selectors
+from tenancy import services
 
 
 class Command(HubCommand):
@@ -11,7 +12,7 @@ class Command(HubCommand):
         parser.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
 
     def handle(self, *args, workspace, space, **options):
-        target = selectors.space_by_name_or_id(self.workspace(workspace), space)
+        target = tenancy_selectors.space_by_name_or_id(self.workspace(workspace), space)
         self.confirm(f"Delete space {target.name}?", options)
         services.space_delete(actor=None, space=target)
         self.stdout.write(f"Deleted space {target.name}.")

@@ -1,5 +1,5 @@
-from connectors import services
 from connectors.management.base import HubCommand
+from tenancy import services
 
 
 class Command(HubCommand):

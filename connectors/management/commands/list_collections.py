@@ -1,7 +1,7 @@
-from connectors import selectors
 from connectors.management.base import HubCommand
 from connectors.management.presenters import collection_row
-from connectors.models import Collection
+from tenancy import selectors as tenancy_selectors
+from tenancy.models import Collection
 
 
 class Command(HubCommand):
@@ -16,6 +16,8 @@ class Command(HubCommand):
         target = self.workspace(workspace)
         collections = Collection.objects.filter(space__workspace=target).select_related("space")
         if space:
-            collections = collections.filter(space=selectors.space_by_name_or_id(target, space))
+            collections = collections.filter(
+                space=tenancy_selectors.space_by_name_or_id(target, space)
+            )
         rows = [collection_row(c) for c in collections.order_by("space__name", "name")]
         self.print_rows(rows, ["name", "space", "id", "created_at"], options)

@@ -2,6 +2,7 @@ from connectors import selectors
 from connectors.lifecycle import State
 from connectors.management.base import HubCommand
 from connectors.management.presenters import connector_row
+from tenancy import selectors as tenancy_selectors
 
 
 class Command(HubCommand):
@@ -28,7 +29,9 @@ class Command(HubCommand):
             connectors = connectors.filter(name__icontains=name_contains)
         if collection:
             connectors = connectors.filter(
-                associations__collection=selectors.collection_in_workspace(target, collection)
+                associations__collection=tenancy_selectors.collection_in_workspace(
+                    target, collection
+                )
             )
         rows = [connector_row(c) for c in connectors]
         self.print_rows(rows, ["name", "type", "state", "schedule", "id"], options)

@@ -1,6 +1,6 @@
-from connectors import selectors
 from connectors.management.base import HubCommand
 from connectors.management.presenters import space_row
+from tenancy import selectors as tenancy_selectors
 
 
 class Command(HubCommand):
@@ -11,5 +11,5 @@ class Command(HubCommand):
         self.add_workspace_argument(parser)
 
     def handle(self, *args, workspace, **options):
-        spaces = selectors.spaces_in(self.workspace(workspace)).order_by("name")
+        spaces = tenancy_selectors.spaces_in(self.workspace(workspace)).order_by("name")
         self.print_rows([space_row(s) for s in spaces], ["name", "id", "created_at"], options)

@@ -1,6 +1,6 @@
 from connectors.management.base import HubCommand
 from connectors.management.presenters import workspace_row
-from connectors.models import Workspace
+from tenancy.models import Workspace
 
 
 class Command(HubCommand):

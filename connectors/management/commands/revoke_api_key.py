@@ -1,7 +1,7 @@
 from django.core.management.base import CommandError
 
-from connectors import services
 from connectors.management.base import HubCommand
+from tenancy import services
 
 
 class Command(HubCommand):

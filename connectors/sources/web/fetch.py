@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from connectors.errors import InvalidInput
+from config.errors import InvalidInput
 from connectors.sources import egress
 from connectors.sources.base import SourceError
 from connectors.sources.throttling import call_with_retries, retry_after_seconds

@@ -4,12 +4,12 @@ import time
 
 from django.core.management.base import CommandError
 
-from connectors import selectors
 from connectors.management.base import HubCommand
 from syncs import selectors as sync_selectors
 from syncs.feed import cursor as feed_cursor
 from syncs.feed import encoding
 from syncs.feed.reader import DOCUMENT_FIELDS, MAX_LIMIT, changes_page, fields_from
+from tenancy import selectors as tenancy_selectors
 
 PAGE = 500
 
@@ -57,7 +57,7 @@ class Command(HubCommand):
     def handle(self, *args, workspace, collection, since, follow, interval, limit, fields, **o):
         if not 1 <= limit <= MAX_LIMIT:
             raise CommandError(f"--limit must be between 1 and {MAX_LIMIT}.")
-        chosen = selectors.collection_in_workspace(self.workspace(workspace), collection)
+        chosen = tenancy_selectors.collection_in_workspace(self.workspace(workspace), collection)
         self.fields = fields_from(fields)
         self.cursor = feed_cursor.loads(since, collection_id=chosen.pk) if since else None
         self.progress = _Progress(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from connectors.errors import InvalidInput
+from config.errors import InvalidInput
 from connectors.kinds.amazon_s3.source import AmazonS3Source
 from connectors.sources.base import SourceError
 

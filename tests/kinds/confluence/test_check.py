@@ -2,7 +2,7 @@
 
 import pytest
 
-from connectors.errors import InvalidInput
+from config.errors import InvalidInput
 from connectors.kinds.confluence.source import ConfluenceSource
 from connectors.sources.base import SourceError
 from tests.fakes import confluence as fake

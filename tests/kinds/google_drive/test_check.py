@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from connectors.errors import InvalidInput
+from config.errors import InvalidInput
 from connectors.kinds.google_drive.source import GoogleDriveSource
 from connectors.kinds.impersonated_google_drive.source import ImpersonatedGoogleDriveSource
 from connectors.sources.base import SourceError

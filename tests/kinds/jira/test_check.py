@@ -2,7 +2,7 @@
 
 import pytest
 
-from connectors.errors import InvalidInput
+from config.errors import InvalidInput
 from connectors.kinds.jira.source import JiraSource
 from connectors.sources.base import SourceError
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from connectors.errors import InvalidInput
+from config.errors import InvalidInput
 from connectors.kinds.sharepoint.source import SharePointSource
 from connectors.sources.base import SourceError
 from tests.fakes import microsoft as fake

@@ -1,25 +1,19 @@
-"""Workspaces, spaces, collections, memberships and API keys."""
+"""Every write of the tenancy app: workspaces, spaces, collections, memberships (and members
+who have no account yet) and API keys. Entry points call these and never write the ORM
+themselves."""
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from config.actors import actor_label
+from config.errors import Conflict, InvalidInput, validated
 from config.events import emit
-from connectors.errors import Conflict, InvalidInput
-from connectors.models import (
-    ApiKey,
-    ApiKeyRole,
-    Collection,
-    Connector,
-    ConnectorCollection,
-    Membership,
-    Role,
-    Space,
-    Workspace,
-)
-from connectors.services.common import validated
+from tenancy.models import ApiKey, ApiKeyRole, Collection, Membership, Role, Space, Workspace
 
 _UNSET = object()
 
@@ -71,7 +65,7 @@ def workspace_update(*, actor, workspace: Workspace, name=_UNSET) -> Workspace:
 
 @transaction.atomic
 def workspace_delete(*, actor, workspace: Workspace) -> None:
-    if Connector.objects.filter(workspace=workspace).exists():
+    if workspace.connectors.exists():  # the connectors app's visible connectors
         raise Conflict("The workspace still has connectors; delete them first.")
     emit("workspace.deleted", actor=actor, obj=workspace, workspace_id=workspace.pk)
     Collection.objects.filter(space__workspace=workspace).delete()
@@ -174,7 +168,7 @@ def collection_update(
 def collection_delete(*, actor, collection: Collection) -> None:
     """Deleting a collection dissociates its connectors; they stay in the workspace."""
     workspace_id = collection.space.workspace_id
-    ConnectorCollection.objects.filter(collection=collection).delete()
+    collection.associations.all().delete()
     emit("collection.deleted", actor=actor, obj=collection, workspace_id=workspace_id)
     collection.delete()
 
@@ -275,3 +269,24 @@ def api_key_touch(api_key: ApiKey) -> None:
     if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_RESOLUTION:
         ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
         api_key.last_used_at = now
+
+
+@transaction.atomic
+def member_create(
+    *, actor, workspace: Workspace, username: str, password: str, role: str, email: str = ""
+) -> Membership:
+    """Create a user account (Django's username and password rules apply) and make it a member
+    of ``workspace`` with ``role``. Nothing is stored when any of it is refused."""
+    User = get_user_model()
+    if User.objects.filter(username__iexact=username).exists():
+        raise InvalidInput({"username": ["An account with this username already exists."]})
+    user = User(username=username, email=email or "")
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise InvalidInput({"password": list(error.messages)}) from None
+    user.set_password(password)
+    validated(user)
+    user.save()
+    emit("user.created", actor=actor, obj=user, workspace_id=workspace.pk, user=username)
+    return membership_set(actor=actor, workspace=workspace, user=user, role=role)

@@ -1,8 +1,9 @@
 import pytest
 
+from config.errors import Conflict, InvalidInput
 from connectors import services
-from connectors.errors import Conflict, InvalidInput
-from connectors.models import Membership, Role
+from tenancy import services as tenancy_services
+from tenancy.models import Membership, Role
 
 pytestmark = pytest.mark.database
 
@@ -13,27 +14,27 @@ def test_creator_of_a_workspace_owns_it(workspace, owner):
 
 def test_slug_rules_name_the_field(owner):
     with pytest.raises(InvalidInput) as bad:
-        services.workspace_create(actor=owner, name="x", slug="Not A Slug")
+        tenancy_services.workspace_create(actor=owner, name="x", slug="Not A Slug")
     assert "slug" in bad.value.errors
 
 
 def test_duplicate_space_name_is_a_field_error(space, owner, workspace):
     with pytest.raises(InvalidInput) as dup:
-        services.space_create(actor=owner, workspace=workspace, name=space.name)
+        tenancy_services.space_create(actor=owner, workspace=workspace, name=space.name)
     assert "name" in dup.value.errors
 
 
 def test_space_with_collections_cannot_be_deleted(space, collection, owner):
     with pytest.raises(Conflict):
-        services.space_delete(actor=owner, space=space)
-    services.collection_delete(actor=owner, collection=collection)
-    services.space_delete(actor=owner, space=space)
+        tenancy_services.space_delete(actor=owner, space=space)
+    tenancy_services.collection_delete(actor=owner, collection=collection)
+    tenancy_services.space_delete(actor=owner, space=space)
 
 
 def test_deleting_a_collection_keeps_its_connectors(make_connector, collection, owner, workspace):
     connector = make_connector()
     services.connector_associate(actor=owner, connector=connector, collection=collection)
-    services.collection_delete(actor=owner, collection=collection)
+    tenancy_services.collection_delete(actor=owner, collection=collection)
     connector.refresh_from_db()
     assert connector.workspace == workspace
     assert not connector.collections.exists()
@@ -41,30 +42,32 @@ def test_deleting_a_collection_keeps_its_connectors(make_connector, collection, 
 
 def test_a_workspace_keeps_its_last_owner(workspace, owner, editor):
     with pytest.raises(Conflict):
-        services.membership_remove(actor=owner, workspace=workspace, user=owner)
+        tenancy_services.membership_remove(actor=owner, workspace=workspace, user=owner)
     with pytest.raises(Conflict):
-        services.membership_set(actor=owner, workspace=workspace, user=owner, role=Role.VIEWER)
-    services.membership_set(actor=owner, workspace=workspace, user=editor, role=Role.OWNER)
-    services.membership_remove(actor=owner, workspace=workspace, user=owner)
+        tenancy_services.membership_set(
+            actor=owner, workspace=workspace, user=owner, role=Role.VIEWER
+        )
+    tenancy_services.membership_set(actor=owner, workspace=workspace, user=editor, role=Role.OWNER)
+    tenancy_services.membership_remove(actor=owner, workspace=workspace, user=owner)
 
 
 def test_revoked_key_no_longer_authenticates(workspace, owner):
-    from connectors.models import ApiKey
+    from tenancy.models import ApiKey
 
-    api_key, raw = services.api_key_create(actor=owner, workspace=workspace, name="k")
+    api_key, raw = tenancy_services.api_key_create(actor=owner, workspace=workspace, name="k")
     assert ApiKey.objects.is_valid(raw)
-    services.api_key_revoke(actor=owner, api_key=api_key)
+    tenancy_services.api_key_revoke(actor=owner, api_key=api_key)
     assert not ApiKey.objects.is_valid(raw)
 
 
 def test_connector_from_another_workspace_collection_is_refused(
     make_connector, other_workspace, owner
 ):
-    from connectors.errors import NotFound
+    from config.errors import NotFound
 
     connector = make_connector()
-    foreign_space = services.space_create(actor=None, workspace=other_workspace, name="S")
-    foreign = services.collection_create(actor=None, space=foreign_space, name="C")
+    foreign_space = tenancy_services.space_create(actor=None, workspace=other_workspace, name="S")
+    foreign = tenancy_services.collection_create(actor=None, space=foreign_space, name="C")
     with pytest.raises(NotFound):
         services.connector_associate(actor=owner, connector=connector, collection=foreign)
 

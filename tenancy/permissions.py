@@ -8,7 +8,7 @@ the registry permission.
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
-from connectors.models import ApiKey, ApiKeyRole, Membership, Role, Workspace
+from tenancy.models import ApiKey, ApiKeyRole, Membership, Role, Workspace
 
 VIEW, EDIT, MANAGE = "view", "edit", "manage"
 
