@@ -39,8 +39,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from tenancy import services as tenancy_services
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -73,6 +71,7 @@ def seed(connectors: int, documents: int) -> dict:
     from connectors.lifecycle import State
     from connectors.models import Connector
     from syncs.models import Document, Sync, SyncStatus, SyncTrigger
+    from tenancy import services as tenancy_services
 
     call_command("migrate", verbosity=0)
     call_command("load_catalog", stdout=io.StringIO())

@@ -30,8 +30,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from tenancy import services as tenancy_services
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -49,6 +47,7 @@ def seed(documents: int, connectors: int) -> dict:
 
     from connectors import services
     from connectors.selectors import definition_for_type
+    from tenancy import services as tenancy_services
 
     call_command("migrate", verbosity=0)
     with open(os.devnull, "w") as quiet:

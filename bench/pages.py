@@ -23,8 +23,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from tenancy import services as tenancy_services
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -46,6 +44,7 @@ def seed(database, *, connectors: int, documents: int) -> dict:
     from connectors.models import Connector
     from connectors.selectors import definition_for_type
     from syncs.models import Sync, SyncStatus, SyncTrigger
+    from tenancy import services as tenancy_services
 
     call_command("migrate", verbosity=0)
     call_command("load_catalog", stdout=io.StringIO())
@@ -255,6 +254,7 @@ def main() -> None:
 
 
 def api_key(data: dict) -> str:
+    from tenancy import services as tenancy_services
 
     _, key = tenancy_services.api_key_create(
         actor=data["user"], workspace=data["workspace"], name="b"

@@ -21,8 +21,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from tenancy import services as tenancy_services
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -68,6 +66,7 @@ def _sample_definition():
 def _workspace():
     from django.contrib.auth import get_user_model
 
+    from tenancy import services as tenancy_services
     from tenancy.models import Workspace
 
     user, _ = get_user_model().objects.get_or_create(username="bench")
