@@ -3,34 +3,6 @@
 from connectors import credentials, schedules
 
 
-def workspace_row(workspace) -> dict:
-    return {
-        "id": str(workspace.pk),
-        "slug": workspace.slug,
-        "name": workspace.name,
-        "created_at": workspace.created_at,
-    }
-
-
-def space_row(space) -> dict:
-    return {
-        "id": str(space.pk),
-        "name": space.name,
-        "description": space.description,
-        "created_at": space.created_at,
-    }
-
-
-def collection_row(collection) -> dict:
-    return {
-        "id": str(collection.pk),
-        "name": collection.name,
-        "space": collection.space.name,
-        "space_id": str(collection.space_id),
-        "created_at": collection.created_at,
-    }
-
-
 def connector_row(connector) -> dict:
     return {
         "id": str(connector.pk),
@@ -86,16 +58,4 @@ def definition_detail(definition) -> dict:
         "owner": definition.owner,
         "implementation": definition.implementation,
         "ui_spec": definition.ui_spec,
-    }
-
-
-def api_key_row(api_key) -> dict:
-    return {
-        "prefix": api_key.prefix,
-        "name": api_key.name,
-        "role": api_key.role,
-        "registry": api_key.registry,
-        "revoked": api_key.revoked,
-        "last_used_at": api_key.last_used_at,
-        "created": api_key.created,
     }

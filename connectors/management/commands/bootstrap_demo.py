@@ -6,12 +6,12 @@ import time
 import httpx
 from django.contrib.auth import get_user_model
 
-from connectors.management.base import HubCommand
+from connectors.management.base import ConnectorCommand
 from tenancy import services
 from tenancy.models import Membership, Role, Workspace
 
 
-class Command(HubCommand):
+class Command(ConnectorCommand):
     help = (
         "Ensure a 'demo' workspace, an 'admin' superuser and an API key for local use, then print "
         "a framed block with the address and the login. The password and the key are printed "

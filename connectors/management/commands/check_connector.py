@@ -2,10 +2,10 @@ from django.core.management.base import CommandError
 
 from connectors import credentials
 from connectors.connection_checks import run_check
-from connectors.management.base import HubCommand
+from connectors.management.base import ConnectorCommand
 
 
-class Command(HubCommand):
+class Command(ConnectorCommand):
     help = "Run the connector's check against its source now and print the outcome."
 
     def add_arguments(self, parser):

@@ -1,5 +1,5 @@
 from connectors import selectors, services
-from connectors.management.base import HubCommand
+from connectors.management.base import ConnectorCommand
 from connectors.management.connector_args import (
     add_config_arguments,
     add_schedule_arguments,
@@ -10,7 +10,7 @@ from connectors.management.presenters import connector_detail
 from tenancy import selectors as tenancy_selectors
 
 
-class Command(HubCommand):
+class Command(ConnectorCommand):
     help = (
         "Create a connector. Its check runs in a worker; see show_connector for the state. "
         "Secrets come from --secrets-file or --secrets-stdin, never from the command line."

@@ -1,8 +1,8 @@
 from connectors import services
-from connectors.management.base import HubCommand
+from connectors.management.base import ConnectorCommand
 
 
-class Command(HubCommand):
+class Command(ConnectorCommand):
     help = "Delete a connector: it disappears at once; its documents are purged by a worker."
 
     def add_arguments(self, parser):

@@ -1,8 +1,8 @@
 from connectors import services
-from connectors.management.base import HubCommand
+from connectors.management.base import ConnectorCommand
 
 
-class Command(HubCommand):
+class Command(ConnectorCommand):
     help = "Mark a connector failed (for one stuck in an unwanted state)."
 
     def add_arguments(self, parser):

@@ -1,11 +1,11 @@
 from connectors import selectors
 from connectors.lifecycle import State
-from connectors.management.base import HubCommand
+from connectors.management.base import ConnectorCommand
 from connectors.management.presenters import connector_row
 from tenancy import selectors as tenancy_selectors
 
 
-class Command(HubCommand):
+class Command(ConnectorCommand):
     help = "List the connectors of a workspace."
     json_output = True
 

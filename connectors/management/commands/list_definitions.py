@@ -1,10 +1,10 @@
 from connectors import selectors
-from connectors.management.base import HubCommand
+from connectors.management.base import ConnectorCommand
 from connectors.management.presenters import definition_row
 from connectors.models import DefinitionStatus
 
 
-class Command(HubCommand):
+class Command(ConnectorCommand):
     help = "List connector definitions of the registry."
     json_output = True
 

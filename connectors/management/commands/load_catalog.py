@@ -1,10 +1,10 @@
 from django.core.management.base import CommandError
 
 from connectors import services
-from connectors.management.base import HubCommand
+from connectors.management.base import ConnectorCommand
 
 
-class Command(HubCommand):
+class Command(ConnectorCommand):
     help = (
         "Register the built-in connector kinds (connectors/kinds/*) that are missing from the "
         "registry. Idempotent: existing versions and their statuses are never changed."

@@ -1,9 +1,9 @@
 from connectors import services
-from connectors.management.base import HubCommand
+from connectors.management.base import ConnectorCommand
 from connectors.management.commands.show_definition import _definition
 
 
-class Command(HubCommand):
+class Command(ConnectorCommand):
     help = "Publish a Draft definition: it becomes Live and other Live versions are retired."
 
     def add_arguments(self, parser):

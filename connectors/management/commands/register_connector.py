@@ -3,12 +3,12 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from connectors import services
-from connectors.management.base import HubCommand
+from connectors.management.base import ConnectorCommand
 from connectors.management.presenters import definition_row
 from connectors.models import DefinitionStatus
 
 
-class Command(HubCommand):
+class Command(ConnectorCommand):
     help = (
         "Register connector types from a distribution file (.zip, .tar, .tar.gz, .tgz): published "
         "Live (retiring other Live versions of the same connector), or as a Draft with --draft."

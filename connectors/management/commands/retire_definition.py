@@ -1,9 +1,9 @@
 from connectors import services
-from connectors.management.base import HubCommand
+from connectors.management.base import ConnectorCommand
 from connectors.management.commands.show_definition import _definition
 
 
-class Command(HubCommand):
+class Command(ConnectorCommand):
     help = "Retire a definition: existing connectors keep working, new ones cannot use it."
 
     def add_arguments(self, parser):

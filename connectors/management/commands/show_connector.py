@@ -1,8 +1,8 @@
-from connectors.management.base import HubCommand
+from connectors.management.base import ConnectorCommand
 from connectors.management.presenters import connector_detail
 
 
-class Command(HubCommand):
+class Command(ConnectorCommand):
     help = "Show a connector: state, schedule, collections and config (secrets masked)."
     json_output = True
 

@@ -1,11 +1,11 @@
 from django.core.management.base import CommandError
 
-from connectors.management.base import HubCommand
+from connectors.management.base import ConnectorCommand
 from connectors.management.presenters import definition_detail
 from connectors.models import ConnectorDefinition
 
 
-class Command(HubCommand):
+class Command(ConnectorCommand):
     help = (
         "Show a connector definition with its ui_spec, by registry id (<connector_id>-<version>)."
     )

@@ -1,8 +1,8 @@
 from connectors import services
-from connectors.management.base import HubCommand
+from connectors.management.base import ConnectorCommand
 
 
-class Command(HubCommand):
+class Command(ConnectorCommand):
     help = "Start a stopped or failed connector: its check runs, then it is running."
 
     def add_arguments(self, parser):

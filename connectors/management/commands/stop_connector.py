@@ -1,8 +1,8 @@
 from connectors import services
-from connectors.management.base import HubCommand
+from connectors.management.base import ConnectorCommand
 
 
-class Command(HubCommand):
+class Command(ConnectorCommand):
     help = "Stop a connector: its schedule pauses and an active sync is cancelled."
 
     def add_arguments(self, parser):

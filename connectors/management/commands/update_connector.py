@@ -1,7 +1,7 @@
 from django.core.management.base import CommandError
 
 from connectors import credentials, selectors, services
-from connectors.management.base import HubCommand
+from connectors.management.base import ConnectorCommand
 from connectors.management.connector_args import (
     add_config_arguments,
     add_schedule_arguments,
@@ -11,7 +11,7 @@ from connectors.management.connector_args import (
 from connectors.management.presenters import connector_detail
 
 
-class Command(HubCommand):
+class Command(ConnectorCommand):
     help = (
         "Change a connector's name, description, config or schedule. --set and the secrets "
         "options apply on top of the current config (secrets you do not send are kept); "

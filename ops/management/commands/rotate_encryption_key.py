@@ -2,11 +2,11 @@ from django.core.management.base import CommandError
 
 from connectors import services
 from connectors.crypto import DecryptionFailed
-from connectors.management.base import HubCommand
+from connectors.management.base import ConnectorCommand
 from webhooks.services import signing_secrets_rotate
 
 
-class Command(HubCommand):
+class Command(ConnectorCommand):
     help = (
         "Re-encrypt every stored credential and webhook signing secret with the newest key of "
         "CONNECTOR_HUB_ENCRYPTION_KEYS. Put the new key first, keep the old ones after it, run "

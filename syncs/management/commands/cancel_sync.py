@@ -1,11 +1,11 @@
 from django.core.management.base import CommandError
 
-from connectors.management.base import HubCommand
+from connectors.management.base import ConnectorCommand
 from syncs import services
 from syncs.selectors import sync_in
 
 
-class Command(HubCommand):
+class Command(ConnectorCommand):
     help = "Cancel a sync by id, or the active sync of --connector."
 
     def add_arguments(self, parser):

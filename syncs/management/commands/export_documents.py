@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import CommandError
 
-from connectors.management.base import HubCommand
+from connectors.management.base import ConnectorCommand
 from syncs import selectors as sync_selectors
 from syncs.feed import cursor as feed_cursor
 from syncs.feed import encoding
@@ -18,7 +18,7 @@ class _Stopped(Exception):
     """SIGTERM, taken like Ctrl-C: stop between two writes and print the cursor."""
 
 
-class Command(HubCommand):
+class Command(ConnectorCommand):
     help = (
         "Write the changes of a collection's documents as JSON Lines on standard output (one "
         '{"op", "document", "changed_at"} per line, as the API\'s change feed gives them), then '

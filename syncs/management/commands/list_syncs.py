@@ -1,10 +1,10 @@
-from connectors.management.base import HubCommand
+from connectors.management.base import ConnectorCommand
 from syncs import selectors
 from syncs.management.presenters import sync_row
 from syncs.models import Sync, SyncStatus
 
 
-class Command(HubCommand):
+class Command(ConnectorCommand):
     help = "List syncs of a workspace (newest first), optionally of one connector."
     json_output = True
 

@@ -4,13 +4,13 @@ import time
 from django.core.management.base import CommandError
 
 from connectors.lifecycle import State
-from connectors.management.base import HubCommand
+from connectors.management.base import ConnectorCommand
 from syncs import start_rules
 from syncs.management.presenters import sync_detail
 from syncs.models import FINISHED_STATUSES, Sync, SyncStatus, SyncTrigger
 
 
-class Command(HubCommand):
+class Command(ConnectorCommand):
     help = (
         "Start a sync of a connector. By default it is queued for a worker; --wait follows it "
         "with a progress bar and exits non-zero if it fails or is cancelled; --inline runs it in "

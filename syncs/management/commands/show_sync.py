@@ -1,9 +1,9 @@
-from connectors.management.base import HubCommand
+from connectors.management.base import ConnectorCommand
 from syncs.management.presenters import sync_detail
 from syncs.selectors import sync_in
 
 
-class Command(HubCommand):
+class Command(ConnectorCommand):
     help = "Show one sync: status, counts, progress, error and its log."
     json_output = True
 

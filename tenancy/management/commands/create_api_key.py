@@ -1,12 +1,12 @@
 from django.core.management.base import CommandError
 
 from config.errors import DomainError
-from connectors.management.base import HubCommand
 from tenancy import services
+from tenancy.management.base import WorkspaceCommand
 from tenancy.models import ApiKeyRole, Workspace
 
 
-class Command(HubCommand):
+class Command(WorkspaceCommand):
     help = "Create an API key for a workspace and print it (alone, on the last line)."
 
     def add_arguments(self, parser):

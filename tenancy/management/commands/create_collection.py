@@ -1,10 +1,10 @@
-from connectors.management.base import HubCommand
-from connectors.management.presenters import collection_row
 from tenancy import selectors as tenancy_selectors
 from tenancy import services
+from tenancy.management.base import WorkspaceCommand
+from tenancy.management.presenters import collection_row
 
 
-class Command(HubCommand):
+class Command(WorkspaceCommand):
     help = "Create a collection in a space."
     json_output = True
 

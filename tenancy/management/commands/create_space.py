@@ -1,9 +1,9 @@
-from connectors.management.base import HubCommand
-from connectors.management.presenters import space_row
 from tenancy import services
+from tenancy.management.base import WorkspaceCommand
+from tenancy.management.presenters import space_row
 
 
-class Command(HubCommand):
+class Command(WorkspaceCommand):
     help = "Create a space in a workspace."
     json_output = True
 

@@ -1,9 +1,9 @@
-from connectors.management.base import HubCommand
-from connectors.management.presenters import workspace_row
 from tenancy import services
+from tenancy.management.base import WorkspaceCommand
+from tenancy.management.presenters import workspace_row
 
 
-class Command(HubCommand):
+class Command(WorkspaceCommand):
     help = "Create a workspace (its slug names it in URLs and commands)."
     json_output = True
 

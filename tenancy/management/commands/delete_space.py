@@ -1,9 +1,9 @@
-from connectors.management.base import HubCommand
 from tenancy import selectors as tenancy_selectors
 from tenancy import services
+from tenancy.management.base import WorkspaceCommand
 
 
-class Command(HubCommand):
+class Command(WorkspaceCommand):
     help = "Delete an empty space (delete its collections first)."
 
     def add_arguments(self, parser):

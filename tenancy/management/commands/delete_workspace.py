@@ -1,8 +1,8 @@
-from connectors.management.base import HubCommand
 from tenancy import services
+from tenancy.management.base import WorkspaceCommand
 
 
-class Command(HubCommand):
+class Command(WorkspaceCommand):
     help = "Delete a workspace that has no connectors left (its spaces and collections go with it)."
 
     def add_arguments(self, parser):

@@ -1,8 +1,8 @@
-from connectors.management.base import HubCommand
-from connectors.management.presenters import api_key_row
+from tenancy.management.base import WorkspaceCommand
+from tenancy.management.presenters import api_key_row
 
 
-class Command(HubCommand):
+class Command(WorkspaceCommand):
     help = "List a workspace's API keys by prefix (the keys themselves are never stored)."
     json_output = True
 

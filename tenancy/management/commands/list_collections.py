@@ -1,10 +1,10 @@
-from connectors.management.base import HubCommand
-from connectors.management.presenters import collection_row
 from tenancy import selectors as tenancy_selectors
+from tenancy.management.base import WorkspaceCommand
+from tenancy.management.presenters import collection_row
 from tenancy.models import Collection
 
 
-class Command(HubCommand):
+class Command(WorkspaceCommand):
     help = "List the collections of a workspace, or of one space."
     json_output = True
 

@@ -1,9 +1,9 @@
-from connectors.management.base import HubCommand
-from connectors.management.presenters import space_row
 from tenancy import selectors as tenancy_selectors
+from tenancy.management.base import WorkspaceCommand
+from tenancy.management.presenters import space_row
 
 
-class Command(HubCommand):
+class Command(WorkspaceCommand):
     help = "List the spaces of a workspace."
     json_output = True
 

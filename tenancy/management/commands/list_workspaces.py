@@ -1,9 +1,9 @@
-from connectors.management.base import HubCommand
-from connectors.management.presenters import workspace_row
+from tenancy.management.base import WorkspaceCommand
+from tenancy.management.presenters import workspace_row
 from tenancy.models import Workspace
 
 
-class Command(HubCommand):
+class Command(WorkspaceCommand):
     help = "List every workspace with its slug, name and id."
     json_output = True
 

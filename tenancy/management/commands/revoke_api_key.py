@@ -1,10 +1,10 @@
 from django.core.management.base import CommandError
 
-from connectors.management.base import HubCommand
 from tenancy import services
+from tenancy.management.base import WorkspaceCommand
 
 
-class Command(HubCommand):
+class Command(WorkspaceCommand):
     help = "Revoke an API key by its prefix (the part before the dot). This cannot be undone."
 
     def add_arguments(self, parser):
