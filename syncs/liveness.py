@@ -220,9 +220,13 @@ def redispatch_waiting_syncs(*, now=None) -> int:
 
 
 def resend_lost_schedule_ticks(*, now=None) -> int:
+    """Run the ``when`` ticks lost with their worker. Only those due within the sync retention
+    period: the sync that answered an older one may since have been purged with the old syncs."""
     now = now or timezone.now()
+    kept_since = now - timedelta(days=settings.CONNECTOR_HUB_SYNC_RETENTION_DAYS)
     sent = 0
-    for connector_id in scheduling.unanswered_one_off_ticks(due_before=_cutoff(now)):
+    lost = scheduling.unanswered_one_off_ticks(due_after=kept_since, due_before=_cutoff(now))
+    for connector_id in lost:
         with transaction.atomic():
             start_rules.schedule_ticked(connector_id=connector_id)
             sent += 1

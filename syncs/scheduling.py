@@ -138,16 +138,20 @@ def one_off_answered(connector: Connector) -> bool:
     return Connector.objects.filter(pk=connector.pk).filter(_one_off_answered()).exists()
 
 
-def unanswered_one_off_ticks(*, due_before) -> list:
-    """Running connectors whose ``when`` time came before ``due_before`` with nothing to show for
-    it (``_one_off_answered``): beat's tick went missing with the worker that took it.
+def unanswered_one_off_ticks(*, due_after, due_before) -> list:
+    """Running connectors whose ``when`` time came between ``due_after`` and ``due_before`` with
+    nothing to show for it (``_one_off_answered``): beat's tick went missing with the worker that
+    took it.
 
     Beat's own record of the tick is no evidence either way: it writes that it sent a task only
     when it next saves its schedule, minutes later at worst, and disables a one-off task only
     when it next looks at it. A tick that was merely late finds its schedule answered."""
     return list(
         Connector.objects.filter(
-            state=State.RUNNING, schedule_type=ScheduleType.WHEN, schedule_at__lt=due_before
+            state=State.RUNNING,
+            schedule_type=ScheduleType.WHEN,
+            schedule_at__gt=due_after,
+            schedule_at__lt=due_before,
         )
         .exclude(_one_off_answered())
         .values_list("pk", flat=True)

@@ -3,7 +3,8 @@
 When a sync begins a read of the whole source and its reader can cut that read into parts
 (``Source.split``: primary-key ranges of a table), the sync's first task run creates one
 ``SyncPart`` per range, releases the sync's own lease, sends one ``run_sync_part`` task per part
-but the first and reads the first part itself. The operator still sees one sync: one record, one progress bar, one log, one cancel.
+but the first and reads the first part itself. The operator still sees one sync: one record, one
+progress bar, one log, one cancel.
 
 Each part is claimed, leased, checkpointed, handed on and retried after a lost worker exactly as
 a whole sync is (``PartRun`` is a ``SyncRun`` whose lease is the part's), and writes its counters

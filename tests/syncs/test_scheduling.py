@@ -329,6 +329,20 @@ def test_a_when_tick_lost_with_its_worker_runs_once_from_liveness(
     assert list(Sync.objects.filter(connector=lost)) == [resent]
 
 
+def test_a_when_tick_older_than_the_sync_retention_is_left_alone(make_sample_connector, settings):
+    """The sync that answered it may have been purged with the old syncs: no second run."""
+    from syncs.liveness import resend_lost_schedule_ticks
+
+    settings.CONNECTOR_HUB_SYNC_HEARTBEAT_TIMEOUT = 120
+    settings.CONNECTOR_HUB_SYNC_RETENTION_DAYS = 1
+    connector = make_sample_connector(schedule=schedules.when("2030-01-04T11:00:00Z"))
+    with time_machine.travel(datetime(2030, 1, 5, 12, 0, tzinfo=UTC), tick=False):
+        assert resend_lost_schedule_ticks() == 0
+        settings.CONNECTOR_HUB_SYNC_RETENTION_DAYS = 2
+        assert resend_lost_schedule_ticks() == 1
+    assert Sync.objects.get(connector=connector).trigger == SyncTrigger.SCHEDULE
+
+
 def test_a_when_schedule_runs_once_however_often_its_tick_arrives(make_sample_connector):
     connector = make_sample_connector(schedule=schedules.when("2030-01-04T11:00:00Z"))
     with time_machine.travel(datetime(2030, 1, 4, 11, 0, 1, tzinfo=UTC), tick=False):
