@@ -14,6 +14,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("", include("tenancy.urls")),
     path("", include("connectors.urls")),
     path("", include("syncs.urls")),
     path("", include("audit.urls")),

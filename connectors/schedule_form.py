@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo, available_timezones
 from django import forms
 
 from config.errors import InvalidInput
+from config.pages.forms import PageForm
 from connectors import schedules
-from connectors.forms import PageForm
 from connectors.models import ScheduleType
 
 SCHEDULE_CHOICES = [

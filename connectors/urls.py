@@ -7,8 +7,6 @@ from connectors.views import (
     connector_form,
     connectors,
     dashboard,
-    keys,
-    members,
     registry,
     workspaces,
 )
@@ -61,9 +59,4 @@ urlpatterns = [
         name="connector_collection_remove",
     ),
     path(CONNECTOR + "files/", connectors.connector_upload, name="connector_upload"),
-    path(W + "keys/", keys.key_list, name="key_list"),
-    path(W + "keys/<str:prefix>/revoke/", keys.key_revoke, name="key_revoke"),
-    path(W + "members/", members.member_list, name="member_list"),
-    path(W + "members/<int:user_id>/role/", members.member_role, name="member_role"),
-    path(W + "members/<int:user_id>/remove/", members.member_remove, name="member_remove"),
 ]

@@ -3,7 +3,7 @@
 
 from django import forms
 
-from connectors.forms import PageForm
+from config.pages.forms import PageForm
 
 
 class MultipleFileInput(forms.FileInput):

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from connectors.forms import PageForm
+from config.pages.forms import PageForm
 from webhooks.models import EventType
 
 

@@ -39,8 +39,8 @@ def every_page(workspace, space, collection, associated, finished_sync, document
         "document": reverse("syncs:document_detail", args=[slug, documents[0].pk]),
         "sync": reverse("syncs:sync_detail", args=[slug, finished_sync.pk]),
         "syncs": reverse("syncs:history", args=[slug]),
-        "keys": reverse("connectors:key_list", args=[slug]),
-        "members": reverse("connectors:member_list", args=[slug]),
+        "keys": reverse("tenancy:key_list", args=[slug]),
+        "members": reverse("tenancy:member_list", args=[slug]),
         "registry": reverse("connectors:registry"),
     }
 
@@ -92,12 +92,12 @@ def test_login_page_has_no_inline_script(client):
 def test_a_new_key_is_never_in_a_page_after_the_one_that_shows_it(login, owner, workspace):
     client = login(owner)
     response = client.post(
-        reverse("connectors:key_list", args=[workspace.slug]), {"name": "ci", "role": "viewer"}
+        reverse("tenancy:key_list", args=[workspace.slug]), {"name": "ci", "role": "viewer"}
     )
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
     raw = response.context["created"]["raw"]
     assert raw in response.content.decode()
     assert ApiKey.objects.get(name="ci").prefix in raw
-    again = client.get(reverse("connectors:key_list", args=[workspace.slug]))
+    again = client.get(reverse("tenancy:key_list", args=[workspace.slug]))
     assert raw not in again.content.decode()

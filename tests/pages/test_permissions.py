@@ -45,7 +45,7 @@ def urls(workspace, space, collection, associated, finished_sync, documents, cat
             url("connectors:space_delete", space.pk),
             url("connectors:collection_delete", collection.pk),
         ],
-        "manage": [url("connectors:key_list"), url("connectors:member_list")],
+        "manage": [url("tenancy:key_list"), url("tenancy:member_list")],
     }
 
 
@@ -129,19 +129,19 @@ def actions(workspace, space, collection, associated, owner, make_user):
             {},
             lambda: Connector.objects.count(),
         ),
-        (url("connectors:key_list"), {"name": "x", "role": "viewer"}, ApiKey.objects.count),
+        (url("tenancy:key_list"), {"name": "x", "role": "viewer"}, ApiKey.objects.count),
         (
-            url("connectors:key_revoke", key.prefix),
+            url("tenancy:key_revoke", key.prefix),
             {},
             lambda: ApiKey.objects.get(pk=key.pk).revoked,
         ),
         (
-            url("connectors:member_role", member.pk),
+            url("tenancy:member_role", member.pk),
             {"role": "owner"},
             lambda: Membership.objects.get(user=member).role,
         ),
         (
-            url("connectors:member_remove", member.pk),
+            url("tenancy:member_remove", member.pk),
             {},
             lambda: Membership.objects.filter(user=member).count(),
         ),

@@ -223,15 +223,15 @@ MATRIX: dict[str, Entry] = {
     "syncs:document_detail": workspace_page(
         "/w/{workspace}/documents/{document}/", methods=("get",)
     ),
-    "connectors:key_list": workspace_page("/w/{workspace}/keys/", "manage"),
-    "connectors:key_revoke": workspace_page(
+    "tenancy:key_list": workspace_page("/w/{workspace}/keys/", "manage"),
+    "tenancy:key_revoke": workspace_page(
         "/w/{workspace}/keys/{key_prefix}/revoke/", "manage", methods=("post",)
     ),
-    "connectors:member_list": workspace_page("/w/{workspace}/members/", "manage"),
-    "connectors:member_role": workspace_page(
+    "tenancy:member_list": workspace_page("/w/{workspace}/members/", "manage"),
+    "tenancy:member_role": workspace_page(
         "/w/{workspace}/members/{member}/role/", "manage", methods=("post",)
     ),
-    "connectors:member_remove": workspace_page(
+    "tenancy:member_remove": workspace_page(
         "/w/{workspace}/members/{member}/remove/", "manage", methods=("post",)
     ),
     # sync pages and live fragments (syncs:*)

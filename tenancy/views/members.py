@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST
 
 from config.errors import DomainError, InvalidInput
 from config.pages.base import MANAGE, add_errors, attempt, error_summary, page, workspace_page
-from connectors.forms import InviteForm, NewMemberForm, RoleForm
 from tenancy import services
+from tenancy.forms import InviteForm, NewMemberForm, RoleForm
 from tenancy.models import Membership
 from tenancy.permissions import VIEW, can
 
@@ -48,7 +48,7 @@ def member_list(request):
             messages.success(
                 request, f"{user.get_username()} {verb} {invite.cleaned_data['role']}."
             )
-            return redirect("connectors:member_list", request.workspace.slug)
+            return redirect("tenancy:member_list", request.workspace.slug)
     if which == "create" and create.is_valid():
         try:
             services.member_create(
@@ -67,7 +67,7 @@ def member_list(request):
                 f"Account {create.cleaned_data['username']} created and added as "
                 f"{create.cleaned_data['role']}.",
             )
-            return redirect("connectors:member_list", request.workspace.slug)
+            return redirect("tenancy:member_list", request.workspace.slug)
     memberships = (
         Membership.objects.filter(workspace=request.workspace)
         .select_related("user")
@@ -130,4 +130,4 @@ def _after_change(request):
         if can(user, VIEW, request.workspace):
             return redirect("connectors:dashboard", request.workspace.slug)
         return redirect("home")
-    return redirect("connectors:member_list", request.workspace.slug)
+    return redirect("tenancy:member_list", request.workspace.slug)

@@ -11,11 +11,11 @@ pytestmark = pytest.mark.database
 
 
 def keys_url(workspace):
-    return reverse("connectors:key_list", args=[workspace.slug])
+    return reverse("tenancy:key_list", args=[workspace.slug])
 
 
 def members_url(workspace):
-    return reverse("connectors:member_list", args=[workspace.slug])
+    return reverse("tenancy:member_list", args=[workspace.slug])
 
 
 def test_a_key_is_shown_once_then_listed_by_prefix_and_revoked(login, owner, workspace):
@@ -31,7 +31,7 @@ def test_a_key_is_shown_once_then_listed_by_prefix_and_revoked(login, owner, wor
     assert client.get("/v1/spaces", HTTP_X_API_KEY=raw).status_code == 200
     assert "just now" in client.get(keys_url(workspace)).content.decode()
 
-    client.post(reverse("connectors:key_revoke", args=[workspace.slug, key.prefix]))
+    client.post(reverse("tenancy:key_revoke", args=[workspace.slug, key.prefix]))
     key.refresh_from_db()
     assert key.revoked
     assert client.get("/v1/spaces", HTTP_X_API_KEY=raw).status_code in (401, 403)
@@ -60,9 +60,7 @@ def test_only_staff_may_create_registry_keys(login, owner, workspace, make_user)
 
 def test_a_key_of_another_workspace_cannot_be_revoked(login, owner, workspace, other_workspace):
     key, _ = ApiKey.objects.create_key(workspace=other_workspace, name="theirs")
-    response = login(owner).post(
-        reverse("connectors:key_revoke", args=[workspace.slug, key.prefix])
-    )
+    response = login(owner).post(reverse("tenancy:key_revoke", args=[workspace.slug, key.prefix]))
     assert response.status_code == 404
     key.refresh_from_db()
     assert not key.revoked
@@ -127,18 +125,18 @@ def test_creating_an_account_applies_the_password_rules(login, owner, workspace)
 def test_roles_change_but_the_last_owner_stays(login, owner, editor, workspace):
     client = login(owner)
     client.post(
-        reverse("connectors:member_role", args=[workspace.slug, editor.pk]), {"role": "viewer"}
+        reverse("tenancy:member_role", args=[workspace.slug, editor.pk]), {"role": "viewer"}
     )
     assert Membership.objects.get(user=editor).role == "viewer"
     response = client.post(
-        reverse("connectors:member_role", args=[workspace.slug, owner.pk]),
+        reverse("tenancy:member_role", args=[workspace.slug, owner.pk]),
         {"role": "editor"},
         follow=True,
     )
     assert "keeps at least one owner" in response.content.decode()
     assert Membership.objects.get(user=owner).role == "owner"
     response = client.post(
-        reverse("connectors:member_remove", args=[workspace.slug, owner.pk]), follow=True
+        reverse("tenancy:member_remove", args=[workspace.slug, owner.pk]), follow=True
     )
     assert "keeps at least one owner" in response.content.decode()
     assert Membership.objects.filter(user=owner, workspace=workspace).exists()
@@ -146,12 +144,12 @@ def test_roles_change_but_the_last_owner_stays(login, owner, editor, workspace):
 
 def test_removing_members_and_giving_up_ownership(login, owner, editor, workspace, make_user):
     client = login(owner)
-    client.post(reverse("connectors:member_remove", args=[workspace.slug, editor.pk]))
+    client.post(reverse("tenancy:member_remove", args=[workspace.slug, editor.pk]))
     assert not Membership.objects.filter(user=editor).exists()
     second = make_user("second-owner")
     Membership.objects.create(user=second, workspace=workspace, role=Role.OWNER)
     response = client.post(
-        reverse("connectors:member_role", args=[workspace.slug, owner.pk]), {"role": "viewer"}
+        reverse("tenancy:member_role", args=[workspace.slug, owner.pk]), {"role": "viewer"}
     )
     assert response["Location"] == reverse("connectors:dashboard", args=[workspace.slug])
     assert login(owner).get(members_url(workspace)).status_code == 403
@@ -160,7 +158,7 @@ def test_removing_members_and_giving_up_ownership(login, owner, editor, workspac
 def test_a_member_of_another_workspace_cannot_be_changed(login, owner, workspace, other_workspace):
     stranger = other_workspace.memberships.get().user
     response = login(owner).post(
-        reverse("connectors:member_role", args=[workspace.slug, stranger.pk]), {"role": "viewer"}
+        reverse("tenancy:member_role", args=[workspace.slug, stranger.pk]), {"role": "viewer"}
     )
     assert response.status_code == 404
     assert Membership.objects.get(user=stranger).role == "owner"

@@ -7,8 +7,8 @@ from django.views.decorators.http import require_POST
 
 from config.errors import InvalidInput
 from config.pages.base import MANAGE, add_errors, attempt, error_summary, page, workspace_page
-from connectors.forms import ApiKeyForm
 from tenancy import services
+from tenancy.forms import ApiKeyForm
 from tenancy.models import ApiKey
 from tenancy.permissions import can_write_registry
 
@@ -59,4 +59,4 @@ def key_revoke(request, prefix: str):
         lambda: services.api_key_revoke(actor=request.user, api_key=api_key),
         f"The key {api_key.prefix}… ({api_key.name}) is revoked.",
     )
-    return redirect("connectors:key_list", request.workspace.slug)
+    return redirect("tenancy:key_list", request.workspace.slug)
