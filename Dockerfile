@@ -27,6 +27,7 @@ COPY manage.py ./
 COPY api ./api
 COPY config ./config
 COPY tenancy ./tenancy
+COPY registry ./registry
 COPY connectors ./connectors
 COPY syncs ./syncs
 COPY ops ./ops

@@ -9,7 +9,7 @@ its document names. The body shapes (each family module owns its own):
 - collections (003, ``collections.py``): ``type`` is a connector_id or registry id (any kind),
   ``config`` the config and ``credentials`` deep-merged into it;
 - workspaces (004, ``workspaces.py``): ``slots`` and ``credentials`` deep-merged; on read they are
-  split again, the kind's top-level properties marked ``"encrypt": true`` being the credentials.
+  split again, the kind's top-level properties marked ``"encrypt": true`` being the configs.
 
 Config errors are reported under the body field that carried the value
 (``storage_config.bucket_name``, ``slots.root_file_id``, ``config.connector_config.port``).
@@ -18,8 +18,8 @@ Config errors are reported under the body field that carried the value
 import copy
 
 from config.errors import InvalidInput, NotFound
-from connectors import credentials, selectors
-from connectors.models import ConnectorDefinition, DefinitionStatus
+from registry import configs, selectors
+from registry.models import ConnectorDefinition, DefinitionStatus
 
 
 def merge_patch(target, patch):
@@ -81,7 +81,7 @@ def _prefixed(error: InvalidInput, prefix_of) -> InvalidInput:
 def prepared(definition, config, prefix_of, stored=None) -> dict:
     """The config validated up front, so that its errors name the body field they came from."""
     try:
-        return credentials.prepare(definition, config, stored)
+        return configs.prepare(definition, config, stored)
     except InvalidInput as error:
         raise _prefixed(error, prefix_of) from None
 

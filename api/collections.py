@@ -27,7 +27,7 @@ from config.errors import InvalidInput
 from connectors import credentials, schedules, services
 from connectors.filters import ConnectorFilter
 from connectors.models import Connector
-from connectors.schema.secrets import deep_merge
+from registry.schema.secrets import deep_merge
 from tenancy.models import Collection
 
 

@@ -35,7 +35,7 @@ from config.errors import InvalidInput
 from connectors import services
 from connectors.filters import ConnectorFilter
 from connectors.models import Connector
-from connectors.schema.secrets import MASK
+from registry.schema.secrets import MASK
 from syncs import selectors as sync_selectors
 from syncs.models import FINISHED_STATUSES
 from syncs.serializers import (

@@ -18,10 +18,9 @@ from api.registry_validation import body_errors, sentence
 from config import errors
 from config.api.auth import actor_of
 from config.api.parsers import BoundedJSONParser
-from connectors import selectors
-from connectors.models import DefinitionStatus
-from connectors.services import definition_register
-from connectors.services.definitions import require_registry_writer
+from registry import selectors
+from registry.models import DefinitionStatus
+from registry.services import definition_register, require_registry_writer
 
 logger = logging.getLogger(__name__)
 TAG = "Connector registry (Obsrv v2)"

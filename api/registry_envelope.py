@@ -13,7 +13,7 @@ from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from connectors.models import ConnectorDefinition, DefinitionStatus
+from registry.models import ConnectorDefinition, DefinitionStatus
 
 
 def _timestamp() -> str:

@@ -4,7 +4,7 @@ validated by ajv), with ajv's messages: ``request.filters.status must NOT have f
 
 from jsonschema import ValidationError
 
-from connectors.schema.validation import validator_for
+from registry.schema.validation import validator_for
 
 _AJV = {
     "type": lambda v: f"must be {v if isinstance(v, str) else ','.join(v)}",

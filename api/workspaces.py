@@ -30,7 +30,7 @@ from config.errors import InvalidInput
 from connectors import schedules, selectors, services
 from connectors.filters import ConnectorFilter
 from connectors.models import Connector, ScheduleType
-from connectors.schema.secrets import deep_merge
+from registry.schema.secrets import deep_merge
 from syncs import selectors as sync_selectors
 from syncs.serializers import SyncSerializer
 from tenancy import selectors as tenancy_selectors

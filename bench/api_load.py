@@ -75,7 +75,7 @@ def seed(connectors: int, documents: int) -> dict:
 
     call_command("migrate", verbosity=0)
     call_command("load_catalog", stdout=io.StringIO())
-    from connectors.selectors import definition_for_type
+    from registry.selectors import definition_for_type
 
     definition = definition_for_type("sample-data")
     user = get_user_model().objects.create_user(username="bench")
@@ -387,8 +387,8 @@ def soak(wrk: str, server, ids: dict, args, work: Path) -> bool:
     from django.contrib.auth import get_user_model
 
     from connectors import services
-    from connectors.selectors import definition_for_type
     from connectors.tasks import check_connector
+    from registry.selectors import definition_for_type
     from syncs import services as sync_services
     from syncs.models import Document, SyncTrigger
     from tenancy.models import Workspace

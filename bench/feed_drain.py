@@ -46,7 +46,7 @@ def seed(documents: int, connectors: int) -> dict:
     from django.db import connection, transaction
 
     from connectors import services
-    from connectors.selectors import definition_for_type
+    from registry.selectors import definition_for_type
     from tenancy import services as tenancy_services
 
     call_command("migrate", verbosity=0)

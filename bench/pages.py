@@ -42,7 +42,7 @@ def seed(database, *, connectors: int, documents: int) -> dict:
     from connectors import services
     from connectors.lifecycle import State
     from connectors.models import Connector
-    from connectors.selectors import definition_for_type
+    from registry.selectors import definition_for_type
     from syncs.models import Sync, SyncStatus, SyncTrigger
     from tenancy import services as tenancy_services
 
@@ -142,12 +142,12 @@ def pages(data: dict) -> list[tuple[str, str]]:
         ("connector documents, deep", f"{connector_documents}?before={deep_connector}"),
         ("document", reverse("syncs:document_detail", args=[slug, document.pk])),
         ("sync", reverse("syncs:sync_detail", args=[slug, sync.pk])),
-        ("catalog", reverse("connectors:catalog", args=[slug])),
+        ("catalog", reverse("registry:catalog", args=[slug])),
         ("keys", reverse("tenancy:key_list", args=[slug])),
         ("members", reverse("tenancy:member_list", args=[slug])),
         ("webhooks", reverse("webhooks:list", args=[slug])),
         ("audit", reverse("audit:entry_list", args=[slug])),
-        ("registry", reverse("connectors:registry")),
+        ("registry", reverse("registry:registry")),
     ]
 
 

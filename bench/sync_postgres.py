@@ -112,8 +112,8 @@ def copy_rate(server, rows: int) -> float:
 
 
 def _definition():
-    from connectors import services
-    from connectors.models import ConnectorDefinition, DefinitionStatus
+    from registry import services
+    from registry.models import ConnectorDefinition, DefinitionStatus
 
     services.catalog_load(actor=None)
     return ConnectorDefinition.objects.get(

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "tenancy",
+    "registry",
     "connectors",
     "syncs",
     "ops",
@@ -265,7 +266,7 @@ CONNECTOR_HUB_DISTRIBUTION_MAX_UNCOMPRESSED_BYTES = env.int(
 )
 CONNECTOR_HUB_DISTRIBUTION_MAX_RATIO = env.int("CONNECTOR_HUB_DISTRIBUTION_MAX_RATIO", default=100)
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["DefinitionStatusEnum"] = (
-    "connectors.models.DefinitionStatus"
+    "registry.models.DefinitionStatus"
 )
 # The API reference: local assets only (no validator badge fetched from swagger.io), request and
 # response bodies as separate components.

@@ -15,6 +15,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include("tenancy.urls")),
+    path("", include("registry.urls")),
     path("", include("connectors.urls")),
     path("", include("syncs.urls")),
     path("", include("audit.urls")),

@@ -7,57 +7,7 @@ from django.utils.html import format_html
 
 from config.admin import ServiceAdmin
 from connectors import admin_views, credentials, services
-from connectors.models import (
-    Connector,
-    ConnectorCollection,
-    ConnectorDefinition,
-    Credential,
-    IdempotencyRecord,
-)
-
-
-@admin.action(description="Publish the selected definitions (Draft -> Live)")
-def promote_definitions(modeladmin, request, queryset):
-    for definition in queryset:
-        modeladmin._service_call(
-            request,
-            lambda d=definition: services.definition_promote(actor=request.user, definition=d),
-        )
-
-
-@admin.action(description="Retire the selected definitions")
-def retire_definitions(modeladmin, request, queryset):
-    for definition in queryset:
-        modeladmin._service_call(
-            request,
-            lambda d=definition: services.definition_retire(actor=request.user, definition=d),
-        )
-
-
-@admin.register(ConnectorDefinition)
-class ConnectorDefinitionAdmin(ServiceAdmin):
-    """Versions are registered from distribution files (through ``definition_register``) and
-    never edited afterwards: publish or retire them with the actions."""
-
-    list_display = ["registry_id", "name", "category", "status", "implementation", "live_date"]
-    list_filter = ["status", "category"]
-    search_fields = ["connector_id", "name"]
-    actions = [promote_definitions, retire_definitions]
-    exclude = ["ui_spec", "icon"]
-
-    def get_readonly_fields(self, request, obj=None):
-        names = [f.name for f in self.model._meta.fields if f.name not in self.exclude]
-        return [*names, "ui_spec_json"]
-
-    @admin.display(description="ui_spec")
-    def ui_spec_json(self, obj):
-        return format_html("<pre>{}</pre>", json.dumps(obj.ui_spec, indent=2))
-
-    def add_view(self, request, form_url="", extra_context=None):
-        return admin_views.definition_upload_view(self, request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from connectors.models import Connector, ConnectorCollection, Credential, IdempotencyRecord
 
 
 class AssociationInline(admin.TabularInline):

@@ -11,11 +11,11 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from config.errors import DomainError, InvalidInput, NotFound
-from connectors import credentials, schedules, selectors, services
-from connectors.forms import DistributionForm
-from connectors.models import ConnectorDefinition, DefinitionStatus
+from connectors import credentials, schedules, services
 from connectors.schedule_form import ScheduleForm, fold_schedule_fields
-from connectors.schema.forms import config_form_class
+from registry import selectors
+from registry.models import ConnectorDefinition, DefinitionStatus
+from registry.schema.forms import config_form_class
 from tenancy.models import Workspace
 
 
@@ -150,19 +150,4 @@ def connector_form_view(model_admin, request, connector=None):
             and any(f.errors for f in (basics, config_form, schedule_form)),
         ),
         status=400 if data is not None else 200,
-    )
-
-
-def definition_upload_view(model_admin, request):
-    if not model_admin.has_add_permission(request):
-        raise PermissionDenied
-    form = DistributionForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid() and (registered := form.register(request.user)):
-        model_admin.message_user(request, registered, messages.SUCCESS)
-        return redirect(reverse("admin:connectors_connectordefinition_changelist"))
-    return TemplateResponse(
-        request,
-        "admin/connectors/connectordefinition/upload.html",
-        _context(model_admin, request, "Register a distribution file", form=form, add=True),
-        status=400 if form.errors else 200,
     )

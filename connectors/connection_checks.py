@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from connectors.lifecycle import State
 from connectors.models import Connector
-from connectors.schema import secrets
-from connectors.sources.base import SourceError
-from connectors.sources.registry import implementation
+from registry.schema import secrets
+from registry.sources.base import SourceError
+from registry.sources.registry import implementation
 
 CHECK_TIMEOUT_SECONDS = 60
 

@@ -15,12 +15,10 @@ from functools import lru_cache
 
 import orjson
 
-from config.errors import InvalidInput
 from connectors import crypto
-from connectors.models import Connector, ConnectorDefinition, Credential
-from connectors.schema import secrets
-from connectors.schema.validation import validate_config
-from connectors.sources.registry import implementation
+from connectors.models import Connector, Credential
+from registry.models import ConnectorDefinition
+from registry.schema import secrets
 
 
 def stored_secrets(connector: Connector) -> dict:
@@ -82,17 +80,6 @@ def decode_view(text: str) -> dict:
         return orjson.loads(text)
     except orjson.JSONDecodeError:  # e.g. an integer past 64 bits, which json keeps
         return json.loads(text)
-
-
-def prepare(definition: ConnectorDefinition, incoming: dict, stored: dict | None = None) -> dict:
-    """Turn a submitted config into the config to store: masks replaced by stored secrets, the
-    kind's own rules applied, defaults filled in and the schema checked."""
-    if not isinstance(incoming, dict):
-        raise InvalidInput({"config": ["Must be an object."]})
-    layout = secrets.secret_layout(definition.ui_spec)
-    config = secrets.restore_masked(layout, incoming, stored or {})
-    config = implementation(definition.implementation).prepare_config(config)
-    return validate_config(definition.ui_spec, config)
 
 
 #: The connector's columns ``store`` sets, for the caller's ``save(update_fields=...)``.

@@ -3,8 +3,8 @@ secret-looking key masked, and the connector's own secret values redacted from e
 
 from connectors import credentials
 from connectors.models import Connector
-from connectors.schema import secrets
-from connectors.schema.secrets import MASK, redact
+from registry.schema import secrets
+from registry.schema.secrets import MASK, redact
 
 SECRET_WORDS = ("password", "secret", "token", "credential", "authorization", "auth_header")
 SECRET_NAMES = {"key", "api_key", "apikey", "private_key", "access_key", "account_key"}

@@ -5,7 +5,7 @@ import functools
 from django.db.models import QuerySet
 
 from config.errors import NotFound
-from connectors.models import Connector, ConnectorCollection, ConnectorDefinition, DefinitionStatus
+from connectors.models import Connector, ConnectorCollection
 from connectors.rows import Columns, Linked
 from tenancy.models import Workspace
 from tenancy.selectors import as_uuid
@@ -80,39 +80,6 @@ def connector_by_name_or_id(workspace: Workspace, name_or_id: str) -> Connector:
     if connector is None:
         raise NotFound("Connector not found.")
     return connector
-
-
-def definition_for_type(type_name: str) -> ConnectorDefinition:
-    """The definition a create names by connector_id (its Live version) or by registry id."""
-    definition = (
-        ConnectorDefinition.objects.filter(connector_id=type_name, status=DefinitionStatus.LIVE)
-        .order_by("-live_date", "-id")
-        .first()
-        or ConnectorDefinition.objects.filter(registry_id=type_name).first()
-    )
-    if definition is None:
-        raise NotFound(f"Unknown connector type {type_name!r}.")
-    return definition
-
-
-def definitions(
-    statuses: list[str] | None = None, categories: list[str] | None = None
-) -> QuerySet[ConnectorDefinition]:
-    """The global registry, optionally filtered by status and category (one query)."""
-    found = ConnectorDefinition.objects.all()
-    if statuses:
-        found = found.filter(status__in=statuses)
-    if categories:
-        found = found.filter(category__in=categories)
-    return found.order_by("connector_id", "version", "id")
-
-
-def definition_by_registry_id(registry_id: str, status: str) -> ConnectorDefinition:
-    """The version ``<connector_id>-<version>`` in the given status (the registry's read)."""
-    definition = ConnectorDefinition.objects.filter(registry_id=registry_id, status=status).first()
-    if definition is None:
-        raise NotFound(f"Connector not found: {registry_id}")
-    return definition
 
 
 def connector_state_counts(workspace: Workspace) -> dict[str, int]:

@@ -3,11 +3,9 @@
 from django.urls import path
 
 from connectors.views import (
-    catalog,
     connector_form,
     connectors,
     dashboard,
-    registry,
     workspaces,
 )
 
@@ -17,11 +15,6 @@ CONNECTOR = W + "connectors/<uuid:connector_id>/"
 
 urlpatterns = [
     path("workspaces/switch/", workspaces.switch, name="workspace_switch"),
-    path("registry/", registry.registry, name="registry"),
-    path("registry/upload/", registry.registry_upload, name="registry_upload"),
-    path("registry/<int:pk>/publish/", registry.definition_promote, name="definition_promote"),
-    path("registry/<int:pk>/retire/", registry.definition_retire, name="definition_retire"),
-    path("registry/<int:pk>/icon/", catalog.definition_icon, name="definition_icon"),
     path(W, dashboard.dashboard, name="dashboard"),
     path(W + "spaces/", workspaces.space_list, name="space_list"),
     path(W + "spaces/<uuid:space_id>/", workspaces.space_detail, name="space_detail"),
@@ -36,7 +29,6 @@ urlpatterns = [
         workspaces.collection_delete,
         name="collection_delete",
     ),
-    path(W + "catalog/", catalog.catalog, name="catalog"),
     path(W + "connectors/", connectors.connector_list, name="connector_list"),
     path(
         W + "connectors/new/<str:registry_id>/",

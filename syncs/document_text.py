@@ -1,5 +1,5 @@
 """A document's extracted text as HTML for its page: HTML pages, Word files and Markdown files
-are extracted as Markdown (``connectors.sources.extract``), rendered here by markdown-it and
+are extracted as Markdown (``registry.sources.extract``), rendered here by markdown-it and
 sanitised by nh3 (no raw HTML from the source, no scripts, styles or event handlers; links only
 http(s) and mail, opening elsewhere). Other types show as plain text."""
 
@@ -7,7 +7,7 @@ import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
-from connectors.sources.extract import DOCX
+from registry.sources.extract import DOCX
 
 MARKDOWN_TYPES = frozenset({"text/html", "text/markdown", DOCX})
 _MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")

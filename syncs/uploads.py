@@ -16,8 +16,8 @@ from config.actors import actor_label
 from config.errors import InvalidInput, NotFound, TransitionRefused
 from config.events import emit
 from connectors.models import Connector
-from connectors.sources.base import StoredFile
-from connectors.sources.extract import detect_type
+from registry.sources.base import StoredFile
+from registry.sources.extract import detect_type
 from syncs import services as sync_services
 from syncs.models import Sync, SyncTrigger, UploadedFile
 from tenancy.models import Collection

@@ -5,7 +5,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from connectors import services
-from connectors.models import ConnectorDefinition, DefinitionStatus
+from registry.models import ConnectorDefinition, DefinitionStatus
+from registry.services import catalog_load
 from tenancy import services as tenancy_services
 from tenancy.models import Role
 from tests.servers.fixtures import *  # noqa: F403 (the shared server fixtures)
@@ -149,7 +150,7 @@ def make_connector(workspace, definition, owner):
 @pytest.fixture
 def catalog(db):
     """The built-in kinds loaded into the registry, as ``{connector_id: Live definition}``."""
-    result = services.catalog_load(actor=None)
+    result = catalog_load(actor=None)
     assert not result.errors, result.errors
     return {
         definition.connector_id: definition

@@ -6,7 +6,7 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
-from connectors.sources.base import SourceDocument
+from registry.sources.base import SourceDocument
 from syncs import document_stats
 from syncs.engine import documents
 

@@ -1,7 +1,7 @@
 """Reading a source outside the engine, as a sync would: the one recording context every reader
 test uses, and helpers over what a read yielded."""
 
-from connectors.sources.base import Batch, Source, SourceContext, StoredFile, SyncCancelled
+from registry.sources.base import Batch, Source, SourceContext, StoredFile, SyncCancelled
 
 
 class RecordingContext(SourceContext):

@@ -7,7 +7,7 @@ import json
 import httpx
 from django.conf import settings
 
-from connectors.sources.egress import EgressRefused, http_client
+from registry.sources.egress import EgressRefused, http_client
 from webhooks import services, signing
 from webhooks.models import DeliveryStatus, WebhookDelivery
 

@@ -11,7 +11,7 @@ from config.actors import actor_label
 from config.errors import InvalidInput, validated
 from config.events import emit
 from connectors import crypto
-from connectors.sources.egress import EgressRefused, check_url
+from registry.sources.egress import EgressRefused, check_url
 from tenancy.models import Workspace
 from webhooks import signing
 from webhooks.models import DeliveryStatus, EventType, WebhookDelivery, WebhookSubscription

@@ -26,7 +26,7 @@ class ConnectorCommand(WorkspaceCommand):
 
 def parse_assignments(assignments: list[str]) -> dict:
     """``a.b=1`` pairs as a nested dict; values are JSON when they parse, else strings."""
-    from connectors.schema.secrets import set_path
+    from registry.schema.secrets import set_path
 
     result: dict = {}
     for assignment in assignments or ():

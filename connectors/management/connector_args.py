@@ -5,7 +5,7 @@ from django.core.management.base import CommandError
 from connectors import schedules
 from connectors.management.base import parse_assignments
 from connectors.models import ScheduleType
-from connectors.schema.secrets import deep_merge
+from registry.schema.secrets import deep_merge
 
 
 def add_config_arguments(parser) -> None:

@@ -13,7 +13,7 @@ def backfill(apps, schema_editor):
     decrypted credential. A credential no configured key opens keeps its view empty: reads work
     it out (and fail) as before."""
     from connectors import crypto
-    from connectors.schema import secrets
+    from registry.schema import secrets
 
     ConnectorDefinition = apps.get_model("connectors", "ConnectorDefinition")
     Connector = apps.get_model("connectors", "Connector")

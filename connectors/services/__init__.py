@@ -15,7 +15,7 @@ from connectors.services.connectors import (  # noqa: F401
     connector_update,
     credentials_rotate,
 )
-from connectors.services.definitions import (  # noqa: F401
+from registry.services import (  # noqa: F401
     CatalogResult,
     catalog_load,
     definition_promote,

@@ -14,8 +14,10 @@ from config.errors import InvalidInput
 from config.events import emit
 from connectors import credentials, signals
 from connectors.lifecycle import Action, State, next_state
-from connectors.models import Connector, ConnectorDefinition
+from connectors.models import Connector
 from connectors.services.connectors import _enter_state, _lock, _usable_definition
+from registry.configs import prepare
+from registry.models import ConnectorDefinition
 
 
 @transaction.atomic
@@ -29,7 +31,7 @@ def connector_change_kind(
         raise InvalidInput({"type": [f"The connector is already {previous.registry_id}."]})
     _usable_definition(definition)
     target = next_state(connector.state, Action.EDIT)
-    full = credentials.prepare(definition, config)  # nothing stored of the old kind is restored
+    full = prepare(definition, config)  # nothing stored of the old kind is restored
     connector.definition = definition
     credentials.store(connector, full)
     connector.cursor = None

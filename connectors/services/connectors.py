@@ -10,14 +10,10 @@ from config.errors import InvalidInput, NotFound, validated
 from config.events import emit
 from connectors import credentials, crypto, schedules, signals
 from connectors.lifecycle import DELETED, NOOP, Action, State, next_state
-from connectors.models import (
-    Connector,
-    ConnectorCollection,
-    ConnectorDefinition,
-    Credential,
-    DefinitionStatus,
-)
-from connectors.schema import secrets
+from connectors.models import Connector, ConnectorCollection, Credential
+from registry.configs import prepare
+from registry.models import ConnectorDefinition, DefinitionStatus
+from registry.schema import secrets
 from tenancy.models import Collection, Workspace
 
 _UNSET = object()
@@ -117,7 +113,7 @@ def connector_create(
     """Create a connector in ``starting``; its check runs in a worker once this commits.
     ``import_now``: its first sync is queued with it (``syncs.start_rules``)."""
     _usable_definition(definition)
-    full = credentials.prepare(definition, config or {})
+    full = prepare(definition, config or {})
     if schedule is None:
         schedule = schedules.from_config(full) or schedules.Schedule()
     connector = Connector(
@@ -186,7 +182,7 @@ def connector_update(
     if config is not None:
         target = next_state(connector.state, Action.EDIT)
         stored = credentials.full_config(connector)
-        full = credentials.prepare(connector.definition, config, stored)
+        full = prepare(connector.definition, config, stored)
         if full != stored:
             layout = secrets.secret_layout(connector.definition.ui_spec)
             if secrets.split(layout, full)[1] != secrets.split(layout, stored)[1]:

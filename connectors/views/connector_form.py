@@ -13,9 +13,11 @@ from config.pages.base import EDIT, VIEW, error_summary, page, wants_fragment, w
 from connectors import credentials, schedules, selectors, services
 from connectors.connection_checks import run_check
 from connectors.forms import ConnectorForm
-from connectors.models import Connector, ConnectorDefinition, DefinitionStatus
+from connectors.models import Connector
 from connectors.schedule_form import ScheduleForm, fold_schedule_fields
-from connectors.schema.forms import SchemaForm, config_form_class
+from registry.models import ConnectorDefinition, DefinitionStatus
+from registry.schema.forms import SchemaForm, config_form_class
+from registry.selectors import definition_by_registry_id
 from syncs import start_rules
 
 CHECK_TIMEOUT_SECONDS = 20
@@ -195,7 +197,7 @@ def _preview_of(schedule: schedules.Schedule) -> dict:
 
 @workspace_page(EDIT)
 def connector_create(request, registry_id):
-    definition = selectors.definition_by_registry_id(registry_id, DefinitionStatus.LIVE)
+    definition = definition_by_registry_id(registry_id, DefinitionStatus.LIVE)
     return _connector_page(request, definition)
 
 

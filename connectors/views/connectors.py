@@ -13,7 +13,7 @@ from connectors import credentials, schedules, selectors, services
 from connectors.filters import ConnectorFilter
 from connectors.forms import AddCollectionForm
 from connectors.lifecycle import Action, State
-from connectors.schema.outline import config_outline
+from registry.schema.outline import config_outline
 from syncs import selectors as sync_selectors
 from syncs.forms import UploadFilesForm
 from syncs.models import SyncTrigger

@@ -1,4 +1,4 @@
-// Conditional sections of forms generated from a ui_spec (connectors/schema/forms.py).
+// Conditional sections of forms generated from a ui_spec (registry/schema/forms.py).
 // A node with data-show-when="<field name>" shows only while that field holds one of
 // data-show-values (a JSON list; any value when absent), or none of them with data-show-negate.
 // Hidden nodes' controls are disabled, so they are neither submitted nor checked by the browser;

@@ -4,8 +4,8 @@ import time
 
 from django.conf import settings
 
-from connectors.schema.secrets import redact
-from connectors.sources.base import SourceContext, StoredFile, SyncCancelled
+from registry.schema.secrets import redact
+from registry.sources.base import SourceContext, StoredFile, SyncCancelled
 from syncs import uploads
 from syncs.engine.lease import Lease
 from syncs.models import SyncLogLine, SyncStatus

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import orjson
 from django.db import IntegrityError, transaction
 
-from connectors.sources.base import SourceDocument
+from registry.sources.base import SourceDocument
 from syncs.engine import document_store as store
 from syncs.models import Document
 
@@ -42,7 +42,7 @@ class Counts:
 
 
 def _json_default(value):
-    from connectors.sources.table_values import json_value
+    from registry.sources.table_values import json_value
 
     return json_value(value)
 

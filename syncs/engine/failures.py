@@ -13,9 +13,9 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 
 from config.errors import DomainError
 from connectors.crypto import DecryptionFailed
-from connectors.schema.secrets import redact
-from connectors.sources.base import SourceError
-from connectors.sources.throttling import retry_after_seconds
+from registry.schema.secrets import redact
+from registry.sources.base import SourceError
+from registry.sources.throttling import retry_after_seconds
 from syncs.models import ErrorOrigin
 
 MESSAGE_MAX = 2000

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from connectors.sources.base import Batch
+from registry.sources.base import Batch
 from syncs.engine.readahead import batch_weight
 
 # Content held by one group (and by the batches read ahead of it), in characters.

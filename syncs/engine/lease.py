@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from connectors.lifecycle import State
 from connectors.models import Connector
-from connectors.sources.base import SyncCancelled
+from registry.sources.base import SyncCancelled
 from syncs.engine import attempts
 from syncs.models import Sync, SyncStatus
 

@@ -26,8 +26,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from connectors.lifecycle import State
-from connectors.sources.base import Split
 from ops import heartbeats
+from registry.sources.base import Split
 from syncs.engine.lease import LEASED_STATUSES, Claim, LeaseLost, lock_connector
 from syncs.engine.passes import PassState
 from syncs.models import Sync, SyncPart

@@ -15,7 +15,7 @@ import time
 from collections import deque
 from dataclasses import dataclass
 
-from connectors.sources.base import Batch, SourceContext, SyncCancelled
+from registry.sources.base import Batch, SourceContext, SyncCancelled
 
 # How long ``close`` waits for a reader thread caught in a slow call, before and after closing
 # its connections.

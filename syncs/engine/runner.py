@@ -20,9 +20,9 @@ from config.events import emit
 from connectors import credentials
 from connectors.lifecycle import State
 from connectors.models import Connector
-from connectors.schema.secrets import secret_layout, secret_values
-from connectors.sources.base import Source, Split, SyncCancelled
-from connectors.sources.registry import implementation
+from registry.schema.secrets import secret_layout, secret_values
+from registry.sources.base import Source, Split, SyncCancelled
+from registry.sources.registry import implementation
 from syncs import document_stats
 from syncs.engine import attempts, documents, parts
 from syncs.engine.context import EngineContext, SyncLog

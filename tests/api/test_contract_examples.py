@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from connectors.sources.base import SourceDocument
+from registry.sources.base import SourceDocument
 from tests.api.conftest import s3_body
 from tests.documents import store_documents
 

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from connectors.models import Connector, ScheduleType
-from connectors.sources.base import SourceDocument
+from registry.sources.base import SourceDocument
 from syncs import document_stats
 from syncs.models import Document, Sync, SyncStatus, SyncTrigger
 from tests.documents import store_documents

@@ -10,7 +10,9 @@ from django.test import Client
 
 from audit.models import AuditEntry
 from connectors import services
-from connectors.models import ConnectorDefinition, IdempotencyRecord
+from connectors.models import IdempotencyRecord
+from registry.models import ConnectorDefinition
+from registry.services import definition_retire
 from tenancy import services as tenancy_services
 from tenancy.models import ApiKey, ApiKeyRole, Role
 from tests.leaks import Secrets
@@ -91,9 +93,7 @@ def test_changes_through_the_api_are_recorded_with_who_what_when_and_where(
 @pytest.mark.django_db(transaction=True)
 def test_definitions_keys_syncs_and_workspaces_are_recorded(catalog, owner, workspace):
     definition = ConnectorDefinition.objects.filter(connector_id="sample-data").first()
-    services.definition_retire(
-        actor=owner.__class__.objects.create_superuser("root"), definition=definition
-    )
+    definition_retire(actor=owner.__class__.objects.create_superuser("root"), definition=definition)
     api_key, _ = tenancy_services.api_key_create(actor=owner, workspace=workspace, name="temp")
     tenancy_services.api_key_revoke(actor=owner, api_key=api_key)
     tenancy_services.workspace_update(actor=owner, workspace=workspace, name="Renamed")

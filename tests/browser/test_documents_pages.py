@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from connectors import services
-from connectors.sources.base import SourceDocument
+from registry.sources.base import SourceDocument
 from tests.documents import store_documents
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -63,7 +63,7 @@ FAQ_PAGE = b"""<html><head><title>Help centre</title></head><body>
 
 
 def test_a_web_page_keeps_its_structure(web, owner, workspace, catalog):
-    from connectors.sources.extract import extract_text
+    from registry.sources.extract import extract_text
 
     page = web.page
     connector = services.connector_create(

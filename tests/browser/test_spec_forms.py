@@ -9,10 +9,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from connectors import credentials, services
+from connectors import credentials
 from connectors.models import Connector
-from tests.connectors.packages import make_zip, package_files
-from tests.connectors.spec_values import ui_spec
+from registry import services
+from tests.registry.packages import make_zip, package_files
+from tests.registry.spec_values import ui_spec
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -4,8 +4,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from connectors.models import ConnectorDefinition, DefinitionStatus
-from tests.connectors.packages import make_tar, make_zip, package_files
+from registry.models import ConnectorDefinition, DefinitionStatus
+from tests.registry.packages import make_tar, make_zip, package_files
 
 pytestmark = pytest.mark.database
 

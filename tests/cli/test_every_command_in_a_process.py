@@ -63,7 +63,7 @@ FAILURES = {
 def project_commands() -> set[str]:
     return {
         path.stem
-        for app in ("tenancy", "connectors", "syncs", "audit", "webhooks", "ops")
+        for app in ("tenancy", "registry", "connectors", "syncs", "audit", "webhooks", "ops")
         for path in (Path(ROOT) / app / "management" / "commands").glob("*.py")
         if not path.stem.startswith("_")
     }

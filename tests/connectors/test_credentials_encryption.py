@@ -12,7 +12,7 @@ from django.db import connection
 
 from connectors import credentials, crypto
 from connectors.models import Credential
-from connectors.schema.secrets import MASK
+from registry.schema.secrets import MASK
 from tests.conftest import SECRET_PASSWORD
 from tests.leaks import read_file_elsewhere
 from webhooks.models import WebhookSubscription

@@ -3,7 +3,8 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from connectors.models import Connector, ConnectorCollection, ConnectorDefinition
+from connectors.models import Connector, ConnectorCollection
+from registry.models import ConnectorDefinition
 from syncs.models import Sync, SyncStatus, SyncTrigger
 from tenancy.models import Membership, Role, Workspace
 

@@ -13,7 +13,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from connectors.sources.base import SourceDocument
+from registry.sources.base import SourceDocument
 from syncs import selectors
 from syncs.engine import documents
 from syncs.feed import cursor as feed_cursor

@@ -9,11 +9,11 @@ from jsonschema import Draft7Validator
 
 from connectors import credentials
 from connectors.models import Credential
-from connectors.schema.secrets import MASK, mask, secret_layout, split
-from connectors.schema.validation import validate_config
-from connectors.schema.walk import property_nodes
-from connectors.sources.base import Source, SourceError
-from connectors.sources.registry import KINDS_DIR, implementation
+from registry.schema.secrets import MASK, mask, secret_layout, split
+from registry.schema.validation import validate_config
+from registry.schema.walk import property_nodes
+from registry.sources.base import Source, SourceError
+from registry.sources.registry import KINDS_DIR, implementation
 
 KEY = json.dumps(
     {

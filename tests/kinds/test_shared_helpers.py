@@ -8,10 +8,10 @@ import pytest
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Response
 
-from connectors.sources.base import SourceError
-from connectors.sources.changes import changed_since, next_since
-from connectors.sources.rest import JsonApi, TooLarge
-from connectors.sources.throttling import RateLimited, call_with_retries, retry_after_seconds
+from registry.sources.base import SourceError
+from registry.sources.changes import changed_since, next_since
+from registry.sources.rest import JsonApi, TooLarge
+from registry.sources.throttling import RateLimited, call_with_retries, retry_after_seconds
 from tests.fakes.service import FakeService
 from tests.reading import RecordingContext
 

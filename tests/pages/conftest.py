@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 import pytest
 
 from connectors import services
-from connectors.sources.base import SourceDocument
+from registry.sources.base import SourceDocument
 from syncs.models import Document, Sync, SyncLogLine, SyncStatus, SyncTrigger
 from tests.documents import store_documents
 

@@ -1,8 +1,8 @@
 """What a browser without script submits for the connector page's forms."""
 
 from connectors import credentials
-from connectors.schema.forms import config_form_class
-from tests.connectors.forms_helpers import post_data
+from registry.schema.forms import config_form_class
+from tests.registry.forms_helpers import post_data
 
 PG_PASSWORD = "Pg-Page-Secret-81x"
 

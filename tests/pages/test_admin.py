@@ -10,11 +10,12 @@ from django.urls import reverse
 
 from connectors import credentials, services
 from connectors.lifecycle import State
-from connectors.models import Connector, ConnectorDefinition
+from connectors.models import Connector
+from registry.models import ConnectorDefinition
 from syncs.models import Sync, SyncStatus
-from tests.connectors.packages import make_zip, package_files
 from tests.leaks import Secrets
 from tests.pages.forms import PG_PASSWORD, connector_post, postgres_fields
+from tests.registry.packages import make_zip, package_files
 
 pytestmark = pytest.mark.database
 
@@ -169,7 +170,7 @@ def test_syncs_are_read_only_with_progress_and_can_be_cancelled(admin_client, pg
 
 
 def test_definitions_come_from_distribution_files_and_stay_read_only(admin_client, catalog):
-    add = reverse("admin:connectors_connectordefinition_add")
+    add = reverse("admin:registry_connectordefinition_add")
     assert 'type="file"' in admin_client.get(add).content.decode()
     archive = make_zip(package_files(version="4.0.0"))
     response = admin_client.post(
@@ -178,7 +179,7 @@ def test_definitions_come_from_distribution_files_and_stay_read_only(admin_clien
     assert "Registered postgres-connector-4.0.0 (Draft)." in response.content.decode()
     definition = ConnectorDefinition.objects.get(registry_id="postgres-connector-4.0.0")
     change = admin_client.get(
-        reverse("admin:connectors_connectordefinition_change", args=[definition.pk])
+        reverse("admin:registry_connectordefinition_change", args=[definition.pk])
     ).content.decode()
     assert 'name="name"' not in change and "connector_config" in change
     bad = admin_client.post(add, {"file": SimpleUploadedFile("x.zip", b"nope")})

@@ -3,26 +3,26 @@
 import pytest
 from django.urls import reverse
 
-from connectors.models import DefinitionStatus
+from registry.models import DefinitionStatus
 
 pytestmark = pytest.mark.database
 
 
 def test_cards_of_live_types_only(login, viewer, workspace, catalog, make_definition):
     make_definition(connector_id="drafted", name="Drafted", status=DefinitionStatus.DRAFT)
-    response = login(viewer).get(reverse("connectors:catalog", args=[workspace.slug]))
+    response = login(viewer).get(reverse("registry:catalog", args=[workspace.slug]))
     names = [d.name for d in response.context["definitions"]]
     assert "PostgreSQL" in names and "Sample Data" in names and "Drafted" not in names
     assert len(names) == len(catalog)
     html = response.content.decode()
-    assert reverse("connectors:definition_icon", args=[catalog["RSS"].pk]) in html
+    assert reverse("registry:definition_icon", args=[catalog["RSS"].pk]) in html
     assert "Generates deterministic sample documents" in html
     assert "Create a PostgreSQL connector" not in html  # a viewer cannot create
 
 
 def test_filtering_by_category_and_search(login, editor, workspace, catalog):
     client = login(editor)
-    url = reverse("connectors:catalog", args=[workspace.slug])
+    url = reverse("registry:catalog", args=[workspace.slug])
     database = client.get(url, {"category": "Database"}).context["definitions"]
     assert sorted(d.connector_id for d in database) == ["mysql-connector", "postgres-connector"]
     found = client.get(url, {"q": "feed"}).context["definitions"]

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from connectors.lifecycle import State
 from connectors.models import Connector
-from connectors.sources.base import SourceDocument
+from registry.sources.base import SourceDocument
 from syncs.models import Sync, SyncStatus
 from tests.documents import store_documents
 

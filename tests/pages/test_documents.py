@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from connectors import services
-from connectors.sources.base import SourceDocument
+from registry.sources.base import SourceDocument
 from syncs.models import Document
 from tests.documents import store_documents
 

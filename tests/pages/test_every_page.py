@@ -23,7 +23,7 @@ def every_page(workspace, space, collection, associated, finished_sync, document
         "collection": reverse("connectors:collection_detail", args=[slug, collection.pk]),
         "collection delete": reverse("connectors:collection_delete", args=[slug, collection.pk]),
         "collection documents": reverse("syncs:collection_documents", args=[slug, collection.pk]),
-        "catalog": reverse("connectors:catalog", args=[slug]),
+        "catalog": reverse("registry:catalog", args=[slug]),
         "connectors": reverse("connectors:connector_list", args=[slug]),
         "connector": reverse("connectors:connector_detail", args=[slug, connector.pk]),
         "connector edit": reverse("connectors:connector_edit", args=[slug, connector.pk]),
@@ -41,7 +41,7 @@ def every_page(workspace, space, collection, associated, finished_sync, document
         "syncs": reverse("syncs:history", args=[slug]),
         "keys": reverse("tenancy:key_list", args=[slug]),
         "members": reverse("tenancy:member_list", args=[slug]),
-        "registry": reverse("connectors:registry"),
+        "registry": reverse("registry:registry"),
     }
 
 

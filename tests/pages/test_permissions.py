@@ -27,7 +27,7 @@ def urls(workspace, space, collection, associated, finished_sync, documents, cat
             url("connectors:space_detail", space.pk),
             url("connectors:collection_detail", collection.pk),
             url("syncs:collection_documents", collection.pk),
-            url("connectors:catalog"),
+            url("registry:catalog"),
             url("connectors:connector_list"),
             url("connectors:connector_detail", connector.pk),
             url("syncs:connector_documents", connector.pk),
@@ -89,7 +89,7 @@ def test_a_member_of_another_workspace_finds_nothing_here(login, other_workspace
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client, urls):
-    for url in urls["view"] + urls["edit"] + urls["manage"] + [reverse("connectors:registry")]:
+    for url in urls["view"] + urls["edit"] + urls["manage"] + [reverse("registry:registry")]:
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("login")), url

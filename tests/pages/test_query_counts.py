@@ -36,7 +36,7 @@ def test_list_pages_do_not_query_per_row(login, owner, workspace, space, make_co
         reverse("connectors:space_list", args=[slug]),
         reverse("connectors:space_detail", args=[slug, space.pk]),
         reverse("connectors:dashboard", args=[slug]),
-        reverse("connectors:registry"),
+        reverse("registry:registry"),
     ]
     grow(workspace, owner, space, make_connector, 0, 2)
     client.get(urls[0])  # the first visit also records the workspace in the session
@@ -57,12 +57,12 @@ def _page_urls(workspace, space, collection, connector) -> dict:
         "collection": reverse("connectors:collection_detail", args=[slug, collection.pk]),
         "collection documents": reverse("syncs:collection_documents", args=[slug, collection.pk]),
         "connector documents": reverse("syncs:connector_documents", args=[slug, connector.pk]),
-        "catalog": reverse("connectors:catalog", args=[slug]),
+        "catalog": reverse("registry:catalog", args=[slug]),
         "keys": reverse("tenancy:key_list", args=[slug]),
         "members": reverse("tenancy:member_list", args=[slug]),
         "webhooks": reverse("webhooks:list", args=[slug]),
         "audit": reverse("audit:entry_list", args=[slug]),
-        "registry": reverse("connectors:registry"),
+        "registry": reverse("registry:registry"),
         "syncs": reverse("syncs:history", args=[slug]),
     }
 

@@ -161,17 +161,17 @@ MATRIX: dict[str, Entry] = {
         page=True,
         form={"workspace": "{workspace}"},
     ),
-    "connectors:registry": user_page("/registry/"),
-    "connectors:registry_upload": user_page(
+    "registry:registry": user_page("/registry/"),
+    "registry:registry_upload": user_page(
         "/registry/upload/", methods=("post",), writes_by_users=FORBIDDEN
     ),
-    "connectors:definition_promote": user_page(
+    "registry:definition_promote": user_page(
         "/registry/{definition}/publish/", methods=("post",), writes_by_users=FORBIDDEN
     ),
-    "connectors:definition_retire": user_page(
+    "registry:definition_retire": user_page(
         "/registry/{definition}/retire/", methods=("post",), writes_by_users=FORBIDDEN
     ),
-    "connectors:definition_icon": user_page(
+    "registry:definition_icon": user_page(
         "/registry/{definition}/icon/", users=frozenset({200, 404})
     ),
     # workspace pages (connectors:*)
@@ -186,7 +186,7 @@ MATRIX: dict[str, Entry] = {
     "syncs:collection_documents": workspace_page(
         "/w/{workspace}/collections/{collection}/documents/", methods=("get",)
     ),
-    "connectors:catalog": workspace_page("/w/{workspace}/catalog/", methods=("get",)),
+    "registry:catalog": workspace_page("/w/{workspace}/catalog/", methods=("get",)),
     "connectors:connector_list": workspace_page("/w/{workspace}/connectors/", methods=("get",)),
     "connectors:connector_create": workspace_page(
         "/w/{workspace}/connectors/new/{registry_id}/", "edit"

@@ -24,15 +24,15 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from connectors import credentials, services
 from connectors.models import Connector
-from connectors.schema.forms import config_form_class
 from connectors.tasks import check_connector
+from registry.schema.forms import config_form_class
 from syncs import services as sync_services
 from syncs.engine import run as run_sync
 from syncs.models import Document, Sync, SyncStatus, SyncTrigger
 from tenancy import services as tenancy_services
-from tests.connectors.forms_helpers import definition_for, post_data
 from tests.leaks import Secrets
 from tests.pages.forms import PG_PASSWORD, connector_post, postgres_fields
+from tests.registry.forms_helpers import definition_for, post_data
 from tests.security.secret_kinds import configs
 from tests.servers.echo import echo_server
 from tests.servers.ports import free_port
@@ -323,7 +323,7 @@ def test_admin_pages_never_show_the_secret(pg_connector, admin_client):
         f"/admin/connectors/connector/{pg_connector.pk}/history/",
         "/admin/connectors/credential/",
         f"/admin/connectors/credential/{credential.pk}/change/",
-        f"/admin/connectors/connectordefinition/{definition.pk}/change/",
+        f"/admin/registry/connectordefinition/{definition.pk}/change/",
     ]
     for url in pages:
         response = admin_client.get(url)

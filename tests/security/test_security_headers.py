@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 from django.test import Client
 
-from connectors.models import ConnectorDefinition
+from registry.models import ConnectorDefinition
 from tenancy import services
 from tests.security.tenancy_matrix import MATRIX
 

@@ -9,7 +9,8 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
-from connectors.models import Connector, ConnectorDefinition, Credential
+from connectors.models import Connector, Credential
+from registry.models import ConnectorDefinition
 from syncs.models import Document, Sync
 from tenancy import services
 from tenancy.models import ApiKey, Collection, Membership, Space, Workspace

@@ -3,8 +3,8 @@
 import httpx
 import pytest
 
-from connectors.sources import egress
-from connectors.sources.egress import EgressRefused
+from registry.sources import egress
+from registry.sources.egress import EgressRefused
 from tests.servers.website import Page
 
 
@@ -92,8 +92,8 @@ def test_the_client_ignores_proxy_settings_from_the_environment(monkeypatch, sit
 
 @pytest.mark.parametrize("kind", ["web_scraper", "WEBSITE", "RSS", "HttpData"])
 def test_every_http_kind_checks_and_reads_through_the_guard(site, private_refused, kind):
-    from connectors.sources.base import SourceError
-    from connectors.sources.registry import implementation
+    from registry.sources.base import SourceError
+    from registry.sources.registry import implementation
     from tests.reading import RecordingContext
 
     config = {"url": site.url("/docs/"), "extraction_type": "all", "id_field": "id"}

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from connectors.sources.extract import (
+from registry.sources.extract import (
     DOCX,
     ExtractionFailed,
     UnsupportedType,

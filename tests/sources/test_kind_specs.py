@@ -8,7 +8,8 @@ from jsonschema import Draft7Validator
 
 from config.errors import InvalidInput
 from connectors import credentials, services
-from connectors.sources.registry import KINDS_DIR, implementation
+from registry.configs import prepare
+from registry.sources.registry import KINDS_DIR, implementation
 
 FOLDERS = ["web_scraper", "website", "rss", "upload", "http_data"]
 
@@ -28,7 +29,7 @@ def test_folders_are_complete_and_specs_valid(folder):
     for name, node in spec["schema"]["properties"].items():
         assert node.get("title"), f"{folder}.{name} has no title"
     reader = implementation(metadata["metadata"]["id"])
-    assert reader.__module__ != "connectors.sources.base", f"{folder} has no reader"
+    assert reader.__module__ != "registry.sources.base", f"{folder} has no reader"
 
 
 @pytest.fixture
@@ -45,14 +46,14 @@ def kind(make_definition):
 @pytest.mark.database
 def test_web_scraper_slots_get_defaults_and_are_checked(kind):
     definition = kind("web_scraper")
-    config = credentials.prepare(
+    config = prepare(
         definition,
         {"url": "https://example.com/docs/", "extraction_type": "ALL", "email": "a@example.com"},
     )
     assert config["extraction_type"] == "all"
     assert (config["max_pages"], config["max_depth"], config["max_concurrency"]) == (100, 3, 2)
     with pytest.raises(InvalidInput) as caught:
-        credentials.prepare(definition, {"url": "https://example.com/", "extraction_type": "x"})
+        prepare(definition, {"url": "https://example.com/", "extraction_type": "x"})
     assert set(caught.value.errors) >= {"extraction_type", "email"}
 
 

@@ -9,8 +9,8 @@ import requests
 import trustme
 from werkzeug.routing import Rule
 
-from connectors.sources.egress import EgressRefused
-from connectors.sources.pinned import AddressPins, PinnedHTTPAdapter
+from registry.sources.egress import EgressRefused
+from registry.sources.pinned import AddressPins, PinnedHTTPAdapter
 from tests.fakes.service import FakeService, json_response
 from tests.sources.resolver import METADATA
 

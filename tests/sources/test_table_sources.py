@@ -8,9 +8,9 @@ import psycopg
 import pymysql
 import pytest
 
-from connectors.sources.base import SourceError
-from connectors.sources.egress import EgressRefused
-from connectors.sources.registry import implementation
+from registry.sources.base import SourceError
+from registry.sources.egress import EgressRefused
+from registry.sources.registry import implementation
 from tests.reading import RecordingContext, documents_of, read_all
 from tests.servers import mariadb, postgres
 from tests.servers.ports import free_port
@@ -373,7 +373,7 @@ def test_numerics_are_their_exact_digits_in_content_and_as_keys(db, table_name):
 
 
 def test_the_reader_ticks_the_heartbeat_and_stops_when_cancelled(db, table_name):
-    from connectors.sources.base import SyncCancelled
+    from registry.sources.base import SyncCancelled
 
     db.create_items(table_name, 500)
     context = RecordingContext(batch_size=100, cancel_after=3)

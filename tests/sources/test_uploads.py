@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from config.api.auth import KeyPrincipal
 from config.errors import InvalidInput
-from connectors.sources.registry import implementation
+from registry.sources.registry import implementation
 from syncs.models import Sync, SyncStatus, UploadedFile
 from syncs.uploads import files_of, stored_files, upload_files, uploaded_file_delete
 from tenancy import services

@@ -3,8 +3,8 @@
 import pytest
 
 from config.errors import InvalidInput
-from connectors.sources.base import SourceError
-from connectors.sources.registry import implementation
+from registry.sources.base import SourceError
+from registry.sources.registry import implementation
 from tests.reading import RecordingContext, documents_of, read_all
 from tests.servers.ports import free_port
 from tests.servers.website import Page, html, paragraph
@@ -203,8 +203,8 @@ def test_website_kind_crawls_by_default(site):
 def test_prepare_config_cleans_urls_and_the_spec_refuses_other_schemes(make_definition):
     import json
 
-    from connectors import credentials
-    from connectors.sources.registry import KINDS_DIR
+    from registry import configs
+    from registry.sources.registry import KINDS_DIR
 
     source_class = implementation("WEBSITE")
     assert source_class.prepare_config({"url": " https://example.com/docs "})["url"] == (
@@ -217,7 +217,7 @@ def test_prepare_config_cleans_urls_and_the_spec_refuses_other_schemes(make_defi
     definition = make_definition(connector_id="WEBSITE", ui_spec=spec)
     for url in ("ftp://example.com/", "example.com"):
         with pytest.raises(InvalidInput) as caught:
-            credentials.prepare(definition, {"url": url})
+            configs.prepare(definition, {"url": url})
         assert "url" in caught.value.errors
 
 
@@ -241,7 +241,7 @@ def test_a_start_page_redirecting_to_another_site_is_reported(site):
 
 
 def test_cancelling_stops_a_crawl_between_pages(site):
-    from connectors.sources.base import SyncCancelled
+    from registry.sources.base import SyncCancelled
 
     source = implementation("web_scraper")(
         scraper_config(site), RecordingContext(batch_size=100, cancel_after=3)

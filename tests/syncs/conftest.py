@@ -8,8 +8,8 @@ import pytest
 from connectors import services
 from connectors.lifecycle import State
 from connectors.models import Connector
-from connectors.sources.registry import KINDS_DIR
 from connectors.tasks import check_connector
+from registry.sources.registry import KINDS_DIR
 from syncs import engine
 from syncs import services as sync_services
 from syncs.engine import runner

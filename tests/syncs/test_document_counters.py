@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from connectors import services
-from connectors.sources.base import SourceDocument
+from registry.sources.base import SourceDocument
 from syncs import document_stats
 from syncs import selectors as sync_selectors
 from syncs.engine import documents

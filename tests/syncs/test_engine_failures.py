@@ -7,7 +7,7 @@ import pytest
 from django import db as django_db
 
 from connectors.crypto import DecryptionFailed
-from connectors.sources.base import Batch, Source, SourceDocument, SourceError
+from registry.sources.base import Batch, Source, SourceDocument, SourceError
 from syncs.engine.failures import backoff, classify
 from syncs.models import Document, SyncStatus
 

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from connectors import services
-from connectors.sources.base import Batch, Source, SourceDocument, SyncCancelled
+from registry.sources.base import Batch, Source, SourceDocument, SyncCancelled
 from syncs import engine, liveness
 from syncs import services as sync_services
 from syncs.engine.context import EngineContext, SyncLog

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from connectors.models import Connector
-from connectors.sources.base import Batch, Source, SourceDocument, SourceError, Split
+from registry.sources.base import Batch, Source, SourceDocument, SourceError, Split
 from syncs import engine, liveness
 from syncs import services as sync_services
 from syncs.models import Document, Sync, SyncPart, SyncStatus, SyncTrigger

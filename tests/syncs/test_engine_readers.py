@@ -4,7 +4,7 @@ source, documents the source calls unchanged, and documents that cannot be store
 import pytest
 
 from connectors.models import Connector
-from connectors.sources.base import Batch, Source, SourceDocument
+from registry.sources.base import Batch, Source, SourceDocument
 from syncs.models import Document, SyncStatus
 
 pytestmark = pytest.mark.database

@@ -3,7 +3,7 @@ that finds deletions, on the test database (SQLite, and PostgreSQL in CI)."""
 
 import pytest
 
-from connectors.sources.base import Batch, Source, SourceDocument
+from registry.sources.base import Batch, Source, SourceDocument
 from syncs.models import Document, SyncStatus
 
 pytestmark = pytest.mark.database

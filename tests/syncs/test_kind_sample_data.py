@@ -4,10 +4,10 @@ the knobs tests and benchmarks use (size, delay, failure, content version)."""
 import pytest
 
 from config.errors import InvalidInput
-from connectors.credentials import prepare
-from connectors.kinds.sample_data.source import SampleDataSource
-from connectors.sources.base import SourceError
-from connectors.sources.registry import implementation
+from registry.configs import prepare
+from registry.kinds.sample_data.source import SampleDataSource
+from registry.sources.base import SourceError
+from registry.sources.registry import implementation
 from tests.reading import RecordingContext
 
 

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.database
 
 BEFORE_MOVE = [
     ("tenancy", None),
+    ("registry", None),
     ("connectors", "0004_stored_masked_views"),
     ("syncs", "0006_sync_parts"),
     ("webhooks", "0002_documents_changed_event"),

@@ -1,4 +1,4 @@
-from connectors import selectors, services
+from connectors import services
 from connectors.management.base import ConnectorCommand
 from connectors.management.connector_args import (
     add_config_arguments,
@@ -7,6 +7,7 @@ from connectors.management.connector_args import (
     schedule_from_options,
 )
 from connectors.management.presenters import connector_detail
+from registry import selectors
 from tenancy import selectors as tenancy_selectors
 
 

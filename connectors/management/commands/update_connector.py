@@ -1,6 +1,6 @@
 from django.core.management.base import CommandError
 
-from connectors import credentials, selectors, services
+from connectors import credentials, services
 from connectors.management.base import ConnectorCommand
 from connectors.management.connector_args import (
     add_config_arguments,
@@ -9,6 +9,7 @@ from connectors.management.connector_args import (
     schedule_from_options,
 )
 from connectors.management.presenters import connector_detail
+from registry import selectors
 
 
 class Command(ConnectorCommand):

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 
-from connectors.kinds.amazon_s3.source import AmazonS3Source
+from registry.kinds.amazon_s3.source import AmazonS3Source
 from tests.reading import RecordingContext
 from tests.servers.moto_s3 import REGION
 

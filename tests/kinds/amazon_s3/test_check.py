@@ -3,8 +3,8 @@
 import pytest
 
 from config.errors import InvalidInput
-from connectors.kinds.amazon_s3.source import AmazonS3Source
-from connectors.sources.base import SourceError
+from registry.kinds.amazon_s3.source import AmazonS3Source
+from registry.sources.base import SourceError
 
 
 def test_both_pairs_reach_the_bucket(make_reader, s3_proxy):

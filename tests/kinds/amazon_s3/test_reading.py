@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from connectors.sources.base import SourceError
+from registry.sources.base import SourceError
 from tests.reading import documents, read_all, read_resuming
 
 

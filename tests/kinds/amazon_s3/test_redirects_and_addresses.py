@@ -5,7 +5,7 @@ lookup)."""
 
 import pytest
 
-from connectors.sources.base import SourceError
+from registry.sources.base import SourceError
 from tests.reading import documents, read_all
 from tests.sources.resolver import METADATA
 

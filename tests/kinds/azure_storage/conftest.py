@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 
-from connectors.kinds.azure_storage.source import AzureStorageSource
+from registry.kinds.azure_storage.source import AzureStorageSource
 from tests.reading import RecordingContext
 from tests.servers.azurite import ACCOUNT, KEY
 

@@ -4,7 +4,7 @@ import base64
 
 import pytest
 
-from connectors.sources.base import SourceError
+from registry.sources.base import SourceError
 
 WRONG_KEY = base64.b64encode(b"w" * 64).decode()
 

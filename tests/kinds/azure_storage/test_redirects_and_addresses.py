@@ -4,7 +4,7 @@ target through the guard, then end in a clear error."""
 
 import pytest
 
-from connectors.sources.base import SourceError
+from registry.sources.base import SourceError
 from tests.reading import documents, read_all
 from tests.servers.azurite import ACCOUNT
 from tests.sources.resolver import METADATA

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 
-from connectors.kinds.confluence.source import ConfluenceSource
+from registry.kinds.confluence.source import ConfluenceSource
 from tests.fakes import confluence as fake
 from tests.reading import RecordingContext
 

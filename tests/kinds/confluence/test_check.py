@@ -3,8 +3,8 @@
 import pytest
 
 from config.errors import InvalidInput
-from connectors.kinds.confluence.source import ConfluenceSource
-from connectors.sources.base import SourceError
+from registry.kinds.confluence.source import ConfluenceSource
+from registry.sources.base import SourceError
 from tests.fakes import confluence as fake
 
 

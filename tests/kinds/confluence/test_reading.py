@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from connectors.sources.base import SourceError
+from registry.sources.base import SourceError
 from tests.reading import documents, read_all, read_resuming
 
 

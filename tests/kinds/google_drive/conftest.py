@@ -3,8 +3,8 @@ from datetime import timedelta
 
 import pytest
 
-from connectors.kinds.google_drive.source import GoogleDriveSource
-from connectors.kinds.impersonated_google_drive.source import ImpersonatedGoogleDriveSource
+from registry.kinds.google_drive.source import GoogleDriveSource
+from registry.kinds.impersonated_google_drive.source import ImpersonatedGoogleDriveSource
 from tests.reading import RecordingContext
 
 ACCOUNT = "indexer@hub-tests.iam.gserviceaccount.com"

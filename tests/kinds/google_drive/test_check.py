@@ -5,9 +5,9 @@ import json
 import pytest
 
 from config.errors import InvalidInput
-from connectors.kinds.google_drive.source import GoogleDriveSource
-from connectors.kinds.impersonated_google_drive.source import ImpersonatedGoogleDriveSource
-from connectors.sources.base import SourceError
+from registry.kinds.google_drive.source import GoogleDriveSource
+from registry.kinds.impersonated_google_drive.source import ImpersonatedGoogleDriveSource
+from registry.sources.base import SourceError
 from tests.fakes.google_drive import new_key
 from tests.kinds.google_drive.conftest import ACCOUNT, ROOT
 

@@ -3,7 +3,7 @@ google-api-python-client (static discovery, local endpoint and token URI)."""
 
 import pytest
 
-from connectors.sources.base import SourceError
+from registry.sources.base import SourceError
 from tests.fakes.google_drive import DOC, FOLDER, SHEET
 from tests.kinds.google_drive.conftest import ACCOUNT, ROOT, USER
 from tests.reading import documents, read_all, read_resuming

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 
-from connectors.kinds.jira.source import JiraSource
+from registry.kinds.jira.source import JiraSource
 from tests.fakes import jira as fake
 from tests.reading import RecordingContext
 

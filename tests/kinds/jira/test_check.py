@@ -3,8 +3,8 @@
 import pytest
 
 from config.errors import InvalidInput
-from connectors.kinds.jira.source import JiraSource
-from connectors.sources.base import SourceError
+from registry.kinds.jira.source import JiraSource
+from registry.sources.base import SourceError
 
 
 def test_cloud_and_data_center_credentials_are_accepted(make_reader, jira):

@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from connectors.kinds.jira.adf import adf_text
-from connectors.sources.base import SourceError
+from registry.kinds.jira.adf import adf_text
+from registry.sources.base import SourceError
 from tests.reading import documents, read_all, read_resuming
 
 

@@ -1,7 +1,7 @@
 import pytest
 
-from connectors.kinds.onedrive.source import OneDriveSource
-from connectors.kinds.sharepoint.source import SharePointSource
+from registry.kinds.onedrive.source import OneDriveSource
+from registry.kinds.sharepoint.source import SharePointSource
 from tests.fakes import microsoft as fake
 from tests.reading import RecordingContext
 

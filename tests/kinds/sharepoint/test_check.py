@@ -3,8 +3,8 @@
 import pytest
 
 from config.errors import InvalidInput
-from connectors.kinds.sharepoint.source import SharePointSource
-from connectors.sources.base import SourceError
+from registry.kinds.sharepoint.source import SharePointSource
+from registry.sources.base import SourceError
 from tests.fakes import microsoft as fake
 
 SITE = "https://contoso.sharepoint.com/sites/Team"

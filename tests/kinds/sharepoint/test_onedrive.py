@@ -2,7 +2,7 @@
 
 import pytest
 
-from connectors.sources.base import SourceError
+from registry.sources.base import SourceError
 from tests.reading import deleted, documents, read_all
 
 PERSONAL = "https://contoso-my.sharepoint.com/personal/ana_contoso_com"

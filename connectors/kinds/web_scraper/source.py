@@ -1,3 +1,0 @@
-from connectors.sources.web.crawl import WebSource
-
-Source = WebSource

@@ -1,0 +1,3 @@
+from registry.sources.web.crawl import WebSource
+
+Source = WebSource
