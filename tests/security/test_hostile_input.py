@@ -12,7 +12,7 @@ from django.utils.html import escape
 
 from connectors import services
 from tenancy import services as tenancy_services
-from tests.connectors import packages
+from tests.registry import packages
 from tests.servers.echo import echo_server
 
 pytestmark = pytest.mark.database
