@@ -10,9 +10,9 @@ from django.http import Http404
 from config.api.base import WorkspaceScopedMixin, scoped_to
 from config.api.filtering import names_a_filter
 from config.api.pagination import KeysetRead, offset_page
+from config.compiled_read import CompiledRead
+from config.rows import Columns
 from connectors import selectors
-from connectors.compiled_read import CompiledRead
-from connectors.rows import Columns
 from tenancy.selectors import CollectionPath, as_uuid
 
 

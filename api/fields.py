@@ -9,9 +9,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.api.fast import FastRead
+from config.rows import as_datetime
 from connectors import credentials, schedules
 from connectors.models import Connector
-from connectors.rows import as_datetime
 
 
 def masked_config_of(connector) -> dict:

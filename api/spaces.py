@@ -11,8 +11,8 @@ from config.api.idempotency import idempotent
 from config.api.openapi import SPACE_ID
 from config.api.pagination import KeysetPagination
 from config.api.strict import StrictSerializer
-from connectors.filters import CollectionFilter, SpaceFilter
 from tenancy import services
+from tenancy.filters import CollectionFilter, SpaceFilter
 from tenancy.models import Collection, Space
 
 

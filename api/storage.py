@@ -27,12 +27,12 @@ from config.api.filtering import names_a_filter
 from config.api.idempotency import idempotent
 from config.api.renderers import RawJson
 from config.api.strict import StrictSerializer
+from config.compiled_read import CompiledRead
 from config.errors import InvalidInput, NotFound
+from config.rows import Columns, JsonObject, JsonOf, UtcZ
 from connectors import credentials, services
-from connectors.compiled_read import CompiledRead
 from connectors.filters import ConnectorFilter
 from connectors.models import Connector
-from connectors.rows import Columns, JsonObject, JsonOf, UtcZ
 from tenancy.models import Workspace
 from tenancy.selectors import as_uuid
 

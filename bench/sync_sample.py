@@ -45,7 +45,7 @@ def _configure(var_dir: Path) -> None:
 
 def _sample_definition():
     from registry.models import ConnectorDefinition, DefinitionStatus
-    from registry.sources.registry import KINDS_DIR
+    from registry.sources.installed import KINDS_DIR
 
     folder = KINDS_DIR / "sample_data"
     metadata = json.loads((folder / "metadata.json").read_text())["metadata"]

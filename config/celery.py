@@ -26,7 +26,7 @@ def load_readers(**kwargs):
     main process before it starts its pool, so each pool process has them from its start.
     Otherwise a process pays for them (about half a second) at its first sync, and the second
     part of a split sync, read by a process that has not synced yet, starts that much later."""
-    from registry.sources.registry import implementations
+    from registry.sources.installed import implementations
 
     implementations()
 

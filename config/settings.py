@@ -489,7 +489,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
 AXES_CLIENT_IP_CALLABLE = "config.request_context.client_ip"
-AXES_LOCKOUT_CALLABLE = "connectors.login_lockout.lockout_response"
+AXES_LOCKOUT_CALLABLE = "config.pages.lockout.lockout_response"
 # Webhooks: one delivery attempt's timeout, how many attempts, the first back-off (doubling).
 CONNECTOR_HUB_WEBHOOK_TIMEOUT = env.float("CONNECTOR_HUB_WEBHOOK_TIMEOUT", default=10.0)
 CONNECTOR_HUB_WEBHOOK_MAX_ATTEMPTS = env.int("CONNECTOR_HUB_WEBHOOK_MAX_ATTEMPTS", default=6)

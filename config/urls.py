@@ -6,8 +6,8 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api.not_found import api_not_found
+from config.pages import errors
 from connectors import views
-from connectors.views import errors
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -13,7 +13,7 @@ from connectors.lifecycle import State
 from connectors.models import Connector
 from registry.schema import secrets
 from registry.sources.base import SourceError
-from registry.sources.registry import implementation
+from registry.sources.installed import implementation
 
 CHECK_TIMEOUT_SECONDS = 60
 

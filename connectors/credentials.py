@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import orjson
 
-from connectors import crypto
+from config import crypto
 from connectors.models import Connector, Credential
 from registry.models import ConnectorDefinition
 from registry.schema import secrets

@@ -1,19 +1,10 @@
-"""FilterSets of the connectors app, one per model, shared by the API lists and the pages."""
+"""The connectors' FilterSet, shared by the API lists and the pages."""
 
 import django_filters
 
 from connectors.lifecycle import State
 from connectors.models import Connector
-from tenancy.models import Collection, Space
-
-
-class CreatedFilterMixin(django_filters.FilterSet):
-    created_after = django_filters.IsoDateTimeFilter(
-        field_name="created_at", lookup_expr="gte", label="Created at or after (ISO 8601)"
-    )
-    created_before = django_filters.IsoDateTimeFilter(
-        field_name="created_at", lookup_expr="lt", label="Created before (ISO 8601)"
-    )
+from tenancy.filters import CreatedFilterMixin
 
 
 class ConnectorFilter(CreatedFilterMixin):
@@ -28,19 +19,3 @@ class ConnectorFilter(CreatedFilterMixin):
     class Meta:
         model = Connector
         fields = ["state", "type", "name", "created_after", "created_before"]
-
-
-class SpaceFilter(CreatedFilterMixin):
-    name = django_filters.CharFilter(lookup_expr="icontains", label="Name contains")
-
-    class Meta:
-        model = Space
-        fields = ["name", "created_after", "created_before"]
-
-
-class CollectionFilter(CreatedFilterMixin):
-    name = django_filters.CharFilter(lookup_expr="icontains", label="Name contains")
-
-    class Meta:
-        model = Collection
-        fields = ["name", "created_after", "created_before"]

@@ -5,8 +5,8 @@ import functools
 from django.db.models import QuerySet
 
 from config.errors import NotFound
+from config.rows import Columns, Linked
 from connectors.models import Connector, ConnectorCollection
-from connectors.rows import Columns, Linked
 from tenancy.models import Workspace
 from tenancy.selectors import as_uuid
 
@@ -42,7 +42,7 @@ _COLLECTION_IDS = {"collections": Linked(ConnectorCollection, "connector_id", "c
 def connector_columns(
     *, collections: bool = False, names: tuple[str, ...] | None = None
 ) -> Columns:
-    """What the API families show of a connector, read as plain rows (``connectors.rows``): its
+    """What the API families show of a connector, read as plain rows (``config.rows``): its
     columns, its definition's ids and credential keys, and the stored masked view of its config
     (``names``: only these); ``collections``: the ids of its collections too."""
     return Columns(

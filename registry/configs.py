@@ -5,7 +5,7 @@ from config.errors import InvalidInput
 from registry.models import ConnectorDefinition
 from registry.schema import secrets
 from registry.schema.validation import validate_config
-from registry.sources.registry import implementation
+from registry.sources.installed import implementation
 
 
 def prepare(definition: ConnectorDefinition, incoming: dict, stored: dict | None = None) -> dict:

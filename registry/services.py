@@ -15,7 +15,7 @@ from config.errors import Conflict, InvalidInput, PermissionDenied, validated
 from config.events import emit
 from registry import distribution
 from registry.models import ConnectorDefinition, DefinitionStatus
-from registry.sources.registry import kind_folders
+from registry.sources.installed import kind_folders
 from tenancy.permissions import can_write_registry
 
 REGISTRY_WRITE_DENIED = (

@@ -18,15 +18,15 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
-from connectors.compiled_read import CompiledRead
-from connectors.models import Connector, ConnectorCollection
-from connectors.rows import (
+from config.compiled_read import CompiledRead
+from config.rows import (
     Columns,
     IsoDateTime,
     ObjectList,
     as_datetime,
     json_objects,
 )
+from connectors.models import Connector, ConnectorCollection
 from syncs.models import (
     Document,
     DocumentCount,
@@ -69,7 +69,7 @@ _ATTEMPT_ROWS = ObjectList(
 
 
 def attempts_of(sync: Sync) -> list:
-    """A sync's attempts, oldest first: plain rows (date-times as ``connectors.rows`` text) when
+    """A sync's attempts, oldest first: plain rows (date-times as ``config.rows`` text) when
     read with ``syncs_of(..., attempts_as_rows=True)``, else the prefetched records."""
     rows = getattr(sync, "attempt_rows", None)
     if rows is None:

@@ -9,8 +9,8 @@ from registry.models import ConnectorDefinition, DefinitionStatus
 from registry.services import catalog_load
 from tenancy import services as tenancy_services
 from tenancy.models import Role
+from tests.registry.sources.resolver import resolver  # noqa: F401 (a fixture: scripted DNS answers)
 from tests.servers.fixtures import *  # noqa: F403 (the shared server fixtures)
-from tests.sources.resolver import resolver  # noqa: F401 (a fixture: scripted DNS answers)
 
 DATABASE_SPEC = {
     "schema": {

@@ -7,10 +7,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from config import crypto
 from config.actors import actor_label
 from config.errors import InvalidInput, validated
 from config.events import emit
-from connectors import crypto
 from registry.sources.egress import EgressRefused, check_url
 from tenancy.models import Workspace
 from webhooks import signing

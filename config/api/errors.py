@@ -12,8 +12,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from config.crypto import DecryptionFailed
 from config.errors import DomainError, InvalidInput, SyncAlreadyActive, TransitionRefused
-from connectors.crypto import DecryptionFailed
 
 
 def _iso(moment):

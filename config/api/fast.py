@@ -8,7 +8,7 @@ description of the output: the OpenAPI schema and the answers come from the same
 and a field this module does not know is converted by its own ``to_representation``.
 
 A serializer shows either model instances (``source`` paths of attributes) or plain rows from
-``connectors.rows`` (dicts keyed by the ``source`` path itself, date-times as UTC ISO text).
+``config.rows`` (dicts keyed by the ``source`` path itself, date-times as UTC ISO text).
 """
 
 import datetime
@@ -40,7 +40,7 @@ def shows_utc() -> bool:
 
 
 def datetime_text(field: serializers.DateTimeField, utc: bool):
-    """How a date-time field shows a value read as ``connectors.rows`` text (or a datetime):
+    """How a date-time field shows a value read as ``config.rows`` text (or a datetime):
     exactly as ``field.to_representation`` would show the datetime. ``utc``: ``shows_utc()``."""
     if not utc or hasattr(field, "format") or hasattr(field, "timezone"):
 
@@ -67,7 +67,7 @@ def datetime_text(field: serializers.DateTimeField, utc: bool):
 
 
 def isoformat(value) -> str | None:
-    """``datetime.isoformat()`` of a date-time read as ``connectors.rows`` text (or a datetime),
+    """``datetime.isoformat()`` of a date-time read as ``config.rows`` text (or a datetime),
     without parsing the text."""
     if type(value) is not str:
         return None if value is None else value.isoformat()

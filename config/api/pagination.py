@@ -20,8 +20,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
-from connectors.compiled_read import CompiledRead
-from connectors.rows import Columns
+from config.compiled_read import CompiledRead
+from config.rows import Columns
 
 CURSOR_SALT = "connector-hub.api.cursor"
 #: What ``signing.dumps`` writes: a cursor made only of these needs no further checks.

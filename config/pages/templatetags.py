@@ -60,16 +60,6 @@ def sync_tone(status) -> str:
 
 
 @register.filter
-def sync_status_label(status) -> str:
-    from syncs.models import SyncStatus
-
-    try:
-        return SyncStatus(status).label
-    except ValueError:
-        return str(status)
-
-
-@register.filter
 def duration(value) -> str:
     """A timedelta (or seconds) as "2 h 05 min", "3 min 07 s" or "12 s"."""
     if value is None or value == "":

@@ -5,8 +5,8 @@ import json
 
 from django.core.management.base import CommandError
 
+from config.crypto import DecryptionFailed
 from connectors import selectors
-from connectors.crypto import DecryptionFailed
 from tenancy import selectors as tenancy_selectors
 from tenancy.management.base import WorkspaceCommand
 from tenancy.models import Workspace

@@ -12,7 +12,7 @@ def backfill(apps, schema_editor):
     """Each definition's credential keys, and each connector's masked view from its row and its
     decrypted credential. A credential no configured key opens keeps its view empty: reads work
     it out (and fail) as before."""
-    from connectors import crypto
+    from config import crypto
     from registry.schema import secrets
 
     ConnectorDefinition = apps.get_model("connectors", "ConnectorDefinition")

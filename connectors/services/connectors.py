@@ -5,10 +5,11 @@ import uuid
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from config import crypto
 from config.actors import actor_label
 from config.errors import InvalidInput, NotFound, validated
 from config.events import emit
-from connectors import credentials, crypto, schedules, signals
+from connectors import credentials, schedules, signals
 from connectors.lifecycle import DELETED, NOOP, Action, State, next_state
 from connectors.models import Connector, ConnectorCollection, Credential
 from registry.configs import prepare

@@ -21,10 +21,10 @@ from config.pages.base import (
     workspace_page,
 )
 from connectors import selectors
-from connectors.filters import SpaceFilter
 from connectors.forms import NamedForm
 from tenancy import selectors as tenancy_selectors
 from tenancy import services
+from tenancy.filters import SpaceFilter
 from tenancy.models import Collection
 from tenancy.permissions import workspaces_for
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from registry.distribution.archive import PackageRefused, safe_name
 from registry.schema.validation import schema_errors, schema_problem
-from registry.sources.registry import implementations, is_installed
+from registry.sources.installed import implementations, is_installed
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 VERSION_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z.+_-]*$"

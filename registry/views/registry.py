@@ -12,7 +12,7 @@ from registry import selectors, services
 from registry.filters import DefinitionFilter
 from registry.forms import DistributionForm
 from registry.models import ConnectorDefinition, DefinitionStatus
-from registry.sources.registry import is_installed
+from registry.sources.installed import is_installed
 from tenancy.permissions import can_write_registry
 
 STATUS_ORDER = [

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import httpx
 from django.db import DatabaseError, InterfaceError, OperationalError
 
+from config.crypto import DecryptionFailed
 from config.errors import DomainError
-from connectors.crypto import DecryptionFailed
 from registry.schema.secrets import redact
 from registry.sources.base import SourceError
 from registry.sources.throttling import retry_after_seconds

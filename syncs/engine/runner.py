@@ -22,7 +22,7 @@ from connectors.lifecycle import State
 from connectors.models import Connector
 from registry.schema.secrets import secret_layout, secret_values
 from registry.sources.base import Source, Split, SyncCancelled
-from registry.sources.registry import implementation
+from registry.sources.installed import implementation
 from syncs import document_stats
 from syncs.engine import attempts, documents, parts
 from syncs.engine.context import EngineContext, SyncLog

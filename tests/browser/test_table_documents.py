@@ -11,7 +11,7 @@ from connectors.models import Connector
 from syncs import engine
 from syncs import services as sync_services
 from syncs.models import SyncStatus, SyncTrigger
-from tests.sources.test_table_sources import Postgres, make_config
+from tests.registry.sources.test_table_sources import Postgres, make_config
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

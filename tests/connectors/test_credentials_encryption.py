@@ -10,7 +10,8 @@ from django.core import serializers
 from django.core.management import call_command
 from django.db import connection
 
-from connectors import credentials, crypto
+from config import crypto
+from connectors import credentials
 from connectors.models import Credential
 from registry.schema.secrets import MASK
 from tests.conftest import SECRET_PASSWORD

@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from tests.e2e.conftest import assert_failed_check, counts
-from tests.sources.test_table_sources import MariaDB, Postgres, make_config
+from tests.registry.sources.test_table_sources import MariaDB, Postgres, make_config
 
 pytestmark = [pytest.mark.worker, pytest.mark.database]
 

@@ -7,7 +7,7 @@ import pytest
 from syncs.models import SyncPart
 from tests.e2e.conftest import counts
 from tests.e2e.test_tables import ROWS, table  # noqa: F401 (a fixture)
-from tests.sources.test_table_sources import make_config
+from tests.registry.sources.test_table_sources import make_config
 
 pytestmark = [pytest.mark.worker, pytest.mark.database]
 

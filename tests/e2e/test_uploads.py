@@ -12,7 +12,7 @@ from syncs.uploads import uploaded_file_delete
 from tenancy import services
 from tenancy.models import ApiKeyRole
 from tests.e2e.conftest import counts
-from tests.sources.files import make_pdf
+from tests.registry.sources.files import make_pdf
 
 pytestmark = [pytest.mark.worker, pytest.mark.database]
 

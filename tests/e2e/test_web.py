@@ -9,8 +9,8 @@ import re
 import pytest
 
 from tests.e2e.conftest import assert_failed_check, counts
+from tests.registry.sources.test_web_sources import FULL_CRAWL
 from tests.servers.website import Page, html, paragraph, rss_feed
-from tests.sources.test_web_sources import FULL_CRAWL
 
 pytestmark = [pytest.mark.worker, pytest.mark.database]
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.registry.sources.files import make_pdf
 from tests.servers import gunicorn, postgres
 from tests.servers.celery_worker import start_worker, wait_until
 from tests.servers.deployment import Deployment
 from tests.servers.manage import manage
-from tests.sources.files import make_pdf
 
 pytestmark = pytest.mark.worker
 

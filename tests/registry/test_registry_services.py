@@ -13,7 +13,7 @@ from registry.services import (
     definition_register,
     definition_retire,
 )
-from registry.sources.registry import kind_folders
+from registry.sources.installed import kind_folders
 from tenancy import services as tenancy_services
 from tenancy.models import ApiKeyRole
 from tests.registry.packages import make_zip, package_files

@@ -10,7 +10,7 @@ from lxml import html as lxml_html
 from registry.schema import secrets
 from registry.schema.forms import ROOT_FIELD, config_form_class
 from registry.schema.validation import validate_config
-from registry.sources.registry import kind_folders
+from registry.sources.installed import kind_folders
 from tests.leaks import Secrets
 from tests.registry.forms_helpers import condition_holds, definition_for, post_data, sample_value
 from tests.registry.specs import AIRBYTE, DRAFT_2020, REGISTRY_002

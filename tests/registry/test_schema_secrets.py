@@ -6,7 +6,7 @@ import json
 import pytest
 
 from registry.schema import secrets
-from registry.sources.registry import kind_folders
+from registry.sources.installed import kind_folders
 from tests.registry.specs import AIRBYTE, DRAFT_2020, REGISTRY_002
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from config.errors import InvalidInput
 from registry.schema.validation import schema_problem, translate_pattern, validate_config
-from registry.sources.registry import KINDS_DIR
+from registry.sources.installed import KINDS_DIR
 from tests.registry.specs import DRAFT_2020, REGISTRY_002
 
 SECRET = "S3cr3t-value-Zq9"

@@ -9,7 +9,7 @@ from connectors import services
 from connectors.lifecycle import State
 from connectors.models import Connector
 from connectors.tasks import check_connector
-from registry.sources.registry import KINDS_DIR
+from registry.sources.installed import KINDS_DIR
 from syncs import engine
 from syncs import services as sync_services
 from syncs.engine import runner

@@ -6,7 +6,7 @@ import psycopg
 import pytest
 from django import db as django_db
 
-from connectors.crypto import DecryptionFailed
+from config.crypto import DecryptionFailed
 from registry.sources.base import Batch, Source, SourceDocument, SourceError
 from syncs.engine.failures import backoff, classify
 from syncs.models import Document, SyncStatus

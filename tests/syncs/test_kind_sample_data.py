@@ -7,7 +7,7 @@ from config.errors import InvalidInput
 from registry.configs import prepare
 from registry.kinds.sample_data.source import SampleDataSource
 from registry.sources.base import SourceError
-from registry.sources.registry import implementation
+from registry.sources.installed import implementation
 from tests.reading import RecordingContext
 
 

@@ -1,7 +1,7 @@
 from django.core.management.base import CommandError
 
+from config.crypto import DecryptionFailed
 from connectors import services
-from connectors.crypto import DecryptionFailed
 from connectors.management.base import ConnectorCommand
 from webhooks.services import signing_secrets_rotate
 

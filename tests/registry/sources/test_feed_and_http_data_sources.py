@@ -8,7 +8,7 @@ import pytest
 from config.errors import InvalidInput
 from connectors.schedules import from_config
 from registry.sources.base import SourceError
-from registry.sources.registry import implementation
+from registry.sources.installed import implementation
 from tests.reading import RecordingContext, documents_of, read_all
 from tests.servers.website import Page, json_page, rss_feed
 

@@ -9,7 +9,7 @@ from registry.kinds.google_drive.source import GoogleDriveSource
 from registry.kinds.impersonated_google_drive.source import ImpersonatedGoogleDriveSource
 from registry.sources.base import SourceError
 from tests.fakes.google_drive import new_key
-from tests.kinds.google_drive.conftest import ACCOUNT, ROOT
+from tests.registry.kinds.google_drive.conftest import ACCOUNT, ROOT
 
 
 @pytest.fixture

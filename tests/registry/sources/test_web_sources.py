@@ -4,7 +4,7 @@ import pytest
 
 from config.errors import InvalidInput
 from registry.sources.base import SourceError
-from registry.sources.registry import implementation
+from registry.sources.installed import implementation
 from tests.reading import RecordingContext, documents_of, read_all
 from tests.servers.ports import free_port
 from tests.servers.website import Page, html, paragraph
@@ -204,7 +204,7 @@ def test_prepare_config_cleans_urls_and_the_spec_refuses_other_schemes(make_defi
     import json
 
     from registry import configs
-    from registry.sources.registry import KINDS_DIR
+    from registry.sources.installed import KINDS_DIR
 
     source_class = implementation("WEBSITE")
     assert source_class.prepare_config({"url": " https://example.com/docs "})["url"] == (

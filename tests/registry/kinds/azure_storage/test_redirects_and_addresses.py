@@ -6,8 +6,8 @@ import pytest
 
 from registry.sources.base import SourceError
 from tests.reading import documents, read_all
+from tests.registry.sources.resolver import METADATA
 from tests.servers.azurite import ACCOUNT
-from tests.sources.resolver import METADATA
 
 
 def test_an_endpoint_redirecting_forever_ends_in_a_clear_error(make_reader, container, blob_proxy):

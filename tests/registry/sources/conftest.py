@@ -6,7 +6,7 @@ import json
 import pytest
 
 from connectors import services
-from registry.sources.registry import KINDS_DIR
+from registry.sources.installed import KINDS_DIR
 from tests.reading import RecordingContext
 
 

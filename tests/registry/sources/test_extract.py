@@ -12,7 +12,7 @@ from registry.sources.extract import (
     detect_type,
     extract_text,
 )
-from tests.sources.files import make_docx, make_pdf
+from tests.registry.sources.files import make_docx, make_pdf
 
 
 def test_plain_text_in_common_encodings():

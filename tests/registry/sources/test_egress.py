@@ -93,7 +93,7 @@ def test_the_client_ignores_proxy_settings_from_the_environment(monkeypatch, sit
 @pytest.mark.parametrize("kind", ["web_scraper", "WEBSITE", "RSS", "HttpData"])
 def test_every_http_kind_checks_and_reads_through_the_guard(site, private_refused, kind):
     from registry.sources.base import SourceError
-    from registry.sources.registry import implementation
+    from registry.sources.installed import implementation
     from tests.reading import RecordingContext
 
     config = {"url": site.url("/docs/"), "extraction_type": "all", "id_field": "id"}

@@ -11,7 +11,7 @@ from django.db import connections
 from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.models import F, QuerySet
 
-from connectors.rows import Columns
+from config.rows import Columns
 
 
 class CompiledRead:

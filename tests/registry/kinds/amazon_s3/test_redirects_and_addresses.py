@@ -7,7 +7,7 @@ import pytest
 
 from registry.sources.base import SourceError
 from tests.reading import documents, read_all
-from tests.sources.resolver import METADATA
+from tests.registry.sources.resolver import METADATA
 
 
 def redirect_forever(s3_proxy, bucket):

@@ -1,4 +1,5 @@
-"""Encryption of connector secrets at rest: Fernet tokens through MultiFernet.
+"""Encryption of secrets at rest (connector credentials, webhook signing secrets): Fernet tokens
+through MultiFernet.
 
 Keys come from ``CONNECTOR_HUB_ENCRYPTION_KEYS`` (newest first): the newest encrypts, all decrypt,
 and ``rotate`` re-encrypts a token with the newest key.

@@ -13,7 +13,7 @@ from registry.schema.secrets import MASK, mask, secret_layout, split
 from registry.schema.validation import validate_config
 from registry.schema.walk import property_nodes
 from registry.sources.base import Source, SourceError
-from registry.sources.registry import KINDS_DIR, implementation
+from registry.sources.installed import KINDS_DIR, implementation
 
 KEY = json.dumps(
     {

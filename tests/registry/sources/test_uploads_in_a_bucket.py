@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from config.media import media_storage
-from registry.sources.registry import implementation
+from registry.sources.installed import implementation
 from syncs.models import Sync, SyncStatus
 from syncs.uploads import stored_files, upload_files, uploaded_file_delete
 from tests.reading import RecordingContext, documents_of, read_all

@@ -11,8 +11,8 @@ from django.db import connection
 from django.db.models import Exists
 from django.test.utils import CaptureQueriesContext
 
+from config.compiled_read import CompiledRead
 from connectors import selectors, services
-from connectors.compiled_read import CompiledRead
 from connectors.models import Connector
 from syncs import selectors as sync_selectors
 from syncs.models import Document

@@ -5,8 +5,8 @@ import pytest
 
 from registry.sources.base import SourceError
 from tests.fakes.google_drive import DOC, FOLDER, SHEET
-from tests.kinds.google_drive.conftest import ACCOUNT, ROOT, USER
 from tests.reading import documents, read_all, read_resuming
+from tests.registry.kinds.google_drive.conftest import ACCOUNT, ROOT, USER
 
 SUB = "1SubFolder000000000000001"
 

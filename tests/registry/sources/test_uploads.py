@@ -9,13 +9,13 @@ from rest_framework.test import APIClient
 
 from config.api.auth import KeyPrincipal
 from config.errors import InvalidInput
-from registry.sources.registry import implementation
+from registry.sources.installed import implementation
 from syncs.models import Sync, SyncStatus, UploadedFile
 from syncs.uploads import files_of, stored_files, upload_files, uploaded_file_delete
 from tenancy import services
 from tenancy.models import ApiKeyRole
 from tests.reading import RecordingContext, documents_of, read_all
-from tests.sources.files import make_docx, make_pdf
+from tests.registry.sources.files import make_docx, make_pdf
 
 pytestmark = pytest.mark.database
 

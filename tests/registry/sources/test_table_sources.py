@@ -10,7 +10,7 @@ import pytest
 
 from registry.sources.base import SourceError
 from registry.sources.egress import EgressRefused
-from registry.sources.registry import implementation
+from registry.sources.installed import implementation
 from tests.reading import RecordingContext, documents_of, read_all
 from tests.servers import mariadb, postgres
 from tests.servers.ports import free_port

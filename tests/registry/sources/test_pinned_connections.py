@@ -12,7 +12,7 @@ from werkzeug.routing import Rule
 from registry.sources.egress import EgressRefused
 from registry.sources.pinned import AddressPins, PinnedHTTPAdapter
 from tests.fakes.service import FakeService, json_response
-from tests.sources.resolver import METADATA
+from tests.registry.sources.resolver import METADATA
 
 NAME = "storage.pinned.test"
 

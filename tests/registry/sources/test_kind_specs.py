@@ -9,7 +9,7 @@ from jsonschema import Draft7Validator
 from config.errors import InvalidInput
 from connectors import credentials, services
 from registry.configs import prepare
-from registry.sources.registry import KINDS_DIR, implementation
+from registry.sources.installed import KINDS_DIR, implementation
 
 FOLDERS = ["web_scraper", "website", "rss", "upload", "http_data"]
 
