@@ -32,7 +32,7 @@ def link_objects(workspace, entries) -> None:
         entry.object_name = entry.object_url = ""
         if entry.object_type == "workspace" and _uuid(entry.object_id) == workspace.pk:
             entry.object_name = workspace.name
-            entry.object_url = reverse("connectors:dashboard", args=[workspace.slug])
+            entry.object_url = reverse("syncs:dashboard", args=[workspace.slug])
     for object_type, (objects_in, url_name) in LINKED.items():
         ids = {_uuid(e.object_id) for e in entries if e.object_type == object_type} - {None}
         if not ids:

@@ -130,7 +130,7 @@ def pages(data: dict) -> list[tuple[str, str]]:
     collection_documents = reverse("syncs:collection_documents", args=[slug, collection.pk])
     connector_documents = reverse("syncs:connector_documents", args=[slug, connector.pk])
     return [
-        ("dashboard", reverse("connectors:dashboard", args=[slug])),
+        ("dashboard", reverse("syncs:dashboard", args=[slug])),
         ("connectors", reverse("connectors:connector_list", args=[slug])),
         ("connector", reverse("connectors:connector_detail", args=[slug, connector.pk])),
         ("spaces", reverse("connectors:space_list", args=[slug])),

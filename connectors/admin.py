@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 
 from config.admin import ServiceAdmin
-from connectors import admin_views, credentials, services
+from connectors import admin_views, credentials, extensions, services
 from connectors.models import Connector, ConnectorCollection, Credential, IdempotencyRecord
 
 
@@ -43,31 +43,6 @@ def fail_connectors(modeladmin, request, queryset):
         )
 
 
-@admin.action(description="Sync the selected connectors now")
-def sync_connectors(modeladmin, request, queryset):
-    from syncs import start_rules
-    from syncs.models import SyncTrigger
-
-    for connector in queryset:
-        modeladmin._service_call(
-            request,
-            lambda c=connector: start_rules.sync_requested(
-                actor=request.user, connector=c, trigger=SyncTrigger.MANUAL
-            ),
-        )
-
-
-@admin.action(description="Cancel the running syncs of the selected connectors")
-def cancel_connector_syncs(modeladmin, request, queryset):
-    from syncs import services as sync_services
-
-    for connector in queryset:
-        modeladmin._service_call(
-            request,
-            lambda c=connector: sync_services.sync_cancel_active(actor=request.user, connector=c),
-        )
-
-
 @admin.register(Connector)
 class ConnectorAdmin(ServiceAdmin):
     """Add (type first, then the generated form) and change through the services; the stored
@@ -77,13 +52,11 @@ class ConnectorAdmin(ServiceAdmin):
     list_filter = ["state", "definition__connector_id", "workspace"]
     search_fields = ["name", "id"]
     list_select_related = ["workspace", "definition"]
-    actions = [
-        start_connectors,
-        stop_connectors,
-        fail_connectors,
-        sync_connectors,
-        cancel_connector_syncs,
-    ]
+
+    @property
+    def actions(self):
+        return [start_connectors, stop_connectors, fail_connectors, *extensions.admin_actions]
+
     inlines = [AssociationInline]
     fields = [
         "id",

@@ -5,7 +5,6 @@ from django.urls import path
 from connectors.views import (
     connector_form,
     connectors,
-    dashboard,
     workspaces,
 )
 
@@ -15,7 +14,6 @@ CONNECTOR = W + "connectors/<uuid:connector_id>/"
 
 urlpatterns = [
     path("workspaces/switch/", workspaces.switch, name="workspace_switch"),
-    path(W, dashboard.dashboard, name="dashboard"),
     path(W + "spaces/", workspaces.space_list, name="space_list"),
     path(W + "spaces/<uuid:space_id>/", workspaces.space_detail, name="space_detail"),
     path(W + "spaces/<uuid:space_id>/delete/", workspaces.space_delete, name="space_delete"),
@@ -50,5 +48,4 @@ urlpatterns = [
         connectors.connector_collection_remove,
         name="connector_collection_remove",
     ),
-    path(CONNECTOR + "files/", connectors.connector_upload, name="connector_upload"),
 ]

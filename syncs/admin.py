@@ -2,8 +2,39 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 
 from config.errors import DomainError
-from syncs import services
-from syncs.models import Document, Sync, SyncAttempt, SyncLogLine, SyncPart, UploadedFile
+from connectors import extensions
+from syncs import services, start_rules
+from syncs.models import (
+    Document,
+    Sync,
+    SyncAttempt,
+    SyncLogLine,
+    SyncPart,
+    SyncTrigger,
+    UploadedFile,
+)
+
+
+@extensions.admin_actions.add
+@admin.action(description="Sync the selected connectors now")
+def sync_connectors(modeladmin, request, queryset):
+    for connector in queryset:
+        modeladmin._service_call(
+            request,
+            lambda c=connector: start_rules.sync_requested(
+                actor=request.user, connector=c, trigger=SyncTrigger.MANUAL
+            ),
+        )
+
+
+@extensions.admin_actions.add
+@admin.action(description="Cancel the running syncs of the selected connectors")
+def cancel_connector_syncs(modeladmin, request, queryset):
+    for connector in queryset:
+        modeladmin._service_call(
+            request,
+            lambda c=connector: services.sync_cancel_active(actor=request.user, connector=c),
+        )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -7,3 +7,4 @@ class SyncsConfig(AppConfig):
 
     def ready(self):
         from syncs import receivers  # noqa: F401 (connects them)
+        from syncs.views import connector_pages  # noqa: F401 (adds its parts to the pages)

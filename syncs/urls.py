@@ -2,13 +2,19 @@
 
 from django.urls import path
 
-from syncs.views import documents
+from syncs.views import connector_pages, dashboard, documents
 from syncs.views import syncs as views
 
 app_name = "syncs"
 W = "w/<slug:workspace_slug>/"
 
 urlpatterns = [
+    path(W, dashboard.dashboard, name="dashboard"),
+    path(
+        W + "connectors/<uuid:connector_id>/files/",
+        connector_pages.connector_upload,
+        name="connector_upload",
+    ),
     path(
         W + "connectors/<uuid:connector_id>/activity/",
         views.connector_activity,

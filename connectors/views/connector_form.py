@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 
 from config.errors import DomainError, InvalidInput
 from config.pages.base import EDIT, VIEW, error_summary, page, wants_fragment, workspace_page
-from connectors import credentials, schedules, selectors, services
+from connectors import credentials, extensions, schedules, selectors, services
 from connectors.connection_checks import run_check
 from connectors.forms import ConnectorForm
 from connectors.models import Connector
@@ -18,7 +18,6 @@ from connectors.schedule_form import ScheduleForm, fold_schedule_fields
 from registry.models import ConnectorDefinition, DefinitionStatus
 from registry.schema.forms import SchemaForm, config_form_class
 from registry.selectors import definition_by_registry_id
-from syncs import start_rules
 
 CHECK_TIMEOUT_SECONDS = 20
 SCHEDULE_KEYS = {"schedule", "scheduler_value", "scheduler_type", "timezone", "cron", "at"}
@@ -179,14 +178,16 @@ def _connector_page(request, definition, connector=None):
 
 
 def _save_effect(form: ScheduleForm, connector: Connector | None) -> str:
-    """The sentence beside the save button: what saving starts, by ``syncs.start_rules``."""
+    """The sentence beside the save button: what saving starts (``extensions.schedule_saved``)."""
     if form.is_bound:
         if not form.is_valid():
             return ""
-        return start_rules.on_save(form.schedule)
-    if connector is not None:
-        return start_rules.on_save(schedules.schedule_of(connector))
-    return start_rules.on_save(schedules.Schedule(form.fields["type"].initial))
+        schedule = form.schedule
+    elif connector is not None:
+        schedule = schedules.schedule_of(connector)
+    else:
+        schedule = schedules.Schedule(form.fields["type"].initial)
+    return " ".join(part(schedule) for part in extensions.schedule_saved)
 
 
 def _preview_of(schedule: schedules.Schedule) -> dict:

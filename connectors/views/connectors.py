@@ -1,5 +1,6 @@
 """The connector list, a connector's page and the actions on it (all state changes are POSTs
-through the services): start, stop, fail, delete, collections, uploads."""
+through the services): start, stop, fail, delete, collections. What the apps above show on these
+pages (a connector's syncs and uploads) they add through ``connectors.extensions``."""
 
 from zoneinfo import ZoneInfo
 
@@ -7,18 +8,12 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
-from config.errors import InvalidInput
 from config.pages.base import EDIT, VIEW, attempt, page, workspace_page
-from connectors import credentials, schedules, selectors, services
+from connectors import credentials, extensions, schedules, selectors, services
 from connectors.filters import ConnectorFilter
 from connectors.forms import AddCollectionForm
 from connectors.lifecycle import Action, State
 from registry.schema.outline import config_outline
-from syncs import selectors as sync_selectors
-from syncs.forms import UploadFilesForm
-from syncs.models import SyncTrigger
-from syncs.uploads import accepts_uploads, files_of, upload_files
-from syncs.views.syncs import activity_context
 from tenancy.models import Collection
 
 LIFECYCLE = {
@@ -30,7 +25,9 @@ LIFECYCLE = {
 
 @workspace_page(VIEW)
 def connector_list(request):
-    connectors = sync_selectors.with_last_sync(selectors.connectors_in(request.workspace))
+    connectors = selectors.connectors_in(request.workspace)
+    for with_columns in extensions.connector_list:
+        connectors = with_columns(connectors)
     filterset = ConnectorFilter(request.GET or None, queryset=connectors.order_by("name"))
     kinds = (
         selectors.connectors_in(request.workspace)
@@ -74,11 +71,9 @@ def connector_detail(request, connector_id):
             connector.definition.ui_spec, credentials.masked_config(connector)
         ),
         **_schedule_context(connector),
-        **activity_context(connector),
     }
-    if accepts_uploads(connector):
-        context["upload_form"] = UploadFilesForm()
-        context["uploaded_files"] = files_of(connector).order_by("-uploaded_at")[:20]
+    for part in extensions.connector_page:
+        context.update(part(connector))
     return page(request, "connectors/detail.html", context)
 
 
@@ -114,15 +109,10 @@ def connector_delete(request, connector_id):
         ):
             return redirect("connectors:connector_list", request.workspace.slug)
         return _back(request, connector)
-    return page(
-        request,
-        "connectors/confirm_delete.html",
-        {
-            "section": "connectors",
-            "connector": connector,
-            "document_count": sync_selectors.document_count(connector),
-        },
-    )
+    context = {"section": "connectors", "connector": connector}
+    for part in extensions.connector_delete:
+        context.update(part(connector))
+    return page(request, "connectors/confirm_delete.html", context)
 
 
 @workspace_page(EDIT)
@@ -156,34 +146,4 @@ def connector_collection_remove(request, connector_id, collection_id):
         ),
         f"Removed from {collection.name}; the connector and its documents stay.",
     )
-    return _back(request, connector)
-
-
-@workspace_page(EDIT)
-@require_POST
-def connector_upload(request, connector_id):
-    connector = selectors.connector_in(request.workspace, connector_id)
-    form = UploadFilesForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, "Choose one or more files to upload.")
-        return _back(request, connector)
-    try:
-        result = upload_files(
-            actor=request.user,
-            connector=connector,
-            files=form.cleaned_data["files"],
-            trigger=SyncTrigger.MANUAL,
-        )
-    except InvalidInput as error:
-        for texts in error.errors.values():
-            for text in texts:
-                messages.error(request, text)
-        return _back(request, connector)
-    new = sum(1 for stored in result.files if not stored.duplicate)
-    held = len(result.files) - new
-    summary = f"{new} file{'s' if new != 1 else ''} uploaded"
-    if held:
-        summary += f", {held} already held"
-    summary += "; a sync reads them now." if result.sync else "."
-    messages.success(request, summary)
     return _back(request, connector)

@@ -34,7 +34,7 @@ def home(request):
     workspace = current_workspace(request)
     if workspace is None:
         return page(request, "workspaces/none.html")
-    return redirect("connectors:dashboard", workspace.slug)
+    return redirect("syncs:dashboard", workspace.slug)
 
 
 @login_required
@@ -44,7 +44,7 @@ def switch(request):
     if workspace is None:
         raise Http404("Workspace not found.")
     remember_workspace(request, workspace)
-    return redirect("connectors:dashboard", workspace.slug)
+    return redirect("syncs:dashboard", workspace.slug)
 
 
 def _collections_with_counts():

@@ -128,6 +128,6 @@ def _after_change(request):
     user = get_user_model().objects.get(pk=request.user.pk)
     if not can(user, MANAGE, request.workspace):
         if can(user, VIEW, request.workspace):
-            return redirect("connectors:dashboard", request.workspace.slug)
+            return redirect("syncs:dashboard", request.workspace.slug)
         return redirect("home")
     return redirect("tenancy:member_list", request.workspace.slug)

@@ -17,7 +17,7 @@ from connectors import services
 from connectors.lifecycle import State
 from connectors.models import Connector
 from syncs import services as sync_services
-from syncs.models import ACTIVE_STATUSES, FINISHED_STATUSES, Document, Sync, SyncTrigger
+from syncs.models import FINISHED_STATUSES, Document, Sync, SyncTrigger
 from tests.servers.celery_worker import CeleryProcesses, wait_until
 
 CHECK_TIMEOUT = 60
@@ -59,6 +59,7 @@ class Hub:
         self.catalog = catalog
         self.owner = owner
         self.workspace = workspace
+        self.returned: set = set()  # the syncs waited on to their end
 
     def create(self, kind: str, config: dict, *, name: str | None = None, **extra) -> Connector:
         """A connector created through the services; its check runs in the worker."""
@@ -87,10 +88,14 @@ class Hub:
         return connector
 
     def sync(self, connector: Connector, *, full: bool = False) -> Sync:
-        """The connector's active sync (a first one its schedule queued), or a new one, run by
-        the worker to its end; it must succeed."""
+        """The connector's sync not waited on yet (a first one its schedule queued, which
+        the worker may already have finished), or a new one, run by the worker to its end; it
+        must succeed."""
         sync = (
-            Sync.objects.filter(connector=connector, status__in=ACTIVE_STATUSES).first()
+            Sync.objects.filter(connector=connector)
+            .exclude(pk__in=self.returned)
+            .order_by("queued_at")
+            .first()
             if not full
             else None
         )
@@ -108,6 +113,7 @@ class Hub:
             return sync.status in FINISHED_STATUSES
 
         wait_until(ended, timeout=SYNC_TIMEOUT, message=self.worker.logs)
+        self.returned.add(sync.pk)
         return sync
 
     @staticmethod

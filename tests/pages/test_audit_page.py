@@ -136,7 +136,7 @@ def test_only_owners_read_the_trail(login, workspace, editor, viewer, outsider, 
 
 
 def test_the_trail_is_in_the_owners_navigation_only(login, owner, editor, workspace):
-    dashboard = reverse("connectors:dashboard", args=[workspace.slug])
+    dashboard = reverse("syncs:dashboard", args=[workspace.slug])
     assert audit_url(workspace) in login(owner).get(dashboard).content.decode()
     assert audit_url(workspace) not in login(editor).get(dashboard).content.decode()
 

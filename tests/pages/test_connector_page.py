@@ -190,7 +190,7 @@ def test_files_are_uploaded_from_the_page(login, editor, workspace, upload_conne
     detail = url("connectors:connector_detail", workspace, upload_connector.pk)
     assert 'enctype="multipart/form-data"' in client.get(detail).content.decode()
     response = client.post(
-        url("connectors:connector_upload", workspace, upload_connector.pk),
+        url("syncs:connector_upload", workspace, upload_connector.pk),
         {
             "files": [
                 SimpleUploadedFile("notes.txt", b"Some notes", "text/plain"),
@@ -207,7 +207,7 @@ def test_files_are_uploaded_from_the_page(login, editor, workspace, upload_conne
 
 def test_a_refused_file_is_named_and_nothing_is_stored(login, editor, workspace, upload_connector):
     response = login(editor).post(
-        url("connectors:connector_upload", workspace, upload_connector.pk),
+        url("syncs:connector_upload", workspace, upload_connector.pk),
         {"files": [SimpleUploadedFile("tool.exe", b"MZ", "application/octet-stream")]},
         follow=True,
     )
@@ -219,7 +219,7 @@ def test_other_kinds_have_no_upload_form(login, editor, workspace, connector):
     html = login(editor).get(url("connectors:connector_detail", workspace, connector.pk))
     assert b'enctype="multipart/form-data"' not in html.content
     response = login(editor).post(
-        url("connectors:connector_upload", workspace, connector.pk),
+        url("syncs:connector_upload", workspace, connector.pk),
         {"files": [SimpleUploadedFile("a.txt", b"x")]},
         follow=True,
     )

@@ -44,7 +44,7 @@ def test_the_dashboard_sums_up_the_workspace(login, viewer, workspace, make_conn
         when = now - timedelta(days=days_ago)
         store_documents(first, batch, when=when)
 
-    response = login(viewer).get(reverse("connectors:dashboard", args=[workspace.slug]))
+    response = login(viewer).get(reverse("syncs:dashboard", args=[workspace.slug]))
     states = {state: count for state, _, count in response.context["states"]}
     assert states == {"starting": 1, "running": 1, "stopped": 0, "failed": 1}
     html = response.content.decode()
@@ -69,6 +69,6 @@ def test_the_running_fragment_polls_while_syncs_run(login, viewer, workspace, co
 
 
 def test_an_empty_workspace_has_a_calm_dashboard(login, owner, workspace):
-    html = login(owner).get(reverse("connectors:dashboard", args=[workspace.slug])).content.decode()
+    html = login(owner).get(reverse("syncs:dashboard", args=[workspace.slug])).content.decode()
     assert "No failures." in html and "No sync is running right now." in html
     assert '<rect class="bar"' not in html

@@ -16,7 +16,7 @@ def every_page(workspace, space, collection, associated, finished_sync, document
     slug = workspace.slug
     connector = associated
     return {
-        "dashboard": reverse("connectors:dashboard", args=[slug]),
+        "dashboard": reverse("syncs:dashboard", args=[slug]),
         "spaces": reverse("connectors:space_list", args=[slug]),
         "space": reverse("connectors:space_detail", args=[slug, space.pk]),
         "space delete": reverse("connectors:space_delete", args=[slug, space.pk]),

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from config.pages.templatetags import ago, intcomma
-from connectors.views.charts import daily_bars
+from syncs.views.charts import daily_bars
 
 
 def test_a_moment_under_a_minute_old_is_just_now():

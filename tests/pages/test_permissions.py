@@ -22,7 +22,7 @@ def urls(workspace, space, collection, associated, finished_sync, documents, cat
 
     return {
         "view": [
-            url("connectors:dashboard"),
+            url("syncs:dashboard"),
             url("connectors:space_list"),
             url("connectors:space_detail", space.pk),
             url("connectors:collection_detail", collection.pk),
@@ -166,7 +166,7 @@ def test_refused_posts_change_nothing(login, viewer, editor, outsider, actions):
 def test_state_changes_refuse_get(login, owner, workspace, associated):
     client = login(owner)
     connector = associated
-    for name in ("connectors:connector_state", "syncs:sync_now", "connectors:connector_upload"):
+    for name in ("connectors:connector_state", "syncs:sync_now", "syncs:connector_upload"):
         url = reverse(name, args=[workspace.slug, connector.pk])
         assert client.get(url).status_code == 405, name
     connector.refresh_from_db()

@@ -35,7 +35,7 @@ def test_list_pages_do_not_query_per_row(login, owner, workspace, space, make_co
         reverse("connectors:connector_list", args=[slug]),
         reverse("connectors:space_list", args=[slug]),
         reverse("connectors:space_detail", args=[slug, space.pk]),
-        reverse("connectors:dashboard", args=[slug]),
+        reverse("syncs:dashboard", args=[slug]),
         reverse("registry:registry"),
     ]
     grow(workspace, owner, space, make_connector, 0, 2)
@@ -49,7 +49,7 @@ def test_list_pages_do_not_query_per_row(login, owner, workspace, space, make_co
 def _page_urls(workspace, space, collection, connector) -> dict:
     slug = workspace.slug
     return {
-        "dashboard": reverse("connectors:dashboard", args=[slug]),
+        "dashboard": reverse("syncs:dashboard", args=[slug]),
         "connectors": reverse("connectors:connector_list", args=[slug]),
         "connector": reverse("connectors:connector_detail", args=[slug, connector.pk]),
         "spaces": reverse("connectors:space_list", args=[slug]),

@@ -169,6 +169,6 @@ def test_only_owners_reach_the_webhook_pages(login, owner, workspace, editor, vi
 
 
 def test_webhooks_are_in_the_owners_navigation_only(login, owner, editor, workspace):
-    dashboard = reverse("connectors:dashboard", args=[workspace.slug])
+    dashboard = reverse("syncs:dashboard", args=[workspace.slug])
     assert list_url(workspace) in login(owner).get(dashboard).content.decode()
     assert list_url(workspace) not in login(editor).get(dashboard).content.decode()

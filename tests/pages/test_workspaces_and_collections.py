@@ -13,7 +13,7 @@ pytestmark = pytest.mark.database
 def test_home_opens_the_dashboard_of_the_chosen_workspace(login, owner, workspace):
     response = login(owner).get("/")
     assert response.status_code == 302
-    assert response["Location"] == reverse("connectors:dashboard", args=[workspace.slug])
+    assert response["Location"] == reverse("syncs:dashboard", args=[workspace.slug])
 
 
 def test_a_user_without_workspace_is_told_so(login, outsider):
@@ -29,7 +29,7 @@ def test_the_switcher_stores_the_workspace_the_api_then_acts_on(login, owner, wo
     client = login(owner)
 
     response = client.post(reverse("connectors:workspace_switch"), {"workspace": "second"})
-    assert response["Location"] == reverse("connectors:dashboard", args=["second"])
+    assert response["Location"] == reverse("syncs:dashboard", args=["second"])
     assert client.session[SESSION_WORKSPACE_KEY] == str(second.pk)
     names = [s["name"] for s in client.get("/v1/spaces").json()["data"]]
     assert names == ["Only in second"]
@@ -38,7 +38,7 @@ def test_the_switcher_stores_the_workspace_the_api_then_acts_on(login, owner, wo
     assert client.session[SESSION_WORKSPACE_KEY] == str(workspace.pk)
     names = [s["name"] for s in client.get("/v1/spaces").json()["data"]]
     assert names == ["Only in acme"]
-    assert client.get("/").url == reverse("connectors:dashboard", args=[workspace.slug])
+    assert client.get("/").url == reverse("syncs:dashboard", args=[workspace.slug])
 
 
 def test_the_switcher_refuses_a_workspace_of_someone_else(login, owner, other_workspace):
@@ -52,7 +52,7 @@ def test_the_switcher_refuses_a_workspace_of_someone_else(login, owner, other_wo
 
 
 def test_the_switcher_lists_only_the_users_workspaces(login, owner, workspace, other_workspace):
-    page = login(owner).get(reverse("connectors:dashboard", args=[workspace.slug]))
+    page = login(owner).get(reverse("syncs:dashboard", args=[workspace.slug]))
     html = page.content.decode()
     assert 'value="acme" selected' in html
     assert 'value="other"' not in html
@@ -148,7 +148,7 @@ def test_filtering_spaces_by_name(login, owner, workspace, space):
 
 
 def test_owners_and_superusers_see_the_settings_links(login, owner, editor, workspace):
-    url = reverse("connectors:dashboard", args=[workspace.slug])
+    url = reverse("syncs:dashboard", args=[workspace.slug])
     assert b"API keys" in login(owner).get(url).content
     assert b"API keys" not in login(editor).get(url).content
     assert Role.OWNER == "owner"

@@ -175,7 +175,7 @@ MATRIX: dict[str, Entry] = {
         "/registry/{definition}/icon/", users=frozenset({200, 404})
     ),
     # workspace pages (connectors:*)
-    "connectors:dashboard": workspace_page("/w/{workspace}/", methods=("get",)),
+    "syncs:dashboard": workspace_page("/w/{workspace}/", methods=("get",)),
     "connectors:space_list": workspace_page("/w/{workspace}/spaces/"),
     "connectors:space_detail": workspace_page("/w/{workspace}/spaces/{space}/"),
     "connectors:space_delete": workspace_page("/w/{workspace}/spaces/{space}/delete/", "edit"),
@@ -214,7 +214,7 @@ MATRIX: dict[str, Entry] = {
         "edit",
         methods=("post",),
     ),
-    "connectors:connector_upload": workspace_page(
+    "syncs:connector_upload": workspace_page(
         "/w/{workspace}/connectors/{connector}/files/", "edit", methods=("post",)
     ),
     "syncs:connector_documents": workspace_page(

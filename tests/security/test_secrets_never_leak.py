@@ -403,7 +403,7 @@ def test_secrets_typed_into_the_pages_never_leave(login, owner, workspace, catal
         ("connectors:connector_detail", [connector.pk]),
         ("connectors:connector_edit", [connector.pk]),
         ("connectors:connector_list", []),
-        ("connectors:dashboard", []),
+        ("syncs:dashboard", []),
         ("syncs:connector_activity", [connector.pk]),
         ("syncs:sync_detail", [sync.pk]),
         ("syncs:connector_documents", [connector.pk]),

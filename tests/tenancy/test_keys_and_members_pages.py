@@ -151,7 +151,7 @@ def test_removing_members_and_giving_up_ownership(login, owner, editor, workspac
     response = client.post(
         reverse("tenancy:member_role", args=[workspace.slug, owner.pk]), {"role": "viewer"}
     )
-    assert response["Location"] == reverse("connectors:dashboard", args=[workspace.slug])
+    assert response["Location"] == reverse("syncs:dashboard", args=[workspace.slug])
     assert login(owner).get(members_url(workspace)).status_code == 403
 
 

@@ -8,8 +8,8 @@ from django.utils import timezone
 from config.pages.base import VIEW, page, workspace_page
 from connectors import selectors
 from connectors.lifecycle import State
-from connectors.views.charts import daily_bars
 from syncs import selectors as sync_selectors
+from syncs.views.charts import daily_bars
 from syncs.views.syncs import running_context
 
 CHART_DAYS = 14
