@@ -15,11 +15,3 @@ from connectors.services.connectors import (  # noqa: F401
     connector_update,
     credentials_rotate,
 )
-from registry.services import (  # noqa: F401
-    CatalogResult,
-    catalog_load,
-    definition_promote,
-    definition_register,
-    definition_register_package,
-    definition_retire,
-)
